@@ -1,0 +1,27 @@
+/**
+ * Kriptomat user ids go into URL paths and workflow ids, so they are restricted to a safe alphabet. The
+ * documented ids are numeric; letters, `_`, `.` and `-` are allowed for partners that key users otherwise.
+ */
+export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+const WORKFLOW_ID_PREFIX = 'kyc:';
+
+/** True when `userId` can name a case. */
+export function isValidUserId(userId: string): boolean {
+  return USER_ID_PATTERN.test(userId);
+}
+
+/** The id of the one workflow that owns the case of this Kriptomat user. */
+export function kycWorkflowId(userId: string): string {
+  if (!isValidUserId(userId)) {
+    throw new TypeError(`invalid user id ${JSON.stringify(userId)}: expected ${USER_ID_PATTERN.source}`);
+  }
+  return WORKFLOW_ID_PREFIX + userId;
+}
+
+/** The user id a case workflow id was made from, or null when the id is not a case id. */
+export function userIdFromWorkflowId(workflowId: string): string | null {
+  if (!workflowId.startsWith(WORKFLOW_ID_PREFIX)) return null;
+  const userId = workflowId.slice(WORKFLOW_ID_PREFIX.length);
+  return isValidUserId(userId) ? userId : null;
+}

@@ -1,0 +1,18 @@
+/** SumSub's `reviewStatus` values. Only `completed` carries a `reviewResult` that means anything. */
+export const REVIEW_STATUSES = ['init', 'pending', 'prechecked', 'queued', 'completed', 'onHold'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export const REVIEW_ANSWERS = ['GREEN', 'RED'] as const;
+export type ReviewAnswer = (typeof REVIEW_ANSWERS)[number];
+
+/** RETRY: the user may resubmit. FINAL: the applicant is rejected for good. */
+export const REJECT_TYPES = ['FINAL', 'RETRY'] as const;
+export type RejectType = (typeof REJECT_TYPES)[number];
+
+/** The part of an applicant's review the case acts on: no personal data, no moderator comments. */
+export interface ApplicantReview {
+  applicantId: string;
+  reviewStatus: ReviewStatus;
+  reviewAnswer: ReviewAnswer | null;
+  rejectType: RejectType | null;
+}

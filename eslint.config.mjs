@@ -1,0 +1,90 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Workflow code is replayed deterministically inside Temporal's sandbox: anything that does I/O, reads the
+ * clock or the environment belongs in an activity. These imports are refused in `workflows/**`; type-only
+ * imports stay allowed so workflows can name the activity interface.
+ */
+const workflowForbiddenImports = {
+  paths: [
+    ...builtinModules.map((name) => ({ name, message: 'Node built-ins do I/O; use an activity.' })),
+    { name: 'axios', message: 'HTTP belongs in activities/.' },
+  ],
+  patterns: [
+    { group: ['node:*'], message: 'Node built-ins do I/O; use an activity.' },
+    {
+      group: ['axios/*', 'hono', 'hono/*', '@hono/*', 'proper-lockfile', 'which', 'pino', 'pino/*'],
+      message: 'I/O libraries belong in activities/ or worker/.',
+    },
+    {
+      group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing'],
+      message: 'Workflows may only use @temporalio/workflow and @temporalio/common.',
+    },
+    {
+      group: [
+        '**/activities',
+        '**/activities/**',
+        '**/worker',
+        '**/worker/**',
+        '**/client',
+        '**/client/**',
+        '**/sandbox',
+        '**/sandbox/**',
+        '**/scripts/**',
+      ],
+      allowTypeImports: true,
+      message:
+        'Workflows import values only from domain/ and workflows/; use `import type` for activity types.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', 'test/fixtures/'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', '*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The lint fixtures are checked by test/lint: they show what these rules refuse.
+    files: ['workflows/**/*.ts', 'test/fixtures/lint/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', workflowForbiddenImports],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Workflows must not read the environment; pass values as input.' },
+        { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,17 @@
+import net from 'node:net';
+
+/** True when `host:port` can be listened on right now (nothing else holds it). */
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  const probe = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, host, resolve);
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return false;
+    throw error;
+  }
+  await new Promise((resolve) => probe.close(resolve));
+  return true;
+}

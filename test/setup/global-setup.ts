@@ -1,0 +1,23 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { resolveTemporalCli } from '../../scripts/temporal-cli';
+import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { TEST_ENV } from '../helpers/test-env';
+
+/**
+ * Runs once before all test files, in the parent process: the environment variables set here are inherited
+ * by Jest's workers, so every file reuses one CLI lookup and one workflow bundle.
+ */
+export default async function globalSetup(): Promise<void> {
+  process.env[TEST_ENV.temporalCli] = await resolveTemporalCli();
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kyc-jest-'));
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  await writeFile(bundlePath, code);
+  process.env[TEST_ENV.workflowBundle] = bundlePath;
+}

@@ -10,6 +10,7 @@ import type { ImplementedActivities } from '../activities';
 import type { CaseTimings, KriptomatKycSnapshot, KycCaseInput, KycCaseState, OpenPhase } from '../domain';
 import {
   DEFAULT_CASE_TIMINGS,
+  ERROR_TYPES,
   finalOutcomeFor,
   isRetryableErrorType,
   NON_RETRYABLE_ERROR_TYPES,
@@ -49,12 +50,12 @@ export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
   setHandler(cancelSignal, ({ reason }) => void (pending.cancel ??= reason));
   publish(state);
 
-  /** Waits for `ready` or a cancel, up to `timeout`; throws when cancelled. Returns whether `ready` held. */
-  async function waitFor(ready: () => boolean, timeout?: number): Promise<boolean> {
+  /** Waits for `ready` or a cancel, at most `timeout` when given; throws when cancelled. */
+  async function waitFor(ready: () => boolean, timeout?: number): Promise<void> {
     const woke = () => ready() || pending.cancel !== null;
-    const met = timeout === undefined ? (await condition(woke), true) : await condition(woke, timeout);
+    if (timeout === undefined) await condition(woke);
+    else await condition(woke, timeout);
     if (pending.cancel !== null) throw new CaseCancelled();
-    return met;
   }
 
   /** Parks the case in `needs_attention` until an operator retries (returns) or cancels (throws). */
@@ -141,6 +142,6 @@ function nonRetryableFailure(error: unknown): { type: string; message: string } 
 
 /** Until the SumSub phases land, a `not_started` user is a case an operator must handle. */
 const SUMSUB_NOT_BUILT = {
-  type: 'ConfigurationError',
+  type: ERROR_TYPES.Configuration,
   message: 'the user has not started KYC, and SumSub onboarding is not built into this version yet',
 };

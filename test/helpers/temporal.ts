@@ -4,8 +4,9 @@ import type { Worker } from '@temporalio/worker';
 import { KYC_SEARCH_ATTRIBUTES } from '../../domain';
 import { requiredTestEnv, TEST_ENV } from './test-env';
 
-// Workers log every state change at INFO; tests only want to hear about problems.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Workers log state changes at INFO and the failures tests provoke on purpose at WARN: keep the output for
+// real errors.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 /**
  * A real Temporal dev server (the CLI global setup resolved, never a download) with the project's search

@@ -23,7 +23,7 @@ export function portInUse(port: number, what: string, envVar: string): PlainErro
   );
 }
 
-export function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 

@@ -10,7 +10,15 @@ import { createKycWorker } from '../worker/create-worker';
 import { PortInUseError, startDevServer } from './dev-server';
 import { isPortFree } from './ports';
 import { formatBanner } from './start-banner';
-import { describe, log, portFromEnv, portInUse, PlainError, watchStopSignals, within } from './start-support';
+import {
+  describeError,
+  log,
+  portFromEnv,
+  portInUse,
+  PlainError,
+  watchStopSignals,
+  within,
+} from './start-support';
 import { resolveTemporalCli } from './temporal-cli';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -101,12 +109,12 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof StopRequested) return 0;
-    log(error instanceof PlainError ? `error: ${error.message}` : `failed: ${describe(error)}`);
+    log(error instanceof PlainError ? `error: ${error.message}` : `failed: ${describeError(error)}`);
     return 1;
   } finally {
     // Reverse order: the worker's connection, then the simulator, the server last.
     for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => log(`while stopping: ${describe(error)}`));
+      await cleanup().catch((error: unknown) => log(`while stopping: ${describeError(error)}`));
     }
   }
 }
@@ -116,7 +124,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    log(`failed: ${describe(error)}`);
+    log(`failed: ${describeError(error)}`);
     process.exit(1);
   },
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigurationError } from '../domain';
 
 /**
  * The worker's configuration, read once from the environment. This build knows the Temporal connection
@@ -14,12 +15,10 @@ export const workerConfigSchema = z.object({
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 
-/** Thrown for a missing or malformed variable; the message names each one and never echoes a value. */
-export class ConfigError extends Error {}
-
+/** Parses the environment; a missing or malformed variable is named in the error, its value never echoed. */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = workerConfigSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  throw new ConfigurationError(`invalid configuration:\n${problems.join('\n')}`);
 }

@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigError, loadWorkerConfig } from './config';
+import { ConfigurationError } from '../domain';
+import { loadWorkerConfig } from './config';
 import { createKycWorker } from './create-worker';
 
 /** The worker process: runs until SIGINT/SIGTERM, then finishes in-flight tasks and exits. */
@@ -16,6 +17,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigurationError ? error.message : error);
   process.exit(1);
 });

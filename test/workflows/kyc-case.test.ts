@@ -7,6 +7,7 @@ import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import { createKycWorker } from '../../worker/create-worker';
 import { cancelSignal, getStateQuery, recheckSignal, retrySignal } from '../../workflows/messages';
+import { historyAsText } from '../helpers/history';
 import {
   eventually,
   runInBackground,
@@ -103,6 +104,28 @@ describe('kycCase, checking phase', () => {
     expect(listed.typedSearchAttributes.get(KYC_OUTCOME)).toBe('rejected');
     expect(listed.typedSearchAttributes.get(KYC_STATUS)).toBe('declined');
     expect(listed.typedSearchAttributes.get(EDD_STATUS)).toBe('not_reported');
+  });
+
+  it('keeps the profile and the partner token out of workflow history', async () => {
+    const userId = userOf('passed');
+    const handle = await startOrJoinCase(env.client, userId, options);
+    await handle.result();
+    const profile = kriptomat.users.get(userId);
+
+    const history = historyAsText(await handle.fetchHistory());
+
+    expect(history).toContain('"kycStatus":"passed"'); // payloads are decoded: the check can see them
+    for (const secret of [
+      profile?.email,
+      profile?.surname,
+      profile?.phone,
+      profile?.date_of_birth,
+      profile?.address,
+      TOKEN,
+    ]) {
+      expect(secret).toBeTruthy();
+      expect(history).not.toContain(secret);
+    }
   });
 
   it('joins the running case instead of starting a second one', async () => {

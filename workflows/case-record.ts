@@ -35,14 +35,17 @@ export function enterPhase(state: KycCaseState, phase: CasePhase): void {
 
 /** Records a fresh read of the Kriptomat user. */
 export function recordSnapshot(state: KycCaseState, snapshot: KriptomatKycSnapshot): void {
+  const changed = state.kycStatus !== snapshot.kycStatus || state.eddStatus !== snapshot.eddStatus;
   state.kycStatus = snapshot.kycStatus;
   state.eddStatus = snapshot.eddStatus;
   state.kriptomatChecks += 1;
   state.updatedAt = new Date().toISOString();
-  publish(state);
+  // Each upsert is a history event: a poll that learns nothing new only refreshes the details.
+  if (changed) publish(state);
+  else showDetails(state);
 }
 
-/** Re-renders the operator-facing details, e.g. after the next check time changed. */
+/** Shows the case to operators: search attributes (a history event) and the UI details. */
 export function publish(state: KycCaseState): void {
   upsertSearchAttributes([
     { key: KYC_PHASE, value: state.phase },
@@ -50,6 +53,11 @@ export function publish(state: KycCaseState): void {
     ...(state.eddStatus ? [{ key: EDD_STATUS, value: state.eddStatus }] : []),
     ...(state.outcome ? [{ key: KYC_OUTCOME, value: state.outcome }] : []),
   ]);
+  showDetails(state);
+}
+
+/** Refreshes only the UI details (no history event), e.g. after the next check time changed. */
+export function showDetails(state: KycCaseState): void {
   setCurrentDetails(renderDetails(state));
 }
 

@@ -15,7 +15,7 @@ import {
   isRetryableErrorType,
   NON_RETRYABLE_ERROR_TYPES,
 } from '../domain';
-import { enterPhase, newCaseState, publish, recordSnapshot } from './case-record';
+import { enterPhase, newCaseState, publish, recordSnapshot, showDetails } from './case-record';
 import { cancelSignal, getStateQuery, recheckSignal, retrySignal } from './messages';
 
 const { readKycStatus } = proxyActivities<ImplementedActivities>({
@@ -95,7 +95,7 @@ export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
       const gap = msToNumber(timings.pollSchedule[Math.min(poll, timings.pollSchedule.length - 1)] ?? '1h');
       const wait = Math.max(0, Math.min(gap, deadline - Date.now()));
       state.nextCheckAt = new Date(Date.now() + wait).toISOString();
-      publish(state);
+      showDetails(state);
       await waitFor(() => pending.recheck, wait);
       pending.recheck = false;
       const outcome = finalOutcomeFor((await readKriptomat('awaiting_kriptomat')).kycStatus);

@@ -16,6 +16,8 @@ export const ERROR_TYPES = {
   UserNotFound: 'UserNotFound',
   /** Any other 4xx: the request itself is wrong. */
   PartnerRejected: 'PartnerRejected',
+  /** Kriptomat refused a SumSub share token (SumSub's 105xx recipient codes): sharing is misconfigured. */
+  ShareTokenRejected: 'ShareTokenRejected',
   /** Missing or inconsistent configuration detected at run time. */
   Configuration: 'ConfigurationError',
 } as const;
@@ -28,6 +30,7 @@ const RETRYABLE: Readonly<Record<ErrorType, boolean>> = {
   PartnerAuthFailed: false,
   UserNotFound: false,
   PartnerRejected: false,
+  ShareTokenRejected: false,
   ConfigurationError: false,
 };
 
@@ -113,6 +116,12 @@ export class UserNotFoundError extends KycError {
 export class PartnerRejectedError extends KycError {
   constructor(message: string, context: CallContext) {
     super(ERROR_TYPES.PartnerRejected, message, context);
+  }
+}
+
+export class ShareTokenRejectedError extends KycError {
+  constructor(message: string, context: CallContext) {
+    super(ERROR_TYPES.ShareTokenRejected, message, context);
   }
 }
 

@@ -1,4 +1,4 @@
-import { KRIPTOMAT_SCENARIOS } from '../sandbox/kriptomat/scenarios';
+import { SANDBOX_SCENARIOS } from '../sandbox/scenarios';
 
 export interface BannerInfo {
   cli: string;
@@ -15,7 +15,7 @@ export function formatBanner(info: BannerInfo): string {
   const cli = shellQuote(info.cli);
   const at = `--address ${info.address}`;
   // Built from the scenario table so the hint cannot drift from what the simulator does.
-  const prefixes = Object.keys(KRIPTOMAT_SCENARIOS)
+  const prefixes = Object.keys(SANDBOX_SCENARIOS)
     .filter((name) => name !== 'unknown')
     .map((name) => `${name}-`)
     .join(', ');

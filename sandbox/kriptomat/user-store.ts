@@ -1,4 +1,4 @@
-import { scenarioForUser } from './scenarios';
+import { scenarioForUser } from '../scenarios';
 
 /** A simulated Kriptomat user, shaped like the documented `data` object. The profile is obviously fake. */
 export interface SimulatedUser {

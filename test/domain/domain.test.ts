@@ -51,6 +51,7 @@ describe('error types', () => {
         'PartnerAuthFailed',
         'UserNotFound',
         'PartnerRejected',
+        'ShareTokenRejected',
         'ConfigurationError',
       ]),
     );

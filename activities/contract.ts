@@ -34,12 +34,23 @@ export interface ShareResult {
   kyc: KriptomatKycSnapshot;
 }
 
-/** What the partner is told, without personal data: the partner knows its own user by `userId`. */
+/** What the partner must do for an `action_required` event. */
+export type PartnerAction = 'verify_at_sumsub' | 'resubmit_at_sumsub';
+
+/**
+ * What the partner is told, without personal data: the partner knows its own user by `userId`. `eventId` is
+ * stable across retries and worker restarts, so the partner can drop duplicates.
+ */
 export interface PartnerEvent {
   eventId: string;
   type: 'case.action_required' | 'case.completed';
   userId: string;
   phase: string;
+  /** Set for `case.action_required`. */
+  action: PartnerAction | null;
+  /** Set for `case.completed`. */
   outcome: string | null;
+  kycStatus: string | null;
+  eddStatus: string | null;
   occurredAt: string;
 }

@@ -16,3 +16,18 @@ export interface ApplicantReview {
   reviewAnswer: ReviewAnswer | null;
   rejectType: RejectType | null;
 }
+
+/**
+ * A SumSub webhook as the case receives it (the `sumsubEvent` signal). Only the review fields; SumSub's
+ * webhooks carry no personal data, and the receiver passes on nothing else.
+ */
+export interface SumsubEvent {
+  /** `applicantReviewed`, `applicantPending`, `applicantReset`, ...: every type is accepted. */
+  type: string;
+  applicantId: string;
+  reviewStatus: ReviewStatus | null;
+  reviewAnswer: ReviewAnswer | null;
+  rejectType: RejectType | null;
+  /** SumSub's `createdAtMs` as an ISO timestamp: orders events that arrive out of order. */
+  createdAt: string;
+}

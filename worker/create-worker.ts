@@ -24,7 +24,7 @@ export async function createKycWorker(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ kriptomat }),
+    activities: createActivities({ kriptomat, notifier: null }),
     ...source,
   });
 }

@@ -1,6 +1,8 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { CasePhase, KriptomatKycSnapshot, KycCaseState } from '../domain';
 import { EDD_STATUS, isOutcome, KYC_OUTCOME, KYC_PHASE, KYC_STATUS } from '../domain';
+import { renderDetails } from './case-details';
 
 /** A fresh case in `checking`. Workflow time (`new Date()`) is deterministic, so timestamps replay exactly. */
 export function newCaseState(userId: string): KycCaseState {
@@ -11,11 +13,17 @@ export function newCaseState(userId: string): KycCaseState {
     outcome: null,
     kycStatus: null,
     eddStatus: null,
+    review: null,
     phases: [{ phase: 'checking', at: now }],
     lastError: null,
     kriptomatChecks: 0,
+    sumsubChecks: 0,
+    sumsubEvents: 0,
+    wait: null,
     nextCheckAt: null,
+    notifications: 0,
     cancelReason: null,
+    runs: 1,
     startedAt: now,
     updatedAt: now,
   };
@@ -29,50 +37,42 @@ export function enterPhase(state: KycCaseState, phase: CasePhase): void {
   state.nextCheckAt = null;
   if (isOutcome(phase)) state.outcome = phase;
   if (phase !== 'needs_attention') state.lastError = null;
+  // A wait belongs to its phase; parking keeps it so `retry` resumes the same wait and deadline.
+  if (phase !== state.wait?.phase && phase !== 'needs_attention') state.wait = null;
   state.phases.push({ phase, at: now });
   publish(state);
 }
 
-/** Records a fresh read of the Kriptomat user. */
-export function recordSnapshot(state: KycCaseState, snapshot: KriptomatKycSnapshot): void {
+/**
+ * Records a fresh read of the Kriptomat user and says whether a status changed. It shows nothing itself: the
+ * caller usually changes phase next, and one search-attribute update (a history event) should cover both.
+ */
+export function recordSnapshot(state: KycCaseState, snapshot: KriptomatKycSnapshot): boolean {
   const changed = state.kycStatus !== snapshot.kycStatus || state.eddStatus !== snapshot.eddStatus;
   state.kycStatus = snapshot.kycStatus;
   state.eddStatus = snapshot.eddStatus;
   state.kriptomatChecks += 1;
   state.updatedAt = new Date().toISOString();
-  // Each upsert is a history event: a poll that learns nothing new only refreshes the details.
-  if (changed) publish(state);
-  else showDetails(state);
+  return changed;
 }
 
-/** Shows the case to operators: search attributes (a history event) and the UI details. */
-export function publish(state: KycCaseState): void {
-  upsertSearchAttributes([
+/** The search attributes that show the case, as one update. */
+export function searchAttributesOf(state: KycCaseState): SearchAttributePair[] {
+  return [
     { key: KYC_PHASE, value: state.phase },
     ...(state.kycStatus ? [{ key: KYC_STATUS, value: state.kycStatus }] : []),
     ...(state.eddStatus ? [{ key: EDD_STATUS, value: state.eddStatus }] : []),
     ...(state.outcome ? [{ key: KYC_OUTCOME, value: state.outcome }] : []),
-  ]);
+  ];
+}
+
+/** Shows the case to operators: search attributes (a history event) and the UI details. */
+export function publish(state: KycCaseState): void {
+  upsertSearchAttributes(searchAttributesOf(state));
   showDetails(state);
 }
 
 /** Refreshes only the UI details (no history event), e.g. after the next check time changed. */
 export function showDetails(state: KycCaseState): void {
   setCurrentDetails(renderDetails(state));
-}
-
-/** Markdown for the Temporal UI's "current details": statuses and timings only, never personal data. */
-export function renderDetails(state: KycCaseState): string {
-  const lines = [
-    `**Phase:** ${state.phase}`,
-    `**Kriptomat KYC:** ${state.kycStatus ?? 'not read yet'} · **EDD:** ${state.eddStatus ?? 'not read yet'}`,
-    `**Kriptomat reads:** ${state.kriptomatChecks}`,
-  ];
-  if (state.nextCheckAt) lines.push(`**Next check:** ${state.nextCheckAt}`);
-  if (state.lastError)
-    lines.push(
-      `**Last error** (${state.lastError.type}, in ${state.lastError.step}): ${state.lastError.message}`,
-    );
-  if (state.cancelReason) lines.push(`**Cancelled:** ${state.cancelReason}`);
-  return lines.join('\n\n');
 }

@@ -1,16 +1,25 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { KycCaseState } from '../domain';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { KycCaseState, SumsubEvent } from '../domain';
 
 /**
  * The case's messages. Callers (API, CLI, tests) import these constants rather than spelling names, so a
  * rename cannot leave a caller talking to nothing.
  */
 
-/** The whole case state: phase, statuses, last error, phase history. */
+/** The whole case state: phase, statuses, review, last error, phase history. */
 export const getStateQuery = defineQuery<KycCaseState>('getState');
 
-/** Read Kriptomat now instead of at the next scheduled poll (e.g. after Kriptomat's own callback). */
+/** Look now instead of at the next scheduled poll (e.g. after Kriptomat's own callback). Fire and forget. */
 export const recheckSignal = defineSignal('recheck');
+
+/**
+ * Look now and answer with the state after the look. Refused (validator) once the case has ended; in a
+ * phase that does not poll, answers at once with the current state.
+ */
+export const recheckUpdate = defineUpdate<KycCaseState>('recheck');
+
+/** A SumSub webhook about this user's applicant. Duplicates and late, out-of-order events are harmless. */
+export const sumsubEventSignal = defineSignal<[SumsubEvent]>('sumsubEvent');
 
 /** An operator fixed what parked the case in `needs_attention`: run the failed step again. */
 export const retrySignal = defineSignal('retry');

@@ -1,0 +1,81 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { KycCaseHandle } from '../../client/kyc-cases';
+import { startOrJoinCase } from '../../client/kyc-cases';
+import type { CaseTimings, KycCaseState, SumsubEvent } from '../../domain';
+import { getStateQuery } from '../../workflows/messages';
+import { FakePartners, applicantIdOf } from './fake-partners';
+import {
+  eventually,
+  runInBackground,
+  startTestTemporal,
+  testWorkflowSource,
+  uniqueTaskQueue,
+} from './temporal';
+
+/** Short waits for tests: one-second polls, and deadlines far enough away unless a test brings them near. */
+export const FAST_TIMINGS: Partial<CaseTimings> = {
+  pollSchedule: ['1s'],
+  reviewPollInterval: '1h',
+  userDeadline: '1h',
+  decisionDeadline: '1h',
+  jitter: 0,
+};
+
+/**
+ * The real case workflow on a real dev server, with typed fake partners: for the workflow's own logic
+ * (phases, messages, deadlines, continue-as-new) without vendor timing in the way.
+ */
+export async function startFakeCaseEnv(name: string) {
+  const env: TestWorkflowEnvironment = await startTestTemporal();
+  const partners = new FakePartners();
+  const taskQueue = uniqueTaskQueue(name);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    activities: partners.activities(),
+    ...testWorkflowSource(),
+  });
+  const stopWorker = runInBackground(worker);
+  let count = 0;
+
+  return {
+    env,
+    partners,
+    /** A fresh user id of the given kind, unique in this file. */
+    userOf: (kind: string) => `${kind}-${Date.now()}-${++count}`,
+    start: (userId: string, timings: Partial<CaseTimings> = {}): Promise<KycCaseHandle> =>
+      startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
+    /** Waits until the case's state satisfies `done`. */
+    until: (handle: KycCaseHandle, done: (state: KycCaseState) => boolean, timeoutMs?: number) =>
+      eventually(async () => {
+        const state = await handle.query(getStateQuery);
+        return done(state) ? state : undefined;
+      }, timeoutMs),
+    stop: async () => {
+      await stopWorker();
+      await env.teardown();
+    },
+  };
+}
+
+export type FakeCaseEnv = Awaited<ReturnType<typeof startFakeCaseEnv>>;
+
+/** A SumSub webhook as the `sumsubEvent` signal carries it. */
+export function sumsubEvent(
+  userId: string,
+  createdAt: string,
+  review: Partial<Pick<SumsubEvent, 'type' | 'reviewStatus' | 'reviewAnswer' | 'rejectType'>> = {},
+): SumsubEvent {
+  return {
+    type: 'applicantReviewed',
+    applicantId: applicantIdOf(userId),
+    reviewStatus: 'completed',
+    reviewAnswer: null,
+    rejectType: null,
+    createdAt,
+    ...review,
+  };
+}
+
+export const phasesOf = (state: KycCaseState) => state.phases.map((change) => change.phase);

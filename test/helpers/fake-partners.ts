@@ -1,0 +1,100 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { KycActivities, PartnerEvent, ShareResult } from '../../activities/contract';
+import type { ApplicantReview, KriptomatKycSnapshot } from '../../domain';
+import { ContractViolationError, PartnerUnavailableError } from '../../domain';
+import { toApplicationFailure } from '../../activities/failures';
+
+type ActivityName = keyof KycActivities;
+
+/**
+ * Typed fake partners for workflow logic tests: each user's Kriptomat status and SumSub review are plain
+ * fields a test sets, every call is counted, and a test can make any activity fail (non-retryably, as a
+ * broken contract, or retryably, as an outage) until it says otherwise.
+ */
+export class FakePartners {
+  readonly kyc = new Map<string, KriptomatKycSnapshot>();
+  readonly reviews = new Map<string, ApplicantReview>();
+  readonly notifications: PartnerEvent[] = [];
+  readonly imports = new Map<string, number>();
+  readonly calls: { name: ActivityName; userId: string }[] = [];
+  private readonly failures = new Map<string, 'contract' | 'outage'>();
+
+  /** A user the fake Kriptomat reports as `kycStatus`, with EDD not reported. */
+  user(userId: string, kycStatus: KriptomatKycSnapshot['kycStatus']): this {
+    this.kyc.set(userId, { kycStatus, eddStatus: 'not_reported' });
+    return this;
+  }
+
+  /** Sets the applicant's review at the fake SumSub (`applicant-<userId>`). */
+  review(userId: string, review: Omit<ApplicantReview, 'applicantId'>): this {
+    this.reviews.set(userId, { applicantId: applicantIdOf(userId), ...review });
+    return this;
+  }
+
+  /** Makes `name` fail for `userId` until `heal` is called. */
+  fail(name: ActivityName, userId: string, how: 'contract' | 'outage'): this {
+    this.failures.set(`${name}/${userId}`, how);
+    return this;
+  }
+
+  heal(name: ActivityName, userId: string): void {
+    this.failures.delete(`${name}/${userId}`);
+  }
+
+  callsOf(name: ActivityName, userId: string): number {
+    return this.calls.filter((call) => call.name === name && call.userId === userId).length;
+  }
+
+  /** The activity functions a worker registers. */
+  activities(): KycActivities {
+    return {
+      readKycStatus: async (userId) => {
+        this.enter('readKycStatus', userId);
+        return this.snapshot(userId);
+      },
+      ensureSumsubApplicant: async (userId) => {
+        this.enter('ensureSumsubApplicant', userId);
+        return this.reviews.get(userId) ?? { applicantId: applicantIdOf(userId), ...IN_PROGRESS };
+      },
+      readApplicantReview: async (applicantId) => {
+        const userId = applicantId.replace(/^applicant-/, '');
+        this.enter('readApplicantReview', userId);
+        return this.reviews.get(userId) ?? { applicantId, ...IN_PROGRESS };
+      },
+      shareApplicantWithKriptomat: async ({ userId }): Promise<ShareResult> => {
+        this.enter('shareApplicantWithKriptomat', userId);
+        if (this.snapshot(userId).kycStatus !== 'not_started')
+          return { result: 'skipped', kyc: this.snapshot(userId) };
+        this.imports.set(userId, (this.imports.get(userId) ?? 0) + 1);
+        this.user(userId, 'pending');
+        return { result: 'imported', kyc: this.snapshot(userId) };
+      },
+      notifyPartner: async (event) => {
+        this.enter('notifyPartner', event.userId);
+        this.notifications.push(event);
+      },
+    };
+  }
+
+  private enter(name: ActivityName, userId: string): void {
+    this.calls.push({ name, userId });
+    const failure = this.failures.get(`${name}/${userId}`);
+    if (failure === 'contract') {
+      throw toApplicationFailure(
+        new ContractViolationError(['data.kyc_status: invalid option'], { endpoint: `fake ${name}` }),
+      );
+    }
+    if (failure === 'outage')
+      throw toApplicationFailure(new PartnerUnavailableError('fake outage', { endpoint: `fake ${name}` }));
+  }
+
+  private snapshot(userId: string): KriptomatKycSnapshot {
+    const snapshot = this.kyc.get(userId);
+    if (!snapshot) throw ApplicationFailure.nonRetryable('no such fake user', 'UserNotFound');
+    return snapshot;
+  }
+}
+
+export const applicantIdOf = (userId: string) => `applicant-${userId}`;
+
+const IN_PROGRESS = { reviewStatus: 'init', reviewAnswer: null, rejectType: null } as const;

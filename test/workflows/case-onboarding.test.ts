@@ -1,0 +1,234 @@
+import { KYC_OUTCOME, KYC_PHASE, kycWorkflowId } from '../../domain';
+import { getStateQuery, recheckUpdate, sumsubEventSignal } from '../../workflows/messages';
+import type { FakeCaseEnv } from '../helpers/fake-case-env';
+import { phasesOf, startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
+import { eventually } from '../helpers/temporal';
+
+/** A user who never did KYC, through SumSub and the import, with typed fake partners. */
+let t: FakeCaseEnv;
+beforeAll(async () => {
+  t = await startFakeCaseEnv('case-onboarding');
+});
+afterAll(async () => t?.stop());
+
+const ONBOARDED = [
+  'checking',
+  'sumsub_applicant',
+  'awaiting_user',
+  'sharing',
+  'awaiting_kriptomat',
+  'approved',
+];
+
+describe('a not_started user', () => {
+  it('is onboarded: applicant, GREEN webhook, one import, then Kriptomat passes the user', async () => {
+    const userId = t.userOf('onboard');
+    t.partners.user(userId, 'not_started');
+    const handle = await t.start(userId);
+
+    const waiting = await t.until(handle, (state) => state.phase === 'awaiting_user');
+    expect(waiting.review).toMatchObject({ applicantId: `applicant-${userId}`, reviewStatus: 'init' });
+    const listed = await eventually(async () => {
+      for await (const execution of t.env.client.workflow.list({
+        query: `KycPhase="awaiting_user" AND WorkflowId="${kycWorkflowId(userId)}"`,
+      }))
+        return execution;
+      return undefined;
+    });
+    expect(listed.typedSearchAttributes.get(KYC_PHASE)).toBe('awaiting_user');
+
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T10:00:00.000Z', { reviewAnswer: 'GREEN' }),
+    );
+    await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    t.partners.user(userId, 'passed');
+    const result = await handle.result();
+
+    expect(phasesOf(result)).toEqual(ONBOARDED);
+    expect(result).toMatchObject({ outcome: 'approved', kycStatus: 'passed', sumsubEvents: 1 });
+    expect(t.partners.imports.get(userId)).toBe(1);
+    expect(t.partners.notifications.filter((event) => event.userId === userId)).toEqual([
+      expect.objectContaining({
+        type: 'case.action_required',
+        action: 'verify_at_sumsub',
+        phase: 'awaiting_user',
+      }),
+      expect.objectContaining({ type: 'case.completed', outcome: 'approved', kycStatus: 'passed' }),
+    ]);
+    const ids = t.partners.notifications
+      .filter((event) => event.userId === userId)
+      .map((event) => event.eventId);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('waits through RED+RETRY for the resubmission, telling the partner, then shares on GREEN', async () => {
+    const userId = t.userOf('resubmit');
+    t.partners.user(userId, 'not_started');
+    const handle = await t.start(userId);
+    await t.until(handle, (state) => state.phase === 'awaiting_user');
+
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T10:00:00.000Z', { reviewAnswer: 'RED', rejectType: 'RETRY' }),
+    );
+    const red = await t.until(handle, (state) => state.review?.reviewAnswer === 'RED');
+    expect(red.phase).toBe('awaiting_user');
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T11:00:00.000Z', { type: 'applicantPending', reviewStatus: 'pending' }),
+    );
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T12:00:00.000Z', { reviewAnswer: 'GREEN' }),
+    );
+    await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    t.partners.user(userId, 'passed');
+
+    expect(phasesOf(await handle.result())).toEqual(ONBOARDED);
+    expect(
+      t.partners.notifications.filter((event) => event.userId === userId).map((event) => event.action),
+    ).toEqual(['verify_at_sumsub', 'resubmit_at_sumsub', null]);
+  });
+
+  it('ends rejected on RED+FINAL, without importing anything', async () => {
+    const userId = t.userOf('final');
+    t.partners.user(userId, 'not_started');
+    const handle = await t.start(userId);
+    await t.until(handle, (state) => state.phase === 'awaiting_user');
+
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T10:00:00.000Z', { reviewAnswer: 'RED', rejectType: 'FINAL' }),
+    );
+    const result = await handle.result();
+
+    expect(phasesOf(result)).toEqual(['checking', 'sumsub_applicant', 'awaiting_user', 'rejected']);
+    expect(result.review).toMatchObject({ reviewAnswer: 'RED', rejectType: 'FINAL' });
+    expect(t.partners.imports.get(userId)).toBeUndefined();
+  });
+
+  it('ignores duplicate and out-of-order webhooks', async () => {
+    const userId = t.userOf('noisy');
+    t.partners.user(userId, 'not_started');
+    const handle = await t.start(userId);
+    await t.until(handle, (state) => state.phase === 'awaiting_user');
+
+    const retry = sumsubEvent(userId, '2026-01-01T10:00:00.000Z', {
+      reviewAnswer: 'RED',
+      rejectType: 'RETRY',
+    });
+    await handle.signal(sumsubEventSignal, retry);
+    await handle.signal(sumsubEventSignal, retry); // SumSub redelivers
+    // A GREEN from before the RED arrives late: it is not the applicant's current review.
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T09:00:00.000Z', { reviewAnswer: 'GREEN' }),
+    );
+    // Another applicant's event reaches this case by mistake.
+    await handle.signal(sumsubEventSignal, {
+      ...sumsubEvent(userId, '2026-01-01T11:00:00.000Z', { reviewAnswer: 'GREEN' }),
+      applicantId: 'someone-else',
+    });
+    const after = await t.until(handle, (state) => state.sumsubEvents === 4);
+
+    expect(after.phase).toBe('awaiting_user');
+    expect(after.review).toMatchObject({
+      reviewAnswer: 'RED',
+      rejectType: 'RETRY',
+      lastEventAt: '2026-01-01T10:00:00.000Z',
+    });
+    expect(
+      t.partners.notifications.filter(
+        (event) => event.userId === userId && event.action === 'resubmit_at_sumsub',
+      ),
+    ).toHaveLength(1);
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T12:00:00.000Z', { reviewAnswer: 'GREEN' }),
+    );
+    await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    t.partners.user(userId, 'declined');
+    expect(await handle.result()).toMatchObject({ outcome: 'rejected', kycStatus: 'declined' });
+    expect(t.partners.imports.get(userId)).toBe(1);
+  });
+
+  it('finds a GREEN review by its slow status poll when every webhook is lost', async () => {
+    const userId = t.userOf('lost-webhooks');
+    t.partners.user(userId, 'not_started');
+    const handle = await t.start(userId, { reviewPollInterval: '1s' });
+    await t.until(handle, (state) => state.phase === 'awaiting_user');
+
+    t.partners.review(userId, { reviewStatus: 'completed', reviewAnswer: 'GREEN', rejectType: null });
+    const sharing = await t.until(handle, (state) => state.phase !== 'awaiting_user');
+
+    expect(sharing.sumsubEvents).toBe(0);
+    expect(sharing.sumsubChecks).toBeGreaterThanOrEqual(1);
+    await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    t.partners.user(userId, 'passed');
+    expect(phasesOf(await handle.result())).toEqual(ONBOARDED);
+  });
+
+  it('skips the wait for a user whose applicant is already GREEN at SumSub', async () => {
+    const userId = t.userOf('returning');
+    t.partners
+      .user(userId, 'not_started')
+      .review(userId, { reviewStatus: 'completed', reviewAnswer: 'GREEN', rejectType: null });
+    const handle = await t.start(userId);
+    await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    t.partners.user(userId, 'passed');
+
+    const result = await handle.result();
+
+    expect(phasesOf(result)).toEqual([
+      'checking',
+      'sumsub_applicant',
+      'sharing',
+      'awaiting_kriptomat',
+      'approved',
+    ]);
+    expect(
+      t.partners.notifications.filter((event) => event.userId === userId).map((event) => event.type),
+    ).toEqual(['case.completed']);
+  });
+
+  it('answers a recheck update with the state after a fresh SumSub read', async () => {
+    const userId = t.userOf('recheck');
+    t.partners.user(userId, 'not_started');
+    const handle = await t.start(userId);
+    await t.until(handle, (state) => state.phase === 'awaiting_user');
+    t.partners.review(userId, { reviewStatus: 'pending', reviewAnswer: null, rejectType: null });
+
+    const fresh = await handle.executeUpdate(recheckUpdate);
+
+    expect(fresh).toMatchObject({
+      phase: 'awaiting_user',
+      sumsubChecks: 1,
+      review: { reviewStatus: 'pending' },
+    });
+    expect((await handle.query(getStateQuery)).sumsubChecks).toBe(1);
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2099-01-01T00:00:00.000Z', { reviewAnswer: 'RED', rejectType: 'FINAL' }),
+    );
+    expect((await handle.result()).outcome).toBe('rejected');
+  });
+});
+
+describe('the search attributes of a finished case', () => {
+  it('show its final phase and outcome', async () => {
+    const userId = t.userOf('listed');
+    t.partners.user(userId, 'failed');
+    await (await t.start(userId)).result();
+
+    const listed = await eventually(async () => {
+      for await (const execution of t.env.client.workflow.list({
+        query: `KycOutcome="rejected" AND WorkflowId="${kycWorkflowId(userId)}"`,
+      }))
+        return execution;
+      return undefined;
+    });
+    expect(listed.typedSearchAttributes.get(KYC_OUTCOME)).toBe('rejected');
+    expect(listed.typedSearchAttributes.get(KYC_PHASE)).toBe('rejected');
+  });
+});

@@ -1,0 +1,30 @@
+import type { KycCaseState } from '../domain';
+
+/**
+ * Markdown for the Temporal UI's "current details": phase, statuses, review and timings only. Never personal
+ * data: the state holds none, and this renders named fields rather than the whole object.
+ */
+export function renderDetails(state: KycCaseState): string {
+  const lines = [
+    `**Phase:** ${state.phase}${state.outcome ? ` (outcome: ${state.outcome})` : ''}`,
+    `**Kriptomat KYC:** ${state.kycStatus ?? 'not read yet'} · **EDD:** ${state.eddStatus ?? 'not read yet'}`,
+  ];
+  if (state.review) {
+    const { applicantId, reviewStatus, reviewAnswer, rejectType } = state.review;
+    const answer = reviewAnswer ? ` ${reviewAnswer}${rejectType ? `+${rejectType}` : ''}` : '';
+    lines.push(`**SumSub applicant:** ${applicantId} · **review:** ${reviewStatus}${answer}`);
+  }
+  lines.push(
+    `**Looks:** ${state.kriptomatChecks} Kriptomat, ${state.sumsubChecks} SumSub · **webhooks:** ${state.sumsubEvents}`,
+  );
+  if (state.nextCheckAt) lines.push(`**Next check:** ${state.nextCheckAt}`);
+  if (state.wait)
+    lines.push(`**Waiting since:** ${state.wait.since} · **deadline:** ${state.wait.deadlineAt}`);
+  if (state.lastError) {
+    const { type, step, message } = state.lastError;
+    lines.push(`**Last error** (${type}, in ${step}): ${message}`, '_Send `retry` once fixed, or `cancel`._');
+  }
+  if (state.cancelReason) lines.push(`**Cancelled:** ${state.cancelReason}`);
+  if (state.runs > 1) lines.push(`**Run:** ${state.runs} (continued as new)`);
+  return lines.join('\n\n');
+}

@@ -1,0 +1,57 @@
+import type { ApplicantReview, CaseReview, SumsubEvent } from '../domain';
+
+/** What a SumSub review means for the case. */
+export type ReviewVerdict = 'green' | 'red_final' | 'red_retry' | 'in_progress';
+
+/**
+ * GREEN shares the applicant; RED+FINAL ends the case; RED+RETRY waits for the user to resubmit. Only a
+ * `completed` review carries an answer that counts. A RED without a reject type is treated as RETRY: waiting
+ * (bounded by the case deadline) is recoverable, rejecting a user by mistake is not.
+ */
+export function verdictOf(review: CaseReview | null): ReviewVerdict {
+  if (review?.reviewStatus !== 'completed' || review.reviewAnswer === null) return 'in_progress';
+  if (review.reviewAnswer === 'GREEN') return 'green';
+  return review.rejectType === 'FINAL' ? 'red_final' : 'red_retry';
+}
+
+/** A status read of the applicant as a case review, learned at `at`. */
+export function reviewFromRead(read: ApplicantReview, at: string): CaseReview {
+  return { ...read, at, lastEventAt: null };
+}
+
+/** A webhook as a case review; null for events that say nothing about the review (e.g. `applicantCreated`). */
+export function reviewFromEvent(event: SumsubEvent, at: string): CaseReview | null {
+  const base = { applicantId: event.applicantId, at, lastEventAt: event.createdAt };
+  if (event.type === 'applicantReset')
+    return { ...base, reviewStatus: 'init', reviewAnswer: null, rejectType: null };
+  if (event.reviewStatus === null) return null;
+  const completed = event.reviewStatus === 'completed';
+  return {
+    ...base,
+    reviewStatus: event.reviewStatus,
+    reviewAnswer: completed ? event.reviewAnswer : null,
+    rejectType: completed ? event.rejectType : null,
+  };
+}
+
+/**
+ * Folds a view of the review into the case's. Returns null when it is not this case's current review: another
+ * applicant's event, or a webhook no newer than the newest one applied (a duplicate, or out of order). A
+ * status read (no `lastEventAt`) is the applicant as it is now and always counts. `changed` says whether
+ * anything the case acts on changed. ISO timestamps compare as strings.
+ */
+export function foldReview(
+  current: CaseReview | null,
+  incoming: CaseReview,
+): { review: CaseReview; changed: boolean } | null {
+  if (current === null) return { review: incoming, changed: true };
+  if (incoming.applicantId !== current.applicantId) return null;
+  const eventAt = incoming.lastEventAt;
+  if (eventAt !== null && current.lastEventAt !== null && eventAt <= current.lastEventAt) return null;
+  const review = { ...incoming, lastEventAt: eventAt ?? current.lastEventAt };
+  const changed =
+    review.reviewStatus !== current.reviewStatus ||
+    review.reviewAnswer !== current.reviewAnswer ||
+    review.rejectType !== current.rejectType;
+  return { review: changed ? review : { ...current, lastEventAt: review.lastEventAt }, changed };
+}

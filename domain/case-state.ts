@@ -13,7 +13,7 @@ export interface CaseTimings {
   reviewPollInterval: Duration;
   /** How long the user has to pass SumSub before the case ends `expired`. */
   userDeadline: Duration;
-  /** Each gap is stretched or shrunk by up to this fraction, so cases started together do not poll together. */
+  /** Each gap is stretched by up to this fraction (never shortened), so cases started together spread out. */
   jitter: number;
   /** Waits per workflow run before the case continues as new, keeping every run's history small. */
   waitsPerRun: number;

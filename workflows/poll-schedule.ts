@@ -2,8 +2,9 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 
 /**
- * The gap before look number `look` (0-based) of a wait: the schedule's entry, the last one repeating, spread by
- * up to ±`jitter` of itself so that cases started together (a backfill) do not all poll in the same second.
+ * The gap before look number `look` (0-based) of a wait: the schedule's entry, the last one repeating,
+ * stretched by up to `jitter` of itself so that cases started together (a backfill) do not all poll in the
+ * same second. Jitter only ever lengthens a gap: the schedule is the most a case may cost the vendor.
  * `random` is the workflow's own seeded `Math.random`, so the gaps replay exactly.
  */
 export function pollGap(
@@ -16,7 +17,7 @@ export function pollGap(
   if (entry === undefined) throw new Error('the poll schedule is empty');
   const base = msToNumber(entry);
   const spread = Math.min(Math.max(jitter, 0), 1) * base;
-  return Math.max(0, Math.round(base + (random() * 2 - 1) * spread));
+  return Math.round(base + random() * spread);
 }
 
 /** How long to wait for the next look: the gap, but never past the deadline. */

@@ -18,6 +18,8 @@ export const ERROR_TYPES = {
   PartnerRejected: 'PartnerRejected',
   /** Kriptomat refused a SumSub share token (SumSub's 105xx recipient codes): sharing is misconfigured. */
   ShareTokenRejected: 'ShareTokenRejected',
+  /** Kriptomat refused a share token as expired or already used: the next attempt mints a fresh one. */
+  ShareTokenExpired: 'ShareTokenExpired',
   /** Missing or inconsistent configuration detected at run time. */
   Configuration: 'ConfigurationError',
 } as const;
@@ -31,6 +33,7 @@ const RETRYABLE: Readonly<Record<ErrorType, boolean>> = {
   UserNotFound: false,
   PartnerRejected: false,
   ShareTokenRejected: false,
+  ShareTokenExpired: true,
   ConfigurationError: false,
 };
 
@@ -122,6 +125,12 @@ export class PartnerRejectedError extends KycError {
 export class ShareTokenRejectedError extends KycError {
   constructor(message: string, context: CallContext) {
     super(ERROR_TYPES.ShareTokenRejected, message, context);
+  }
+}
+
+export class ShareTokenExpiredError extends KycError {
+  constructor(message: string, context: CallContext) {
+    super(ERROR_TYPES.ShareTokenExpired, message, context);
   }
 }
 

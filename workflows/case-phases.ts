@@ -8,7 +8,7 @@ import {
   readApplicantReview,
   readKycStatus,
   shareApplicantWithKriptomat,
-} from './activities';
+} from './activity-proxies';
 import type { CaseControl } from './case-control';
 import { enterPhase, publish, recordSnapshot, showDetails } from './case-record';
 import type { PartnerNotifier } from './partner-events';

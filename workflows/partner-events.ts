@@ -1,7 +1,7 @@
 import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import type { PartnerAction, PartnerEvent } from '../activities/contract';
 import type { KycCaseState } from '../domain';
-import { notifyPartner } from './activities';
+import { notifyPartner } from './activity-proxies';
 
 /**
  * Sends partner notifications without holding up the case: each is delivered by its own activity (retried

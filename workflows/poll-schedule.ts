@@ -13,9 +13,8 @@ export function pollGap(
   jitter: number,
   random: () => number,
 ): number {
-  const entry = schedule[Math.min(look, schedule.length - 1)];
-  if (entry === undefined) throw new Error('the poll schedule is empty');
-  const base = msToNumber(entry);
+  const base = schedule.map(msToNumber)[Math.min(look, schedule.length - 1)];
+  if (base === undefined) throw new Error('the poll schedule is empty');
   const spread = Math.min(Math.max(jitter, 0), 1) * base;
   return Math.round(base + random() * spread);
 }

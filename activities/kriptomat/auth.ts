@@ -1,3 +1,8 @@
+import { ConfigurationError } from '../../domain';
+import { LoginTokenProvider } from './login';
+import type { KriptomatLoginCredentials } from './login';
+import type { KriptomatPaths } from './paths';
+
 /**
  * Supplies the bearer token for Kriptomat calls. A provider that can log in again says so with `refreshable`,
  * so the client knows whether a 401 is worth one more try with a fresh token.
@@ -5,8 +10,11 @@
 export interface AccessTokenProvider {
   readonly refreshable: boolean;
   token(): Promise<string>;
-  /** Forgets the current token after the API refused it. */
-  invalidate(): void;
+  /**
+   * Forgets the current token after the API refused it. Given the refused token, a provider keeps a newer
+   * one that another caller already fetched, so concurrent 401s cause one new login, not one each.
+   */
+  invalidate(rejectedToken?: string): void;
 }
 
 /** A long-lived token from configuration: the simplest setup, nothing to refresh. */
@@ -20,4 +28,30 @@ export class StaticTokenProvider implements AccessTokenProvider {
   }
 
   invalidate(): void {}
+}
+
+/** How the worker authenticates to Kriptomat: a static token, or the login flow's credentials. */
+export interface KriptomatAuthConfig {
+  baseUrl: string;
+  /** A static access token; when set, it wins over the login credentials. */
+  accessToken?: string;
+  credentials?: KriptomatLoginCredentials;
+  paths?: Partial<KriptomatPaths>;
+  timeoutMs?: number;
+}
+
+/**
+ * The token provider the configuration asks for: the static token when one is given (the simplest setup),
+ * else a `LoginTokenProvider` that logs in with TOTP. Neither configured is a configuration error.
+ */
+export function createKriptomatAuth(config: KriptomatAuthConfig): AccessTokenProvider {
+  if (config.accessToken) return new StaticTokenProvider(config.accessToken);
+  if (!config.credentials) {
+    throw new ConfigurationError(
+      'Kriptomat needs either a static access token or the login credentials (client id and secret, email, ' +
+        'password, TOTP secret)',
+    );
+  }
+  const { baseUrl, credentials, paths, timeoutMs } = config;
+  return new LoginTokenProvider({ baseUrl, credentials, paths, timeoutMs });
 }

@@ -1,23 +1,18 @@
-import axios from 'axios';
 import type { AxiosInstance, Method } from 'axios';
-import type { KriptomatKycSnapshot } from '../../domain';
-import { KycError, UserNotFoundError } from '../../domain';
+import type { KriptomatKycSnapshot, KycError } from '../../domain';
+import { UserNotFoundError } from '../../domain';
 import { classifyHttpError } from '../http/classify-error';
 import { parseBody } from '../http/parse-body';
 import type { AccessTokenProvider } from './auth';
-import { showUserResponseSchema } from './schemas';
+import { createKriptomatHttp, isHttpStatus } from './http';
+import { fillUserId, resolveKriptomatPaths } from './paths';
+import type { KriptomatPaths } from './paths';
+import { importKycResponseSchema, showUserResponseSchema } from './schemas';
 import type { KriptomatUser } from './schemas';
+import { shareTokenRefusal } from './share-token-refusal';
 
-/** Endpoint paths, with `{userId}` placeholders. The documentation disagrees on prefixes, so each is configurable. */
-export interface KriptomatPaths {
-  showUser: string;
-  importKyc: string;
-}
-
-export const DEFAULT_KRIPTOMAT_PATHS: KriptomatPaths = {
-  showUser: '/api/v1/partners/users/{userId}',
-  importKyc: '/v1/users/{userId}/kyc-import',
-};
+export { DEFAULT_KRIPTOMAT_PATHS } from './paths';
+export type { KriptomatPaths } from './paths';
 
 export interface KriptomatClientOptions {
   baseUrl: string;
@@ -26,32 +21,24 @@ export interface KriptomatClientOptions {
   timeoutMs?: number;
 }
 
+/** Reads a failure more precisely than the generic classification, or returns undefined to leave it to it. */
+type FailureReader = (error: unknown, endpoint: string) => KycError | undefined;
+
 /** Kriptomat's partner API over HTTP. Every response is schema-checked; every failure is a `KycError`. */
 export class KriptomatClient {
   private readonly http: AxiosInstance;
   private readonly paths: KriptomatPaths;
 
   constructor(private readonly options: KriptomatClientOptions) {
-    this.paths = { ...DEFAULT_KRIPTOMAT_PATHS, ...options.paths };
-    this.http = axios.create({
-      baseURL: options.baseUrl,
-      timeout: options.timeoutMs ?? 15_000,
-      headers: { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' },
-    });
+    this.paths = resolveKriptomatPaths(options.paths);
+    this.http = createKriptomatHttp(options.baseUrl, options.timeoutMs);
   }
 
   /** The user's profile and statuses. Holds personal data: keep it inside activities. */
   async getUser(userId: string): Promise<KriptomatUser> {
     const endpoint = `Kriptomat GET ${this.paths.showUser}`;
-    try {
-      const body = await this.send('GET', this.pathFor('showUser', userId), endpoint);
-      return parseBody(showUserResponseSchema, body, endpoint).data;
-    } catch (error) {
-      if (error instanceof KycError && error.context?.status === 404) {
-        throw new UserNotFoundError('no such Kriptomat user', error.context);
-      }
-      throw error;
-    }
+    const { data, status } = await this.send('GET', fillUserId(this.paths.showUser, userId), endpoint);
+    return parseBody(showUserResponseSchema, data, endpoint, status).data;
   }
 
   /** Only the statuses of the user, the part that may enter workflow history. */
@@ -60,12 +47,26 @@ export class KriptomatClient {
     return { kycStatus: user.kyc_status, eddStatus: user.edd_status };
   }
 
-  private pathFor(name: keyof KriptomatPaths, userId: string): string {
-    return this.paths[name].replace('{userId}', encodeURIComponent(userId));
+  /**
+   * Imports the KYC of a SumSub applicant shared with Kriptomat. The share token is single-use: callers mint a
+   * fresh one for every attempt. A token Kriptomat refuses is a `ShareTokenRejectedError` naming SumSub's
+   * error code, never the token.
+   */
+  async importKyc(userId: string, shareToken: string): Promise<void> {
+    const endpoint = `Kriptomat POST ${this.paths.importKyc}`;
+    const url = fillUserId(this.paths.importKyc, userId);
+    const { data, status } = await this.send('POST', url, endpoint, { token: shareToken }, shareTokenRefusal);
+    parseBody(importKycResponseSchema, data, endpoint, status);
   }
 
   /** One authenticated call; a 401 earns exactly one retry when the token can be refreshed. */
-  private async send(method: Method, url: string, endpoint: string, data?: unknown): Promise<unknown> {
+  private async send(
+    method: Method,
+    url: string,
+    endpoint: string,
+    data?: unknown,
+    readFailure?: FailureReader,
+  ): Promise<{ data: unknown; status: number }> {
     for (let attempt = 1; ; attempt++) {
       const token = await this.options.auth.token();
       try {
@@ -75,18 +76,23 @@ export class KriptomatClient {
           data,
           headers: { Authorization: `Bearer ${token}` },
         });
-        return response.data as unknown;
+        return { data: response.data as unknown, status: response.status };
       } catch (error) {
+        const specific = readFailure?.(error, endpoint);
+        if (specific) throw specific;
         if (isHttpStatus(error, 401) && this.options.auth.refreshable && attempt === 1) {
-          this.options.auth.invalidate();
+          this.options.auth.invalidate(token);
           continue;
         }
-        throw classifyHttpError(error, endpoint);
+        throw notFoundAsUser(classifyHttpError(error, endpoint));
       }
     }
   }
 }
 
-function isHttpStatus(error: unknown, status: number): boolean {
-  return axios.isAxiosError(error) && error.response?.status === status;
+/** Every Kriptomat path names a user, so a 404 means Kriptomat does not know that user. */
+function notFoundAsUser(error: KycError): KycError {
+  return error.context?.status === 404
+    ? new UserNotFoundError('no such Kriptomat user', error.context)
+    : error;
 }

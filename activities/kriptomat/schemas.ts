@@ -35,3 +35,13 @@ export const kriptomatUserSchema = z.object({
 export type KriptomatUser = z.infer<typeof kriptomatUserSchema>;
 
 export const showUserResponseSchema = z.object({ status: z.literal(true), data: kriptomatUserSchema });
+
+/** `POST .../kyc-import` answers `{status: true}`; anything else is not a documented success. */
+export const importKycResponseSchema = z.object({ status: z.literal(true) });
+
+/** `POST /api/v1/partners/auth/login`: only the token and its lifetime matter; other fields are ignored. */
+export const loginResponseSchema = z.object({
+  access_token: z.string().min(1),
+  /** Seconds the token lives; sessions last 60 minutes when it is absent. */
+  expires_in: z.number().positive().nullish(),
+});

@@ -14,7 +14,10 @@ export function createNotifyPartner(
 ): (event: PartnerEvent) => Promise<void> {
   return async (event) => {
     if (!notifier) {
-      log.info('partner webhook not configured; event not sent', { eventId: event.eventId, type: event.type });
+      log.info('partner webhook not configured; event not sent', {
+        eventId: event.eventId,
+        type: event.type,
+      });
       return;
     }
     try {

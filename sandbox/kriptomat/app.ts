@@ -1,74 +1,77 @@
 import { Hono } from 'hono';
-import type { Context } from 'hono';
-import { z } from 'zod';
-import { DEFAULT_KRIPTOMAT_PATHS } from '../../activities/kriptomat/client';
-import type { KriptomatPaths } from '../../activities/kriptomat/client';
-import type { SimulatedUserStore } from './user-store';
-
-/** One request as the simulator saw it, for tests and benchmarks to count. Holds no token. */
-export interface SimulatorRequest {
-  method: string;
-  path: string;
-  userId: string | null;
-  status: number;
-  authorized: boolean;
-  requestedWith: string | null;
-}
+import type { z } from 'zod';
+import type { KriptomatLoginCredentials } from '../../activities/kriptomat/login';
+import { resolveKriptomatPaths } from '../../activities/kriptomat/paths';
+import type { KriptomatPaths } from '../../activities/kriptomat/paths';
+import type { faultSettingsSchema } from '../shared/faults';
+import { RequestLog } from '../shared/request-log';
+import type { ShareTokenLedger } from '../shared/share-tokens';
+import { SHARE_TOKEN_ERRORS } from '../shared/share-tokens';
+import { addAuthRoutes } from './auth-routes';
+import type { SimulatorEnv } from './context';
+import { DecisionScheduler } from './decisions';
+import { FaultInjector } from './fault-injection';
+import { addImportRoutes } from './import-routes';
+import { addSandboxRoutes } from './sandbox-routes';
+import { SessionStore } from './sessions';
+import { TimerSet } from './timers';
+import { addUserRoutes } from './user-routes';
+import { SimulatedUserStore } from './user-store';
 
 export interface KriptomatSimulatorOptions {
-  users: SimulatedUserStore;
-  /** The bearer token partner calls must carry. */
-  accessToken: string;
+  /** A static bearer token partner calls may carry (besides the tokens issued at login). */
+  accessToken?: string;
+  /** The partner account allowed to log in; without it every login is refused. */
+  credentials?: KriptomatLoginCredentials;
+  /** Redeems SumSub share tokens (the SumSub simulator's); by default every token is invalid. */
+  ledger?: ShareTokenLedger;
+  /** Kriptomat's client id at SumSub, which share tokens must be minted for (default `kriptomat`). */
+  sumsubClientId?: string;
+  /** Kriptomat's decision time for pending users (default 2000 ms). */
+  decisionDelayMs?: number;
+  /** Lifetime of tokens issued at login (default 3600 s, Kriptomat's 60-minute sessions). */
+  tokenTtlSeconds?: number;
+  faults?: z.input<typeof faultSettingsSchema>;
+  log?: RequestLog;
   paths?: Partial<KriptomatPaths>;
-  requests?: SimulatorRequest[];
+  users?: SimulatedUserStore;
 }
 
-const statusPatch = z.object({ kyc_status: z.string().min(1).optional(), edd_status: z.string().optional() });
-
-/** The Kriptomat partner API as documented, over real HTTP, plus `/_sandbox` routes to steer users. */
-export function createKriptomatSimulatorApp(options: KriptomatSimulatorOptions): Hono {
-  const paths = { ...DEFAULT_KRIPTOMAT_PATHS, ...options.paths };
-  const requests = options.requests ?? [];
-  const app = new Hono();
-
-  app.get(routeOf(paths.showUser), (c) => {
-    const userId = c.req.param('userId') ?? '';
-    const authorized = c.req.header('authorization') === `Bearer ${options.accessToken}`;
-    const respond = (status: 200 | 401 | 404, body: unknown) => {
-      requests.push({
-        method: 'GET',
-        path: c.req.path,
-        userId,
-        status,
-        authorized,
-        requestedWith: c.req.header('x-requested-with') ?? null,
-      });
-      return c.json(body, status);
-    };
-    if (!authorized) return respond(401, { status: false, message: 'Unauthenticated.' });
-    const user = options.users.get(userId);
-    if (!user) return respond(404, { status: false, message: 'User not found.' });
-    return respond(200, { status: true, data: user });
-  });
-
-  app.put('/_sandbox/users/:userId', async (c) => {
-    const patch = statusPatch.safeParse(await readJson(c));
-    if (!patch.success) return c.json({ error: z.prettifyError(patch.error) }, 400);
-    return c.json(options.users.update(c.req.param('userId'), patch.data));
-  });
-
-  return app;
+/** The simulator without a port: its app (for injected requests) and its state, and `stop` for its timers. */
+export interface KriptomatSimulator {
+  app: Hono<SimulatorEnv>;
+  users: SimulatedUserStore;
+  log: RequestLog;
+  faults: FaultInjector;
+  sessions: SessionStore;
+  /** Cancels pending decisions and wakes hanging requests. */
+  stop(): void;
 }
 
-/** `/api/v1/partners/users/{userId}` → `/api/v1/partners/users/:userId` (Hono's route syntax). */
-function routeOf(template: string): string {
-  return template.replace('{userId}', ':userId');
-}
+const REJECT_EVERY_TOKEN: ShareTokenLedger = {
+  redeem: () => ({ ok: false, ...SHARE_TOKEN_ERRORS.invalidShareToken }),
+};
 
-async function readJson(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    return undefined;
-  }
+/** The Kriptomat partner API as documented (login, show user, KYC import), plus `/_sandbox` routes to steer it. */
+export function createKriptomatSimulator(options: KriptomatSimulatorOptions = {}): KriptomatSimulator {
+  const timers = new TimerSet();
+  const users = options.users ?? new SimulatedUserStore();
+  const deps = {
+    users,
+    log: options.log ?? new RequestLog(),
+    faults: new FaultInjector(timers, options.faults),
+    sessions: new SessionStore(options.accessToken, options.tokenTtlSeconds),
+    decisions: new DecisionScheduler(users, timers, options.decisionDelayMs),
+    ledger: options.ledger ?? REJECT_EVERY_TOKEN,
+    paths: resolveKriptomatPaths(options.paths),
+    sumsubClientId: options.sumsubClientId ?? 'kriptomat',
+    credentials: options.credentials,
+  };
+  const app = new Hono<SimulatorEnv>();
+  addSandboxRoutes(app, deps);
+  addAuthRoutes(app, deps);
+  addUserRoutes(app, deps);
+  addImportRoutes(app, deps);
+  const { log, faults, sessions } = deps;
+  return { app, users, log, faults, sessions, stop: () => timers.clear() };
 }

@@ -1,10 +1,15 @@
+import type http from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
-import { ContractViolationError, KycError, PartnerAuthError, UserNotFoundError } from '../../domain';
+import { ContractViolationError, PartnerAuthError, UserNotFoundError } from '../../domain';
+import type { KriptomatKycSnapshot, KycError } from '../../domain';
 import { toApplicationFailure } from '../../activities/failures';
 import { StaticTokenProvider } from '../../activities/kriptomat/auth';
 import { KriptomatClient } from '../../activities/kriptomat/client';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
+import { SANDBOX_SCENARIOS } from '../../sandbox/scenarios';
+import type { SandboxScenarioName } from '../../sandbox/scenarios';
+import { failureOf } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
 
@@ -19,24 +24,49 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-async function failureOf(promise: Promise<unknown>): Promise<KycError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof KycError)) throw new Error(`expected a KycError, got ${String(error)}`);
-  return error;
-}
+/** What a first read of each scenario's user must give; a new scenario must be added here too. */
+const FIRST_READ: Record<SandboxScenarioName, KriptomatKycSnapshot | 'ContractViolation' | 'UserNotFound'> = {
+  passed: { kycStatus: 'passed', eddStatus: 'not_reported' },
+  verified: { kycStatus: 'passed', eddStatus: 'not_required' },
+  edd_required: { kycStatus: 'passed', eddStatus: 'required' },
+  pending: { kycStatus: 'pending', eddStatus: 'not_reported' },
+  pending_forever: { kycStatus: 'pending', eddStatus: 'not_reported' },
+  failed: { kycStatus: 'failed', eddStatus: 'not_reported' },
+  declined: { kycStatus: 'declined', eddStatus: 'not_reported' },
+  onboard: { kycStatus: 'not_started', eddStatus: 'not_reported' },
+  onboard_declined: { kycStatus: 'not_started', eddStatus: 'not_reported' },
+  resubmit: { kycStatus: 'not_started', eddStatus: 'not_reported' },
+  sumsub_rejected: { kycStatus: 'not_started', eddStatus: 'not_reported' },
+  not_started: { kycStatus: 'not_started', eddStatus: 'not_reported' },
+  malformed: 'ContractViolation',
+  unknown: 'UserNotFound',
+};
 
 describe('KriptomatClient against the simulator', () => {
-  it.each([
-    ['passed-1', { kycStatus: 'passed', eddStatus: 'not_reported' }],
-    ['verified-1', { kycStatus: 'passed', eddStatus: 'not_required' }],
-    ['pending-1', { kycStatus: 'pending', eddStatus: 'not_reported' }],
-    ['not_started-1', { kycStatus: 'not_started', eddStatus: 'not_reported' }],
-    ['edd_required-1', { kycStatus: 'passed', eddStatus: 'required' }],
-  ])('reads the statuses of %s', async (userId, expected) => {
-    expect(await client.readKycStatus(userId)).toEqual(expected);
+  it('knows every scenario of the table', () => {
+    expect(Object.keys(FIRST_READ).sort()).toEqual(Object.keys(SANDBOX_SCENARIOS).sort());
+  });
+
+  it.each(Object.entries(FIRST_READ))('reads the first statuses of %s users', async (scenario, expected) => {
+    const read = client.readKycStatus(`${scenario}-1`);
+    if (typeof expected === 'string') expect(await failureOf(read)).toMatchObject({ type: expected });
+    else expect(await read).toEqual(expected);
+  });
+
+  it('reads a missing edd_status as not reported', async () => {
+    const server = await startScriptedServer(() => ({
+      status: 200,
+      body: JSON.stringify({ status: true, data: { kyc_status: 'verified' } }),
+    }));
+    try {
+      const bare = new KriptomatClient({ baseUrl: server.url, auth: new StaticTokenProvider(TOKEN) });
+      expect(await bare.readKycStatus('passed-1')).toEqual({
+        kycStatus: 'passed',
+        eddStatus: 'not_reported',
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it('returns only statuses from readKycStatus, and the profile only from getUser', async () => {
@@ -49,16 +79,36 @@ describe('KriptomatClient against the simulator', () => {
   });
 
   it('sends the bearer token and X-Requested-With on every call', async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const server = await startScriptedServer((req) => {
+      seen.push(req.headers);
+      return req.method === 'GET'
+        ? { status: 200, body: '{"status":true,"data":{"kyc_status":"passed","edd_status":""}}' }
+        : { status: 200, body: '{"status":true}' };
+    });
+    try {
+      const recording = new KriptomatClient({ baseUrl: server.url, auth: new StaticTokenProvider(TOKEN) });
+      await recording.readKycStatus('passed-3');
+      await recording.importKyc('onboard-3', 'share-token');
+      expect(seen).toHaveLength(2);
+      for (const headers of seen) {
+        expect(headers).toMatchObject({
+          authorization: `Bearer ${TOKEN}`,
+          'x-requested-with': 'XMLHttpRequest',
+        });
+      }
+    } finally {
+      await server.close();
+    }
     await client.readKycStatus('passed-3');
-    const seen = sim.requests.filter((request) => request.userId === 'passed-3');
-    expect(seen).toEqual([
-      expect.objectContaining({ authorized: true, requestedWith: 'XMLHttpRequest', status: 200 }),
+    expect(sim.log.find({ userId: 'passed-3' })).toEqual([
+      expect.objectContaining({ endpoint: 'showUser', authorized: true, status: 200 }),
     ]);
   });
 
   it('encodes the user id into the path', async () => {
     await failureOf(client.readKycStatus('a/../b'));
-    expect(sim.requests.at(-1)?.path).toBe('/api/v1/partners/users/a%2F..%2Fb');
+    expect(sim.log.requests.at(-1)?.path).toBe('/api/v1/partners/users/a%2F..%2Fb');
   });
 
   it('reports a refused token as a non-retryable auth failure that does not echo the token', async () => {

@@ -48,31 +48,31 @@ export class FakePartners {
   /** The activity functions a worker registers. */
   activities(): KycActivities {
     return {
-      readKycStatus: async (userId) => {
+      readKycStatus: settled((userId) => {
         this.enter('readKycStatus', userId);
         return this.snapshot(userId);
-      },
-      ensureSumsubApplicant: async (userId) => {
+      }),
+      ensureSumsubApplicant: settled((userId) => {
         this.enter('ensureSumsubApplicant', userId);
         return this.reviews.get(userId) ?? { applicantId: applicantIdOf(userId), ...IN_PROGRESS };
-      },
-      readApplicantReview: async (applicantId) => {
+      }),
+      readApplicantReview: settled((applicantId) => {
         const userId = applicantId.replace(/^applicant-/, '');
         this.enter('readApplicantReview', userId);
         return this.reviews.get(userId) ?? { applicantId, ...IN_PROGRESS };
-      },
-      shareApplicantWithKriptomat: async ({ userId }): Promise<ShareResult> => {
+      }),
+      shareApplicantWithKriptomat: settled(({ userId }): ShareResult => {
         this.enter('shareApplicantWithKriptomat', userId);
         if (this.snapshot(userId).kycStatus !== 'not_started')
           return { result: 'skipped', kyc: this.snapshot(userId) };
         this.imports.set(userId, (this.imports.get(userId) ?? 0) + 1);
         this.user(userId, 'pending');
         return { result: 'imported', kyc: this.snapshot(userId) };
-      },
-      notifyPartner: async (event) => {
+      }),
+      notifyPartner: settled((event) => {
         this.enter('notifyPartner', event.userId);
         this.notifications.push(event);
-      },
+      }),
     };
   }
 
@@ -96,5 +96,10 @@ export class FakePartners {
 }
 
 export const applicantIdOf = (userId: string) => `applicant-${userId}`;
+
+/** A synchronous fake as an activity: returns a promise, and a throw becomes a rejection. */
+function settled<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Promise<R> {
+  return (...args) => Promise.resolve().then(() => fn(...args));
+}
 
 const IN_PROGRESS = { reviewStatus: 'init', reviewAnswer: null, rejectType: null } as const;

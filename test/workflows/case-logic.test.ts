@@ -65,10 +65,9 @@ describe('SumSub reviews', () => {
     expect(
       foldReview(current, review({ applicantId: 'a2', lastEventAt: '2026-01-01T11:00:00.000Z' })),
     ).toBeNull();
-    expect(foldReview(current, review({ lastEventAt: '2026-01-01T11:00:00.000Z' }))).toEqual({
-      review: expect.objectContaining({ reviewAnswer: 'GREEN', lastEventAt: '2026-01-01T11:00:00.000Z' }),
-      changed: true,
-    });
+    const newer = foldReview(current, review({ lastEventAt: '2026-01-01T11:00:00.000Z' }));
+    expect(newer?.changed).toBe(true);
+    expect(newer?.review).toMatchObject({ reviewAnswer: 'GREEN', lastEventAt: '2026-01-01T11:00:00.000Z' });
   });
 
   it('lets a status read win, keeping the event clock', () => {
@@ -77,10 +76,9 @@ describe('SumSub reviews', () => {
       reviewAnswer: null,
       lastEventAt: '2026-01-01T10:00:00.000Z',
     });
-    expect(foldReview(current, review({}))).toEqual({
-      review: expect.objectContaining({ reviewAnswer: 'GREEN', lastEventAt: '2026-01-01T10:00:00.000Z' }),
-      changed: true,
-    });
+    const read = foldReview(current, review({}));
+    expect(read?.changed).toBe(true);
+    expect(read?.review).toMatchObject({ reviewAnswer: 'GREEN', lastEventAt: '2026-01-01T10:00:00.000Z' });
     expect(foldReview(current, { ...current, at: 'later', lastEventAt: null })?.changed).toBe(false);
   });
 

@@ -1,0 +1,134 @@
+import type { ApplicantReview } from '../../domain';
+import { KycError, UserNotFoundError } from '../../domain';
+import { parseBody } from '../http/parse-body';
+import {
+  accessTokenSchema,
+  applicantSchema,
+  applicantStatusSchema,
+  shareTokenSchema,
+  testCompletedSchema,
+  toApplicantReview,
+} from './schemas';
+import type { NewApplicant, ReviewResult, ShareToken, SumsubApplicant, WebSdkAccessToken } from './schemas';
+import { encodeStrict, withQuery } from './signing';
+import { SumsubTransport } from './transport';
+import type { SumsubTransportOptions } from './transport';
+
+export interface SumsubClientOptions extends SumsubTransportOptions {
+  /**
+   * Which documented share-token call to use: `query` (`POST /resources/accessTokens/-/shareToken?...`, the one
+   * Kriptomat documents) or `body` (`POST /resources/accessTokens/shareToken` with JSON).
+   */
+  shareTokenVariant?: 'query' | 'body';
+}
+
+const APPLICANTS = '/resources/applicants';
+
+/** SumSub's API over signed HTTP. Every response is schema-checked; every failure is a `KycError`. */
+export class SumsubClient {
+  private readonly transport: SumsubTransport;
+  private readonly shareTokenVariant: 'query' | 'body';
+
+  constructor(options: SumsubClientOptions) {
+    this.transport = new SumsubTransport(options);
+    this.shareTokenVariant = options.shareTokenVariant ?? 'query';
+  }
+
+  /** Creates an applicant at `levelName`; a second create for the same external user id fails with a 409. */
+  async createApplicant(levelName: string, applicant: NewApplicant): Promise<SumsubApplicant> {
+    const endpoint = `SumSub POST ${APPLICANTS}`;
+    const body = await this.transport.send('POST', withQuery(APPLICANTS, { levelName }), endpoint, applicant);
+    return parseBody(applicantSchema, body, endpoint);
+  }
+
+  /** The user's applicant, created if needed: a 409 means it exists already, so it is looked up instead. */
+  async ensureApplicant(levelName: string, applicant: NewApplicant): Promise<SumsubApplicant> {
+    try {
+      return await this.createApplicant(levelName, applicant);
+    } catch (error) {
+      if (!(error instanceof KycError) || error.context?.status !== 409) throw error;
+      return this.getApplicantByExternalUserId(applicant.externalUserId);
+    }
+  }
+
+  /** The applicant created for our user id; `UserNotFound` when there is none. */
+  async getApplicantByExternalUserId(externalUserId: string): Promise<SumsubApplicant> {
+    const path = `${APPLICANTS}/-;externalUserId=${encodeStrict(externalUserId)}/one`;
+    return this.readApplicant(path, `SumSub GET ${APPLICANTS}/-;externalUserId={externalUserId}/one`);
+  }
+
+  /** The applicant with SumSub's id; `UserNotFound` when there is none. */
+  async getApplicant(applicantId: string): Promise<SumsubApplicant> {
+    const path = `${APPLICANTS}/${encodeStrict(applicantId)}/one`;
+    return this.readApplicant(path, `SumSub GET ${APPLICANTS}/{applicantId}/one`);
+  }
+
+  /** The applicant's review status; an undocumented `reviewStatus` is a contract violation, not a default. */
+  async getReview(applicantId: string): Promise<ApplicantReview> {
+    const endpoint = `SumSub GET ${APPLICANTS}/{applicantId}/status`;
+    const body = await this.notFoundAsUser(
+      this.transport.send('GET', `${APPLICANTS}/${encodeStrict(applicantId)}/status`, endpoint),
+    );
+    return toApplicantReview(applicantId, parseBody(applicantStatusSchema, body, endpoint));
+  }
+
+  /** A token for the partner's frontend to open SumSub's WebSDK for this user (always with a lifetime). */
+  async createWebSdkAccessToken(
+    externalUserId: string,
+    levelName: string,
+    ttlInSecs: number,
+  ): Promise<WebSdkAccessToken> {
+    const endpoint = 'SumSub POST /resources/accessTokens';
+    const path = withQuery('/resources/accessTokens', { userId: externalUserId, levelName, ttlInSecs });
+    return parseBody(accessTokenSchema, await this.transport.send('POST', path, endpoint), endpoint);
+  }
+
+  /** A fresh single-use token letting `forClientId` (Kriptomat) import this applicant's KYC. */
+  async createShareToken(applicantId: string, forClientId: string, ttlInSecs: number): Promise<ShareToken> {
+    const params = { applicantId, forClientId, ttlInSecs };
+    const body =
+      this.shareTokenVariant === 'body'
+        ? await this.transport.send(
+            'POST',
+            '/resources/accessTokens/shareToken',
+            shareEndpoint('body'),
+            params,
+          )
+        : await this.transport.send(
+            'POST',
+            withQuery('/resources/accessTokens/-/shareToken', params),
+            shareEndpoint('query'),
+          );
+    return parseBody(shareTokenSchema, body, shareEndpoint(this.shareTokenVariant));
+  }
+
+  /** Sandbox only: decides the applicant's review by hand, as SumSub's `testCompleted` call does. */
+  async completeTestReview(applicantId: string, result: ReviewResult): Promise<void> {
+    const endpoint = `SumSub POST ${APPLICANTS}/{applicantId}/status/testCompleted`;
+    const path = `${APPLICANTS}/${encodeStrict(applicantId)}/status/testCompleted`;
+    const body = { rejectLabels: [], ...result };
+    parseBody(testCompletedSchema, await this.transport.send('POST', path, endpoint, body), endpoint);
+  }
+
+  private async readApplicant(path: string, endpoint: string): Promise<SumsubApplicant> {
+    const body = await this.notFoundAsUser(this.transport.send('GET', path, endpoint));
+    return parseBody(applicantSchema, body, endpoint);
+  }
+
+  private async notFoundAsUser(call: Promise<unknown>): Promise<unknown> {
+    try {
+      return await call;
+    } catch (error) {
+      if (error instanceof KycError && error.context?.status === 404) {
+        throw new UserNotFoundError('no such SumSub applicant', error.context);
+      }
+      throw error;
+    }
+  }
+}
+
+function shareEndpoint(variant: 'query' | 'body'): string {
+  return variant === 'body'
+    ? 'SumSub POST /resources/accessTokens/shareToken'
+    : 'SumSub POST /resources/accessTokens/-/shareToken';
+}

@@ -1,0 +1,66 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { SimulatorDeps, SimulatorEnv } from './context';
+import { UNAUTHENTICATED } from './context';
+import type { InjectedFault } from './fault-injection';
+
+export type KriptomatEndpoint = 'login' | 'showUser' | 'importKyc';
+
+/**
+ * What every partner endpoint does around its own work: the injected latency and faults, the bearer-token
+ * check (not for login, which is how a token is obtained), and one entry in the request log. The log holds
+ * the endpoint name, path, user id and outcome: never a token, a body or a personal field.
+ */
+export function partnerCall(
+  endpoint: KriptomatEndpoint,
+  deps: SimulatorDeps,
+): MiddlewareHandler<SimulatorEnv> {
+  const needsToken = endpoint !== 'login';
+  return async (c, next) => {
+    const tokenAccepted = needsToken && deps.sessions.accepts(c.req.header('authorization'));
+    const record = (status: number, fault: InjectedFault | null) =>
+      deps.log.record({
+        service: 'kriptomat',
+        endpoint,
+        method: c.req.method,
+        path: c.req.path,
+        userId: c.req.param('userId') ?? null,
+        status,
+        // For login, "authorised" means the credentials were accepted.
+        authorized: needsToken ? tokenAccepted : status === 200,
+        fault,
+      });
+
+    await deps.faults.latency();
+    const fault = deps.faults.draw();
+    if (fault !== null) return injectFault(c, fault, deps, record);
+    if (needsToken && !tokenAccepted) {
+      record(401, null);
+      return c.json(UNAUTHENTICATED, 401);
+    }
+    await next();
+    record(c.res.status, null);
+  };
+}
+
+async function injectFault(
+  c: Context<SimulatorEnv>,
+  fault: InjectedFault,
+  deps: SimulatorDeps,
+  record: (status: number, fault: InjectedFault) => void,
+): Promise<Response> {
+  if (fault === 'error') {
+    record(500, fault);
+    return c.json({ status: false, message: 'Server Error' }, 500);
+  }
+  if (fault === 'rate_limit') {
+    record(429, fault);
+    const retryAfter = String(deps.faults.current.retryAfterSeconds);
+    return c.json({ status: false, message: 'Too Many Attempts.' }, 429, { 'Retry-After': retryAfter });
+  }
+  await deps.faults.hang();
+  // Status 0 in the log: the caller never gets an answer, the connection just drops.
+  record(0, fault);
+  // Injected requests (tests without a port) have no socket to drop.
+  (c.env as SimulatorEnv['Bindings'] | undefined)?.incoming?.socket.destroy();
+  return c.body(null, 504);
+}

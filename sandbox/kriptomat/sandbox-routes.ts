@@ -1,0 +1,44 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { SimulatorDeps, SimulatorEnv } from './context';
+import { readJson } from './read-json';
+
+const statusPatch = z.object({ kyc_status: z.string().min(1).optional(), edd_status: z.string().optional() });
+
+/**
+ * `/_sandbox` routes steer the simulator by hand and by test: no token, no faults, no request log entry
+ * (they are not partner calls, and they must work while faults are being injected).
+ */
+export function addSandboxRoutes(app: Hono<SimulatorEnv>, deps: SimulatorDeps): void {
+  app.put('/_sandbox/users/:userId', async (c) => {
+    const patch = statusPatch.safeParse(await readJson(c));
+    if (!patch.success) return c.json({ error: z.prettifyError(patch.error) }, 400);
+    return c.json(deps.users.update(c.req.param('userId'), patch.data));
+  });
+
+  /** Replaces the fault settings; fields left out go back to their defaults. */
+  app.put('/_sandbox/faults', async (c) => {
+    try {
+      return c.json(deps.faults.replace(await readJson(c)));
+    } catch (error) {
+      if (error instanceof z.ZodError) return c.json({ error: z.prettifyError(error) }, 400);
+      throw error;
+    }
+  });
+
+  /** Counts for scripts and benchmarks: calls per endpoint and share tokens redeemed (`?userId=` for one user). */
+  app.get('/_sandbox/requests', (c) => {
+    const userId = c.req.query('userId');
+    const redeemed = Object.fromEntries(deps.log.shareTokensRedeemed);
+    return c.json({
+      calls: deps.log.callsByEndpoint(userId),
+      shareTokensRedeemed: userId === undefined ? redeemed : { [userId]: redeemed[userId] ?? 0 },
+    });
+  });
+
+  /** Forgets every session token issued at login, so the next partner call with one gets a 401. */
+  app.delete('/_sandbox/sessions', (c) => {
+    deps.sessions.revokeAll();
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,122 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, Handler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { RequestLog } from '../shared/request-log';
+import type { ApplicantStore } from './applicant-store';
+import type { FaultInjector } from './fault-injector';
+import type { ReviewPlayer } from './review-player';
+import type { SumsubShareLedger } from './share-ledger';
+import { isSignedCorrectly } from './signature-check';
+import type { SignatureCheckOptions } from './signature-check';
+import { signatureMismatch, sumsubError } from './sumsub-error';
+import type { TimerSet } from './timers';
+
+/** Everything the simulator's routes share. */
+export interface SimulatorContext {
+  store: ApplicantStore;
+  ledger: SumsubShareLedger;
+  player: ReviewPlayer;
+  faults: FaultInjector;
+  timers: TimerSet;
+  log: RequestLog;
+  signature: SignatureCheckOptions;
+}
+
+export type SimulatorEnv = { Bindings: Partial<HttpBindings> };
+
+/** A `/resources` request as a route sees it: the raw body, its query and its (decoded) path parameters. */
+export interface ResourceRequest {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  rawBody: Buffer;
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
+  json: unknown;
+}
+
+export interface Reply {
+  status: ContentfulStatusCode;
+  body: unknown;
+}
+
+export interface ResourceRoute {
+  /** A stable name for the request log (`createApplicant`, `shareToken`, ...). */
+  endpoint: string;
+  /** The external user id the call is about, when it can be told. */
+  userIdOf(request: ResourceRequest): string | null;
+  handle(request: ResourceRequest): Reply;
+}
+
+/**
+ * Wraps a route with what every `/resources` call goes through at SumSub: injected faults first (as a gateway
+ * would), then the signature check over the raw bytes received, then the route; each call is logged.
+ */
+export function resourceHandler(ctx: SimulatorContext, route: ResourceRoute): Handler<SimulatorEnv> {
+  return async (c) => {
+    const rawBody = Buffer.from(await c.req.arrayBuffer());
+    const target = requestTarget(c);
+    const request: ResourceRequest = {
+      params: c.req.param(),
+      query: new URL(target, 'http://simulator').searchParams,
+      rawBody,
+      json: parseJson(rawBody),
+    };
+    const authorized = isSignedCorrectly(ctx.signature, {
+      method: c.req.method,
+      pathWithQuery: target,
+      appToken: c.req.header('x-app-token'),
+      ts: c.req.header('x-app-access-ts'),
+      signature: c.req.header('x-app-access-sig'),
+      body: rawBody,
+    });
+    const entry = {
+      service: 'sumsub' as const,
+      endpoint: route.endpoint,
+      method: c.req.method,
+      path: target.split('?')[0] ?? target,
+      userId: route.userIdOf(request),
+      authorized,
+    };
+    const { latencyMs, hangMs, retryAfterSeconds } = ctx.faults.settings;
+    if (latencyMs > 0) await ctx.timers.sleep(latencyMs);
+    const fault = ctx.faults.drawRequestFault();
+    if (fault === 'timeout') {
+      // No answer at all: the log says status 0, the socket is dropped once the client has given up.
+      ctx.log.record({ ...entry, status: 0, fault });
+      await ctx.timers.sleep(hangMs);
+      c.env?.incoming?.socket.destroy();
+      return c.body(null, 504);
+    }
+    if (fault === 'error') {
+      ctx.log.record({ ...entry, status: 500, fault });
+      return c.json(sumsubError(500, 'Internal server error'), 500);
+    }
+    if (fault === 'rate_limit') {
+      ctx.log.record({ ...entry, status: 429, fault });
+      const body = sumsubError(429, 'Too many requests');
+      return c.json(body, 429, { 'Retry-After': String(retryAfterSeconds) });
+    }
+    const reply = authorized ? route.handle(request) : { status: 401 as const, body: signatureMismatch() };
+    ctx.log.record({ ...entry, status: reply.status, fault: null });
+    return c.json(reply.body, reply.status);
+  };
+}
+
+/**
+ * The request target exactly as it arrived (what the client signed); only when the app runs without a Node
+ * server (injected requests) is it rebuilt from the parsed URL.
+ */
+function requestTarget(c: Context<SimulatorEnv>): string {
+  const raw = c.env?.incoming?.url;
+  if (raw) return raw;
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}
+
+function parseJson(rawBody: Buffer): unknown {
+  if (rawBody.length === 0) return undefined;
+  try {
+    return JSON.parse(rawBody.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

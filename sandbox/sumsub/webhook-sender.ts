@@ -1,0 +1,130 @@
+import http from 'node:http';
+import https from 'node:https';
+import { formatCreatedAtMs, signWebhookBody } from '../../activities/sumsub/webhook';
+import type { WebhookDigestAlg } from '../../activities/sumsub/webhook';
+import type { RequestLog } from '../shared/request-log';
+import type { FaultInjector } from './fault-injector';
+import type { SimulatedApplicant } from './applicant-store';
+import { correlationId } from './sumsub-error';
+import type { TimerSet } from './timers';
+
+/** SumSub's documented redelivery schedule: 5 s, then 5 min, 1 h, 5 h and 18 h. */
+export const SUMSUB_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [5e3, 3e5, 36e5, 18e6, 648e5];
+
+export interface WebhookSenderOptions {
+  /** Where webhooks go; null delivers nothing, so the engine must rely on polling. */
+  url: string | null;
+  secret: string;
+  alg: WebhookDigestAlg;
+  /** Wait before each redelivery after a failed attempt; its length is the number of retries. */
+  retryDelaysMs: readonly number[];
+  /** How long one delivery may take before it counts as failed. */
+  timeoutMs: number;
+  timers: TimerSet;
+  faults: FaultInjector;
+  log: RequestLog;
+  now: () => number;
+}
+
+/** The documented webhook body of an applicant event: ids and review state only, no personal data. */
+export function webhookBody(
+  type: string,
+  applicant: SimulatedApplicant,
+  now: number,
+): Record<string, unknown> {
+  const { review } = applicant;
+  return {
+    applicantId: applicant.id,
+    inspectionId: applicant.inspectionId,
+    applicantType: 'individual',
+    correlationId: correlationId(),
+    levelName: applicant.levelName,
+    sandboxMode: true,
+    externalUserId: applicant.externalUserId,
+    type,
+    reviewStatus: review.reviewStatus,
+    ...(review.reviewStatus === 'completed' && { reviewResult: review.reviewResult }),
+    createdAtMs: formatCreatedAtMs(new Date(now)),
+  };
+}
+
+/**
+ * Posts signed webhooks the way SumSub does: `x-payload-digest` over the exact bytes sent, redelivery after a
+ * failure (non-2xx or no answer), and, when faults say so, lost or duplicated deliveries. Every attempt is
+ * logged.
+ */
+export class WebhookSender {
+  private readonly inFlight = new Set<http.ClientRequest>();
+
+  constructor(private readonly options: WebhookSenderOptions) {}
+
+  /** Sends one event about `applicant`; returns at once, deliveries happen in the background. */
+  send(type: string, applicant: SimulatedApplicant): void {
+    if (this.options.url === null || this.options.timers.isClosed) return;
+    const raw = JSON.stringify(webhookBody(type, applicant, this.options.now()));
+    const meta = { type, userId: applicant.externalUserId, applicantId: applicant.id };
+    const { drop, duplicate } = this.options.faults.drawWebhookFault();
+    if (drop) {
+      this.options.log.recordWebhook({ ...meta, status: null, attempt: 1, dropped: true, duplicate: false });
+      return;
+    }
+    const delivery = { raw, digest: signWebhookBody(raw, this.options.alg, this.options.secret), meta };
+    this.deliver(delivery, 1, false);
+    if (duplicate) this.deliver(delivery, 1, true);
+  }
+
+  /** Abandons every delivery under way (the timers of pending retries are the TimerSet's). */
+  abortAll(): void {
+    for (const request of this.inFlight) request.destroy();
+    this.inFlight.clear();
+  }
+
+  private deliver(delivery: Delivery, attempt: number, duplicate: boolean): void {
+    void this.post(delivery).then((status) => {
+      const { timers, log, retryDelaysMs } = this.options;
+      if (timers.isClosed) return;
+      log.recordWebhook({ ...delivery.meta, status, attempt, dropped: false, duplicate });
+      if (status !== null && status >= 200 && status < 300) return;
+      const delay = retryDelaysMs[attempt - 1];
+      if (delay !== undefined) timers.after(delay, () => this.deliver(delivery, attempt + 1, duplicate));
+    });
+  }
+
+  /** The receiver's status, or null when it did not answer in time or at all. */
+  private post(delivery: Delivery): Promise<number | null> {
+    const url = new URL(this.options.url ?? '');
+    const transport = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve) => {
+      const request = transport.request(url, {
+        method: 'POST',
+        agent: false,
+        timeout: this.options.timeoutMs,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(delivery.raw),
+          'x-payload-digest': delivery.digest,
+          'x-payload-digest-alg': this.options.alg,
+        },
+      });
+      const settle = (status: number | null) => {
+        this.inFlight.delete(request);
+        resolve(status);
+      };
+      request.on('response', (response) => {
+        response.resume();
+        settle(response.statusCode ?? null);
+      });
+      request.on('timeout', () => request.destroy());
+      request.on('error', () => settle(null));
+      request.on('close', () => settle(null));
+      this.inFlight.add(request);
+      request.end(delivery.raw);
+    });
+  }
+}
+
+interface Delivery {
+  raw: string;
+  digest: string;
+  meta: { type: string; userId: string; applicantId: string };
+}

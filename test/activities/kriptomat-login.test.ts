@@ -1,0 +1,142 @@
+import { ConfigurationError } from '../../domain';
+import { createKriptomatAuth, StaticTokenProvider } from '../../activities/kriptomat/auth';
+import { KriptomatClient } from '../../activities/kriptomat/client';
+import { LoginTokenProvider } from '../../activities/kriptomat/login';
+import type { KriptomatLoginCredentials } from '../../activities/kriptomat/login';
+import { totpCode } from '../../activities/kriptomat/totp';
+import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
+import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
+import { delay, failureOf, PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+
+/** The login flow (credentials + TOTP) against the simulator over real HTTP. */
+let sim: RunningKriptomatSimulator;
+
+beforeAll(async () => {
+  sim = await startKriptomatSimulator({ credentials: PARTNER, accessToken: STATIC_TOKEN });
+});
+afterAll(() => sim.close());
+
+function clientLoggingInAs(credentials: KriptomatLoginCredentials, baseUrl = sim.url) {
+  const auth = new LoginTokenProvider({ baseUrl, credentials });
+  return new KriptomatClient({ baseUrl, auth });
+}
+
+const loginsSince = (from: number) => sim.log.requests.slice(from).filter((r) => r.endpoint === 'login');
+const callsSince = (from: number) => sim.log.requests.slice(from).filter((r) => r.endpoint !== 'login');
+
+describe('LoginTokenProvider against the simulator', () => {
+  it('logs in once with a real TOTP code and reuses the token for many calls', async () => {
+    const from = sim.log.requests.length;
+    const client = clientLoggingInAs(PARTNER);
+
+    for (const userId of ['passed-1', 'failed-1', 'verified-1']) await client.readKycStatus(userId);
+
+    expect(loginsSince(from)).toEqual([expect.objectContaining({ status: 200, authorized: true })]);
+    expect(callsSince(from).map((r) => [r.status, r.authorized])).toEqual([
+      [200, true],
+      [200, true],
+      [200, true],
+    ]);
+  });
+
+  it('shares one login among concurrent first callers', async () => {
+    const from = sim.log.requests.length;
+    const client = clientLoggingInAs(PARTNER);
+
+    const reads = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => client.readKycStatus(`passed-c${i}`)),
+    );
+
+    expect(reads.every((read) => read.kycStatus === 'passed')).toBe(true);
+    expect(loginsSince(from)).toHaveLength(1);
+  });
+
+  it('logs in again once after the simulator forgets the session, and the call succeeds', async () => {
+    const client = clientLoggingInAs(PARTNER);
+    await client.readKycStatus('passed-2');
+    const from = sim.log.requests.length;
+    sim.sessions.revokeAll();
+
+    await Promise.all([client.readKycStatus('passed-3'), client.readKycStatus('passed-4')]);
+
+    expect(callsSince(from).filter((r) => r.status === 401)).toHaveLength(2);
+    expect(loginsSince(from)).toHaveLength(1);
+    expect(callsSince(from).filter((r) => r.status === 200)).toHaveLength(2);
+  });
+
+  it('refreshes a token before it expires, without a refused call', async () => {
+    const shortLived = await startKriptomatSimulator({ credentials: PARTNER, tokenTtlSeconds: 1 });
+    try {
+      const client = clientLoggingInAs(PARTNER, shortLived.url);
+      await client.readKycStatus('passed-1');
+      await client.readKycStatus('passed-2');
+      expect(shortLived.log.find({ endpoint: 'login' })).toHaveLength(1);
+
+      await delay(1100);
+      await client.readKycStatus('passed-3');
+
+      expect(shortLived.log.find({ endpoint: 'login' })).toHaveLength(2);
+      expect(shortLived.log.find({ status: 401 })).toEqual([]);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  it.each([
+    ['a wrong TOTP secret', { totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' }, 'Invalid security code.'],
+    ['a wrong password', { password: 'not-the-password' }, 'Invalid email or password.'],
+    ['a wrong client secret', { clientSecret: 'not-the-secret' }, 'Invalid client credentials.'],
+  ])('reports %s as PartnerAuthFailed without calling the API', async (_name, change, message) => {
+    const from = sim.log.requests.length;
+    const error = await failureOf(clientLoggingInAs({ ...PARTNER, ...change }).readKycStatus('passed-1'));
+
+    expect(error).toMatchObject({ type: 'PartnerAuthFailed', retryable: false, context: { status: 401 } });
+    expect(error.message).toBe('login refused (Kriptomat POST /api/v1/partners/auth/login, HTTP 401)');
+    expect(loginsSince(from)).toEqual([expect.objectContaining({ status: 401, authorized: false })]);
+    expect(callsSince(from)).toEqual([]);
+    // The simulator says which kind of field was wrong; the client's error stays generic.
+    const answer = await fetch(`${sim.url}/api/v1/partners/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(loginBodyOf({ ...PARTNER, ...change })),
+    });
+    expect(await answer.json()).toEqual({ status: false, message });
+  });
+
+  it('still accepts the static token next to login sessions', async () => {
+    const client = new KriptomatClient({ baseUrl: sim.url, auth: new StaticTokenProvider(STATIC_TOKEN) });
+    expect(await client.readKycStatus('declined-1')).toMatchObject({ kycStatus: 'declined' });
+  });
+});
+
+describe('createKriptomatAuth', () => {
+  it('prefers a static token', () => {
+    const auth = createKriptomatAuth({ baseUrl: sim.url, accessToken: STATIC_TOKEN, credentials: PARTNER });
+    expect(auth).toBeInstanceOf(StaticTokenProvider);
+    expect(auth.refreshable).toBe(false);
+  });
+
+  it('logs in with the credentials when no static token is given', async () => {
+    const auth = createKriptomatAuth({ baseUrl: sim.url, credentials: PARTNER });
+    expect(auth).toBeInstanceOf(LoginTokenProvider);
+    const client = new KriptomatClient({ baseUrl: sim.url, auth });
+    expect(await client.readKycStatus('passed-9')).toMatchObject({ kycStatus: 'passed' });
+  });
+
+  it('refuses a configuration with neither, naming what is missing', () => {
+    const configure = () => createKriptomatAuth({ baseUrl: sim.url });
+    expect(configure).toThrow(ConfigurationError);
+    expect(configure).toThrow(/either a static access token or the login credentials/);
+  });
+});
+
+/** The documented login body, for asking the simulator directly. */
+function loginBodyOf(credentials: KriptomatLoginCredentials) {
+  return {
+    email: credentials.email,
+    password: credentials.password,
+    security_code: totpCode(credentials.totpSecret),
+    client_id: credentials.clientId,
+    client_secret: credentials.clientSecret,
+  };
+}

@@ -1,0 +1,28 @@
+import { KycError } from '../../domain';
+import type { KriptomatLoginCredentials } from '../../activities/kriptomat/login';
+
+/** A partner account for the simulator's login flow. Every value is distinctive, so a leak is easy to spot. */
+export const PARTNER: KriptomatLoginCredentials = {
+  clientId: 'client-id-7f3a9c',
+  clientSecret: 'client-secret-e81b44d2',
+  email: 'partner-ops-5521@sandbox.invalid',
+  password: 'pa55word-Quokka-913',
+  // 20 bytes, the length authenticator setups recommend.
+  totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+};
+
+/** A static token for the simpler setup. */
+export const STATIC_TOKEN = 'partner-static-token-9d8c7b';
+
+/** The error a promise rejects with, which must be a KycError. */
+export async function failureOf(promise: Promise<unknown>): Promise<KycError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof KycError)) throw new Error(`expected a KycError, got ${String(error)}`);
+  return error;
+}
+
+/** Resolves after `ms`. */
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,172 @@
+/**
+ * Records the histories the replay test guards (`npm run record-histories`): one representative case per path
+ * through the workflow, run by the current code on a dev server with fake partners, saved as JSON under
+ * test/replay/histories/. Re-record only when a change is meant to be incompatible and old cases are handled
+ * (see "Changing the workflow safely" in the README).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { KycCaseHandle } from '../../client/kyc-cases';
+import { startOrJoinCase } from '../../client/kyc-cases';
+import { KYC_SEARCH_ATTRIBUTES } from '../../domain';
+import { resolveTemporalCli } from '../../scripts/temporal-cli';
+import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import {
+  cancelSignal,
+  getStateQuery,
+  recheckUpdate,
+  retrySignal,
+  sumsubEventSignal,
+} from '../../workflows/messages';
+import { FAST_TIMINGS, sumsubEvent } from '../helpers/fake-case-env';
+import { FakePartners } from '../helpers/fake-partners';
+import type { CaseTimings, KycCaseState } from '../../domain';
+
+const OUT = path.join(__dirname, 'histories');
+const GREEN = { reviewStatus: 'completed', reviewAnswer: 'GREEN', rejectType: null } as const;
+
+type Story = (ctx: {
+  partners: FakePartners;
+  userId: string;
+  start: (timings?: Partial<CaseTimings>) => Promise<KycCaseHandle>;
+  until: (handle: KycCaseHandle, done: (state: KycCaseState) => boolean) => Promise<void>;
+}) => Promise<KycCaseHandle>;
+
+/** Each story drives one case to its end; the name is the history file's. */
+const STORIES: Record<string, Story> = {
+  'approved-at-once': async ({ partners, userId, start }) => {
+    partners.user(userId, 'passed');
+    return start();
+  },
+  'pending-then-approved-after-recheck': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'pending');
+    const handle = await start({ pollSchedule: ['1h'] });
+    await until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    partners.user(userId, 'passed');
+    await handle.executeUpdate(recheckUpdate);
+    return handle;
+  },
+  'onboarded-after-resubmission': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'not_started');
+    const handle = await start();
+    await until(handle, (state) => state.phase === 'awaiting_user');
+    const red = { reviewAnswer: 'RED', rejectType: 'RETRY' } as const;
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z', red));
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z', red));
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T11:00:00.000Z', { reviewAnswer: 'GREEN' }),
+    );
+    await until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    partners.user(userId, 'passed');
+    return handle;
+  },
+  'rejected-by-sumsub': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'not_started');
+    const handle = await start();
+    await until(handle, (state) => state.phase === 'awaiting_user');
+    const final = { reviewAnswer: 'RED', rejectType: 'FINAL' } as const;
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z', final));
+    return handle;
+  },
+  'retried-after-needs-attention': async ({ partners, userId, start, until }) => {
+    partners
+      .user(userId, 'not_started')
+      .review(userId, GREEN)
+      .fail('shareApplicantWithKriptomat', userId, 'contract');
+    const handle = await start();
+    await until(handle, (state) => state.phase === 'needs_attention');
+    partners.heal('shareApplicantWithKriptomat', userId);
+    await handle.signal(retrySignal);
+    await until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    partners.user(userId, 'declined');
+    return handle;
+  },
+  'expired-waiting-for-user': async ({ partners, userId, start }) => {
+    partners.user(userId, 'not_started');
+    return start({ userDeadline: '2s' });
+  },
+  'continued-as-new-then-expired': async ({ partners, userId, start }) => {
+    partners.user(userId, 'pending');
+    return start({ decisionDeadline: '4s', waitsPerRun: 2 });
+  },
+  'cancelled-while-sumsub-is-down': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'not_started').fail('ensureSumsubApplicant', userId, 'outage');
+    const handle = await start();
+    await until(handle, (state) => state.phase === 'sumsub_applicant');
+    await handle.signal(cancelSignal, { reason: 'recorded for replay' });
+    return handle;
+  },
+};
+
+/**
+ * The last run's history in Temporal's standard JSON form, exported by the Temporal CLI as an operator would
+ * (`temporal workflow show --output json`).
+ */
+async function exportHistory(
+  cli: string,
+  address: string,
+  workflowId: string,
+  runId?: string,
+): Promise<string> {
+  const run = runId ? ['--run-id', runId] : [];
+  const { stdout } = await promisify(execFile)(
+    cli,
+    ['workflow', 'show', '--workflow-id', workflowId, ...run, '--output', 'json', '--address', address],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout;
+}
+
+async function main(): Promise<void> {
+  const cli = await resolveTemporalCli();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      searchAttributes: [...KYC_SEARCH_ATTRIBUTES],
+      ui: false,
+    },
+  });
+  const partners = new FakePartners();
+  const taskQueue = 'record-histories';
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    activities: partners.activities(),
+    workflowsPath: WORKFLOWS_PATH,
+  });
+  await worker.runUntil(async () => {
+    await fs.mkdir(OUT, { recursive: true });
+    for (const [name, story] of Object.entries(STORIES)) {
+      const userId = `replay-${name}`;
+      const handle = await story({
+        partners,
+        userId,
+        start: (timings) =>
+          startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
+        until: async (h, done) => {
+          while (!done(await h.query(getStateQuery))) await new Promise((r) => setTimeout(r, 100));
+        },
+      });
+      const result = await handle.result();
+      // The run that finished the case, and for a case that continued as new also its first run.
+      const last = await exportHistory(cli, env.address, handle.workflowId);
+      await fs.writeFile(path.join(OUT, `${name}.json`), last);
+      if (result.runs > 1) {
+        const first = await exportHistory(cli, env.address, handle.workflowId, handle.firstExecutionRunId);
+        await fs.writeFile(path.join(OUT, `${name}.run-1.json`), first);
+      }
+      console.log(`${name}: ${result.phases.map((p) => p.phase).join(' → ')} (runs: ${result.runs})`);
+    }
+  });
+  await env.teardown();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

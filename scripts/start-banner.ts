@@ -5,7 +5,9 @@ export interface BannerInfo {
   /** host:port of the Temporal frontend. */
   address: string;
   uiUrl: string | null;
-  simulatorUrl: string;
+  kriptomatUrl: string;
+  sumsubUrl: string;
+  webhookUrl: string;
   taskQueue: string;
   namespace: string;
 }
@@ -24,17 +26,18 @@ export function formatBanner(info: BannerInfo): string {
     'kyc-orchestrator is running on the sandbox (Ctrl-C to stop)',
     `  Temporal UI:    ${info.uiUrl ?? '(disabled)'}`,
     `  Temporal gRPC:  ${info.address}  (namespace ${info.namespace}, task queue ${info.taskQueue})`,
-    `  Kriptomat sim:  ${info.simulatorUrl}`,
+    `  Kriptomat sim:  ${info.kriptomatUrl}`,
+    `  SumSub sim:     ${info.sumsubUrl}  (webhooks to ${info.webhookUrl})`,
     '',
     'Try:',
-    '  # start a case',
-    `  ${cli} workflow start ${at} --type kycCase --task-queue ${info.taskQueue} --workflow-id kyc:passed-1 --input '{"userId":"passed-1"}'`,
-    '  # query its state',
-    `  ${cli} workflow query ${at} --workflow-id kyc:passed-1 --name getState`,
-    '  # list cases waiting on Kriptomat',
+    '  # start the case of a user who never did KYC: SumSub, import, then Kriptomat decides',
+    `  ${cli} workflow start ${at} --type kycCase --task-queue ${info.taskQueue} --workflow-id kyc:onboard-1 --input '{"userId":"onboard-1"}'`,
+    '  # query its state (again in a few seconds: awaiting_user, sharing, awaiting_kriptomat, approved)',
+    `  ${cli} workflow query ${at} --workflow-id kyc:onboard-1 --name getState`,
+    '  # list cases by phase',
     `  ${cli} workflow list ${at} --query 'KycPhase="awaiting_kriptomat"'`,
     '',
-    `Sandbox user ids pick a scenario by prefix (${prefixes}; e.g. pending-7); any other id is unknown (404).`,
+    `Sandbox user ids pick a scenario by prefix (${prefixes}; e.g. resubmit-7); any other id is unknown (404).`,
     '',
   ].join('\n');
 }

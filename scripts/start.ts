@@ -1,12 +1,15 @@
 /**
  * `npm start`: the whole engine on one machine. A Temporal dev server (state kept in KYC_DATA_DIR, so cases
- * survive a restart), the Kriptomat simulator and the worker, until Ctrl-C.
+ * survive a restart), the Kriptomat and SumSub simulators, the SumSub webhook receiver and the worker, until
+ * Ctrl-C.
  */
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { startKriptomatSimulator } from '../sandbox/kriptomat/server';
+import { startSandbox } from '../sandbox/start-sandbox';
+import { loadWorkerConfig } from '../worker/config';
 import { createKycWorker } from '../worker/create-worker';
+import { serveWebhooks } from './serve-webhooks';
 import { PortInUseError, startDevServer } from './dev-server';
 import { isPortFree } from './ports';
 import { formatBanner } from './start-banner';
@@ -41,7 +44,9 @@ async function main(): Promise<number> {
     const ports = {
       temporal: portFromEnv('TEMPORAL_PORT', 7233),
       ui: portFromEnv('TEMPORAL_UI_PORT', 8233),
-      simulator: portFromEnv('KRIPTOMAT_SIM_PORT', 8081),
+      api: portFromEnv('KYC_API_PORT', 8080),
+      kriptomat: portFromEnv('KRIPTOMAT_SIM_PORT', 8081),
+      sumsub: portFromEnv('SUMSUB_SIM_PORT', 8082),
     };
     const dbFile = path.join(
       path.resolve(process.env.KYC_DATA_DIR || path.join(REPO_ROOT, '.data')),
@@ -50,8 +55,13 @@ async function main(): Promise<number> {
     const cli = await resolveTemporalCli();
     checkpoint();
     // Checked before the dev server starts, so a taken port fails in a second rather than after it.
-    if (!(await isPortFree(ports.simulator))) {
-      throw portInUse(ports.simulator, 'Kriptomat simulator', 'KRIPTOMAT_SIM_PORT');
+    const ownPorts = [
+      [ports.api, 'webhook receiver', 'KYC_API_PORT'],
+      [ports.kriptomat, 'Kriptomat simulator', 'KRIPTOMAT_SIM_PORT'],
+      [ports.sumsub, 'SumSub simulator', 'SUMSUB_SIM_PORT'],
+    ] as const;
+    for (const [port, what, envVar] of ownPorts) {
+      if (!(await isPortFree(port))) throw portInUse(port, what, envVar);
     }
 
     log(`starting the Temporal dev server (state in ${dbFile})`);
@@ -70,27 +80,47 @@ async function main(): Promise<number> {
     cleanups.push(() => server.stop());
     checkpoint();
 
-    // A fresh token per run: only this process talks to the simulator, which listens on loopback only.
-    const token = randomBytes(24).toString('hex');
-    const simulator = await startKriptomatSimulator({ accessToken: token, port: ports.simulator });
-    cleanups.push(() => simulator.close());
+    // Fresh secrets per run: only this process talks to the simulators, which listen on loopback only.
+    const webhookUrl = `http://127.0.0.1:${ports.api}/webhooks/sumsub`;
+    const sandbox = await startSandbox({
+      webhookUrl,
+      reviewDelayMs: 3000,
+      decisionDelayMs: 2000,
+      kriptomatPort: ports.kriptomat,
+      sumsubPort: ports.sumsub,
+    });
+    cleanups.push(() => sandbox.close());
+    checkpoint();
+
+    const clientConnection = await Connection.connect({ address: server.address });
+    cleanups.push(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection, namespace: NAMESPACE });
+    const webhooks = await serveWebhooks(client, sandbox.sumsubWebhookSecret, ports.api);
+    cleanups.push(() => webhooks.close());
     checkpoint();
 
     const connection = await NativeConnection.connect({ address: server.address });
     cleanups.push(() => connection.close());
     log('bundling the workflow code and starting the worker');
-    const worker = await createKycWorker(connection, {
+    const config = loadWorkerConfig({
+      ...sandbox.workerEnv,
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_NAMESPACE: NAMESPACE,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      KRIPTOMAT_BASE_URL: simulator.url,
-      KRIPTOMAT_TOKEN: token,
     });
+    const worker = await createKycWorker(connection, config);
     // The worker is the main task: it runs even if a stop was asked meanwhile (an unrun worker cannot be shut
     // down), and whatever ends it, or the server under it, ends the whole process.
     const running = worker.run();
     if (!stop.requested()) {
-      const info = { cli, address: server.address, uiUrl: server.uiUrl, simulatorUrl: simulator.url };
+      const info = {
+        cli,
+        address: server.address,
+        uiUrl: server.uiUrl,
+        kriptomatUrl: sandbox.kriptomat.url,
+        sumsubUrl: sandbox.sumsub.url,
+        webhookUrl,
+      };
       process.stdout.write(formatBanner({ ...info, taskQueue: TASK_QUEUE, namespace: NAMESPACE }));
     }
     const problem = await Promise.race([
@@ -112,7 +142,7 @@ async function main(): Promise<number> {
     log(error instanceof PlainError ? `error: ${error.message}` : `failed: ${describeError(error)}`);
     return 1;
   } finally {
-    // Reverse order: the worker's connection, then the simulator, the server last.
+    // Reverse order: the worker's connection, the receiver, the simulators, the server last.
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error: unknown) => log(`while stopping: ${describeError(error)}`));
     }

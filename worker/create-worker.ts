@@ -1,9 +1,8 @@
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { StaticTokenProvider } from '../activities/kriptomat/auth';
-import { KriptomatClient } from '../activities/kriptomat/client';
 import type { WorkerConfig } from './config';
+import { partnerClientsFrom } from './partner-clients';
 
 /** Where the worker gets workflow code: the TypeScript sources (bundled at start) or a prebuilt bundle. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
@@ -16,15 +15,11 @@ export async function createKycWorker(
   config: WorkerConfig,
   source: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
 ): Promise<Worker> {
-  const kriptomat = new KriptomatClient({
-    baseUrl: config.KRIPTOMAT_BASE_URL,
-    auth: new StaticTokenProvider(config.KRIPTOMAT_TOKEN),
-  });
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ kriptomat, notifier: null }),
+    activities: createActivities(partnerClientsFrom(config)),
     ...source,
   });
 }

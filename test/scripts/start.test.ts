@@ -27,14 +27,14 @@ let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 let stdout = '';
 let stderr = '';
 let dataDir: string;
-let ports: { temporal: number; ui: number; simulator: number };
+let ports: { temporal: number; ui: number; api: number; kriptomat: number; sumsub: number };
 let banner: { address: string; uiUrl: string; queryCommand: string };
 const userId = `passed-${process.pid}`;
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kyc-start-test-'));
-  const [temporal, ui, simulator] = await freePorts(3);
-  ports = { temporal: temporal!, ui: ui!, simulator: simulator! };
+  const [temporal, ui, api, kriptomat, sumsub] = await freePorts(5);
+  ports = { temporal: temporal!, ui: ui!, api: api!, kriptomat: kriptomat!, sumsub: sumsub! };
   child = spawn(process.execPath, START_ARGS, {
     cwd: REPO,
     env: {
@@ -42,7 +42,9 @@ beforeAll(async () => {
       TEMPORAL_CLI: requiredTestEnv(TEST_ENV.temporalCli),
       TEMPORAL_PORT: String(ports.temporal),
       TEMPORAL_UI_PORT: String(ports.ui),
-      KRIPTOMAT_SIM_PORT: String(ports.simulator),
+      KYC_API_PORT: String(ports.api),
+      KRIPTOMAT_SIM_PORT: String(ports.kriptomat),
+      SUMSUB_SIM_PORT: String(ports.sumsub),
       KYC_DATA_DIR: dataDir,
     },
     // Its own process group, so afterAll can signal it and anything it started in one go.
@@ -74,8 +76,10 @@ test(
     const queryCommand = /^\s*(".+" workflow query .*)$/m.exec(text)?.[1];
     expect(address).toBe(`127.0.0.1:${ports.temporal}`);
     expect(uiUrl).toBe(`http://127.0.0.1:${ports.ui}`);
-    expect(text).toContain(`Kriptomat sim:  http://127.0.0.1:${ports.simulator}`);
-    expect(text).toMatch(/workflow start .*--workflow-id kyc:passed-1 --input '\{"userId":"passed-1"\}'/);
+    expect(text).toContain(`Kriptomat sim:  http://127.0.0.1:${ports.kriptomat}`);
+    expect(text).toContain(`SumSub sim:     http://127.0.0.1:${ports.sumsub}`);
+    expect(text).toContain(`webhooks to http://127.0.0.1:${ports.api}/webhooks/sumsub`);
+    expect(text).toMatch(/workflow start .*--workflow-id kyc:onboard-1 --input '\{"userId":"onboard-1"\}'/);
     expect(text).toContain(`workflow list --address ${address} --query 'KycPhase="awaiting_kriptomat"'`);
     expect(queryCommand).toBeDefined();
     banner = { address: address!, uiUrl: uiUrl!, queryCommand: queryCommand! };
@@ -100,10 +104,34 @@ test('runs a case of a passed user to approved', async () => {
   }
 });
 
+test('onboards a user who never did KYC: SumSub webhooks reach the case, then the import', async () => {
+  const connection = await Connection.connect({ address: banner.address });
+  try {
+    const client = new Client({ connection, namespace: 'default' });
+    const handle = await startOrJoinCase(client, `onboard-${process.pid}`, {
+      taskQueue: 'kyc',
+      timings: { pollSchedule: ['1s'], reviewPollInterval: '1h' },
+    });
+    const result = await handle.result();
+    expect(result.phases.map((change) => change.phase)).toEqual([
+      'checking',
+      'sumsub_applicant',
+      'awaiting_user',
+      'sharing',
+      'awaiting_kriptomat',
+      'approved',
+    ]);
+    expect(result.sumsubEvents).toBeGreaterThanOrEqual(1);
+    expect(stderr).toContain(`SumSub webhook: signalled applicantReviewed for onboard-${process.pid}`);
+  } finally {
+    await connection.close();
+  }
+}, 40_000);
+
 test('the printed query command works', async () => {
-  // `"<cli>" workflow query --address … --workflow-id kyc:passed-1 --name getState`: no argument has spaces.
+  // `"<cli>" workflow query --address … --workflow-id kyc:onboard-1 --name getState`: no argument has spaces.
   const [, cli, rest] = /^"(.+)" (.*)$/.exec(banner.queryCommand) ?? [];
-  const args = rest!.split(' ').map((arg) => (arg === 'kyc:passed-1' ? `kyc:${userId}` : arg));
+  const args = rest!.split(' ').map((arg) => (arg === 'kyc:onboard-1' ? `kyc:${userId}` : arg));
   expect(args).toContain(`kyc:${userId}`);
   const { stdout: output } = await execFileAsync(cli!, args, { timeout: 20_000 });
   expect(output).toContain('"outcome":"approved"');
@@ -132,7 +160,7 @@ test(
 );
 
 test('fails with a clear message when the gRPC port is taken', async () => {
-  const [port, ui, simulator] = await freePorts(3);
+  const [port, ui, api, kriptomat, sumsub] = await freePorts(5);
   const squatter = net.createServer();
   await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
   try {
@@ -143,7 +171,9 @@ test('fails with a clear message when the gRPC port is taken', async () => {
         TEMPORAL_CLI: requiredTestEnv(TEST_ENV.temporalCli),
         TEMPORAL_PORT: String(port),
         TEMPORAL_UI_PORT: String(ui),
-        KRIPTOMAT_SIM_PORT: String(simulator),
+        KYC_API_PORT: String(api),
+        KRIPTOMAT_SIM_PORT: String(kriptomat),
+        SUMSUB_SIM_PORT: String(sumsub),
         KYC_DATA_DIR: dataDir,
       },
       timeout: 30_000,

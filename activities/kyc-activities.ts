@@ -1,0 +1,60 @@
+import type { ApplicantReview } from '../domain';
+import type { KycActivities, ShareResult } from './contract';
+import type { KriptomatClient } from './kriptomat/client';
+import type { SumsubClient } from './sumsub/client';
+import { applicantFromProfile } from './sumsub/fixed-info';
+import { toApplicantReview } from './sumsub/schemas';
+
+/** What the SumSub steps need to know besides the clients. */
+export interface SumsubSettings {
+  /** The SumSub verification level new applicants are created at. */
+  levelName: string;
+  /** Kriptomat's client id at SumSub: share tokens are minted for it. */
+  partnerClientId: string;
+  /** Lifetime of a share token; it is used within seconds of minting. */
+  shareTokenTtlSecs: number;
+}
+
+export type KriptomatPort = Pick<KriptomatClient, 'readKycStatus' | 'getUser' | 'importKyc'>;
+export type SumsubPort = Pick<SumsubClient, 'ensureApplicant' | 'getReview' | 'createShareToken'>;
+
+/**
+ * The partner-facing activities, as plain functions over the clients (the failure mapping is applied by
+ * `createActivities`). Each is idempotent: running it again after a crash at any point converges on the same
+ * applicant and never imports twice.
+ */
+export function partnerActivities(
+  kriptomat: KriptomatPort,
+  sumsub: SumsubPort,
+  settings: SumsubSettings,
+): Omit<KycActivities, 'notifyPartner'> {
+  return {
+    readKycStatus: (userId) => kriptomat.readKycStatus(userId),
+
+    async ensureSumsubApplicant(userId): Promise<ApplicantReview> {
+      // The profile is read here, inside the activity, so personal data never enters workflow history.
+      const user = await kriptomat.getUser(userId);
+      const applicant = await sumsub.ensureApplicant(settings.levelName, applicantFromProfile(userId, user));
+      // Creation answers with the review inline; a found applicant may not carry one.
+      return applicant.review
+        ? toApplicantReview(applicant.id, applicant.review)
+        : sumsub.getReview(applicant.id);
+    },
+
+    readApplicantReview: (applicantId) => sumsub.getReview(applicantId),
+
+    async shareApplicantWithKriptomat({ userId, applicantId }): Promise<ShareResult> {
+      // A previous attempt may have imported and then lost the answer: Kriptomat's status is the truth.
+      const before = await kriptomat.readKycStatus(userId);
+      if (before.kycStatus !== 'not_started') return { result: 'skipped', kyc: before };
+      // Share tokens are single-use and short-lived: a fresh one for every attempt.
+      const { token } = await sumsub.createShareToken(
+        applicantId,
+        settings.partnerClientId,
+        settings.shareTokenTtlSecs,
+      );
+      await kriptomat.importKyc(userId, token);
+      return { result: 'imported', kyc: await kriptomat.readKycStatus(userId) };
+    },
+  };
+}

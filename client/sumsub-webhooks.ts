@@ -1,0 +1,64 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { parseSumsubWebhook, verifyWebhookDigest } from '../activities/sumsub/webhook';
+import type { SumsubWebhook } from '../activities/sumsub/webhook';
+import type { SumsubEvent } from '../domain';
+import { kycWorkflowId, USER_ID_PATTERN } from '../domain';
+import { sumsubEventSignal } from '../workflows/messages';
+
+/** What became of one webhook delivery, and the HTTP status SumSub should get for it. */
+export type WebhookReceipt =
+  | { result: 'signalled'; status: 200; userId: string; type: string }
+  | { result: 'unknown_case'; status: 202; userId: string; type: string }
+  | { result: 'bad_signature'; status: 401; reason: string }
+  | { result: 'malformed'; status: 400; reason: string };
+
+export interface SumsubWebhookRequest {
+  rawBody: Buffer;
+  digest: string | null | undefined;
+  alg: string | null | undefined;
+}
+
+/**
+ * Receives one SumSub webhook: verifies the digest over the raw bytes, parses the documented body, and
+ * signals the user's case. Nothing is signalled unless the digest matches. A case that does not exist (a
+ * user onboarded elsewhere, or a finished case) is accepted and ignored, so SumSub stops redelivering.
+ * Duplicates are signalled again and dropped by the workflow, which orders events by `createdAtMs`.
+ */
+export async function receiveSumsubWebhook(
+  client: Client,
+  secret: string,
+  request: SumsubWebhookRequest,
+): Promise<WebhookReceipt> {
+  if (!verifyWebhookDigest(request.rawBody, { digest: request.digest, alg: request.alg }, secret)) {
+    return { result: 'bad_signature', status: 401, reason: 'x-payload-digest does not match the body' };
+  }
+  const parsed = parseSumsubWebhook(request.rawBody);
+  if (!parsed.ok) return { result: 'malformed', status: 400, reason: parsed.error };
+  const { webhook } = parsed;
+  const userId = webhook.externalUserId;
+  if (!USER_ID_PATTERN.test(userId))
+    return { result: 'unknown_case', status: 202, userId, type: webhook.type };
+  try {
+    await client.workflow.getHandle(kycWorkflowId(userId)).signal(sumsubEventSignal, toSumsubEvent(webhook));
+    return { result: 'signalled', status: 200, userId, type: webhook.type };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      return { result: 'unknown_case', status: 202, userId, type: webhook.type };
+    }
+    throw error;
+  }
+}
+
+/** The review fields of a webhook, with `createdAtMs` (`yyyy-MM-dd HH:mm:ss.fff`, UTC) as an ISO timestamp. */
+export function toSumsubEvent(webhook: SumsubWebhook): SumsubEvent {
+  const result = webhook.reviewResult;
+  return {
+    type: webhook.type,
+    applicantId: webhook.applicantId,
+    reviewStatus: webhook.reviewStatus ?? null,
+    reviewAnswer: result?.reviewAnswer ?? null,
+    rejectType: result?.reviewAnswer === 'RED' ? (result.reviewRejectType ?? null) : null,
+    createdAt: `${webhook.createdAtMs.replace(' ', 'T')}Z`,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Client } from '@temporalio/client';
+import { Hono } from 'hono';
+import type { WebhookReceipt } from './sumsub-webhooks';
+import { receiveSumsubWebhook } from './sumsub-webhooks';
+
+export interface WebhookAppOptions {
+  client: Client;
+  sumsubWebhookSecret: string;
+  /** Told about every delivery (never the body); the place for logs and metrics. */
+  onReceipt?: (receipt: WebhookReceipt) => void;
+}
+
+/**
+ * The webhook receiver, built as an app without a port so it can be tested with injected requests and
+ * mounted into the HTTP API. It answers as soon as the signal is accepted by Temporal, well inside SumSub's
+ * 5 s; if Temporal cannot be reached it answers 503 so that SumSub redelivers later.
+ */
+export function createWebhookApp({ client, sumsubWebhookSecret, onReceipt }: WebhookAppOptions): Hono {
+  const app = new Hono();
+  app.post('/webhooks/sumsub', async (c) => {
+    const rawBody = Buffer.from(await c.req.arrayBuffer());
+    let receipt: WebhookReceipt;
+    try {
+      receipt = await receiveSumsubWebhook(client, sumsubWebhookSecret, {
+        rawBody,
+        digest: c.req.header('x-payload-digest'),
+        alg: c.req.header('x-payload-digest-alg'),
+      });
+    } catch {
+      return c.json({ error: 'temporal unavailable, deliver again later' }, 503);
+    }
+    onReceipt?.(receipt);
+    const { status, ...body } = receipt;
+    return c.json(body, status);
+  });
+  return app;
+}

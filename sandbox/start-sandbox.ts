@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { FaultSettings } from './shared/faults';
+import { RequestLog } from './shared/request-log';
+import { startKriptomatSimulator } from './kriptomat/server';
+import type { RunningKriptomatSimulator } from './kriptomat/server';
+import { startSumsubSimulator } from './sumsub/server';
+import type { RunningSumsubSimulator } from './sumsub/server';
+
+export interface SandboxOptions {
+  /** Where the SumSub simulator delivers webhooks (the engine's `/webhooks/sumsub`); null: none. */
+  webhookUrl: string | null;
+  /** The secret SumSub signs webhooks with; random when not given. */
+  webhookSecret?: string;
+  /** SumSub's wait before each review step, and Kriptomat's decision time after an import. */
+  reviewDelayMs?: number;
+  decisionDelayMs?: number;
+  faults?: Partial<FaultSettings>;
+  /** 0 (default) picks free ports. */
+  kriptomatPort?: number;
+  sumsubPort?: number;
+}
+
+/** Both simulators, sharing one request log and the share-token ledger, and the engine settings that fit them. */
+export interface RunningSandbox {
+  kriptomat: RunningKriptomatSimulator;
+  sumsub: RunningSumsubSimulator;
+  log: RequestLog;
+  /** The worker's environment variables for this sandbox (random secrets, fresh each start). */
+  workerEnv: Record<string, string>;
+  /** The secret SumSub signs webhooks with, for the webhook receiver. */
+  sumsubWebhookSecret: string;
+  close(): Promise<void>;
+}
+
+/** Kriptomat's client id at the simulated SumSub: the id share tokens are minted for. */
+export const SANDBOX_KRIPTOMAT_CLIENT_ID = 'kriptomat-sandbox';
+
+/** Starts the Kriptomat and SumSub simulators wired to each other, on the loopback interface. */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const secret = () => randomBytes(18).toString('base64url');
+  const [kriptomatToken, appToken, secretKey] = [secret(), `sbx:${secret()}`, secret()];
+  const webhookSecret = options.webhookSecret ?? secret();
+  const log = new RequestLog();
+  const sumsub = await startSumsubSimulator({
+    appToken,
+    secretKey,
+    webhookUrl: options.webhookUrl,
+    webhookSecret,
+    reviewDelayMs: options.reviewDelayMs,
+    faults: options.faults,
+    log,
+    port: options.sumsubPort,
+  });
+  const kriptomat = await startKriptomatSimulator({
+    accessToken: kriptomatToken,
+    ledger: sumsub.ledger,
+    sumsubClientId: SANDBOX_KRIPTOMAT_CLIENT_ID,
+    decisionDelayMs: options.decisionDelayMs,
+    faults: options.faults,
+    log,
+    port: options.kriptomatPort,
+  });
+  return {
+    kriptomat,
+    sumsub,
+    log,
+    sumsubWebhookSecret: webhookSecret,
+    workerEnv: {
+      KRIPTOMAT_BASE_URL: kriptomat.url,
+      KRIPTOMAT_TOKEN: kriptomatToken,
+      SUMSUB_BASE_URL: sumsub.url,
+      SUMSUB_APP_TOKEN: appToken,
+      SUMSUB_SECRET_KEY: secretKey,
+      SUMSUB_PARTNER_CLIENT_ID: SANDBOX_KRIPTOMAT_CLIENT_ID,
+    },
+    close: async () => {
+      await Promise.all([kriptomat.close(), sumsub.close()]);
+    },
+  };
+}

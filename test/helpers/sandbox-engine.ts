@@ -1,0 +1,66 @@
+import { serve } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { KycCaseHandle } from '../../client/kyc-cases';
+import { startOrJoinCase } from '../../client/kyc-cases';
+import type { WebhookReceipt } from '../../client/sumsub-webhooks';
+import { createWebhookApp } from '../../client/webhook-app';
+import type { CaseTimings } from '../../domain';
+import type { SandboxOptions } from '../../sandbox/start-sandbox';
+import { startSandbox } from '../../sandbox/start-sandbox';
+import { loadWorkerConfig } from '../../worker/config';
+import { createKycWorker } from '../../worker/create-worker';
+import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue } from './temporal';
+
+/**
+ * The engine on the sandbox, as `npm start` runs it: a real dev server, the real worker and activities
+ * talking HTTP to both simulators, and the SumSub webhook receiver signalling cases.
+ */
+export async function startSandboxEngine(name: string, sandboxOptions: Partial<SandboxOptions> = {}) {
+  const env = await startTestTemporal();
+  const receipts: WebhookReceipt[] = [];
+  const sumsubWebhookSecret = randomBytes(18).toString('base64url');
+  const app = createWebhookApp({
+    client: env.client,
+    sumsubWebhookSecret,
+    onReceipt: (receipt) => receipts.push(receipt),
+  });
+  const receiver = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(server));
+  });
+  const { port } = receiver.address() as AddressInfo;
+  const sandbox = await startSandbox({
+    webhookUrl: `http://127.0.0.1:${port}/webhooks/sumsub`,
+    webhookSecret: sumsubWebhookSecret,
+    reviewDelayMs: 300,
+    decisionDelayMs: 1000,
+    ...sandboxOptions,
+  });
+  const taskQueue = uniqueTaskQueue(name);
+  const config = loadWorkerConfig({
+    ...sandbox.workerEnv,
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  });
+  const stopWorker = runInBackground(
+    await createKycWorker(env.nativeConnection, config, testWorkflowSource()),
+  );
+
+  return {
+    env,
+    sandbox,
+    receipts,
+    config,
+    start: (userId: string, timings: Partial<CaseTimings> = {}): Promise<KycCaseHandle> =>
+      startOrJoinCase(env.client, userId, { taskQueue, timings }),
+    stop: async () => {
+      await stopWorker();
+      await sandbox.close();
+      await new Promise((resolve) => receiver.close(resolve));
+      await env.teardown();
+    },
+  };
+}
+
+export type SandboxEngine = Awaited<ReturnType<typeof startSandboxEngine>>;

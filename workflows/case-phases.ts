@@ -1,19 +1,13 @@
-import { ApplicationFailure, condition } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
-import type { Duration } from '@temporalio/common';
-import type { CaseTimings, CaseWait, KycCaseState, OpenPhase } from '../domain';
-import { ERROR_TYPES, finalOutcomeFor } from '../domain';
-import {
-  ensureSumsubApplicant,
-  readApplicantReview,
-  readKycStatus,
-  shareApplicantWithKriptomat,
-} from './activity-proxies';
+import { condition } from '@temporalio/workflow';
+import type { CaseTimings, KycCaseState, OpenPhase } from '../domain';
+import { finalOutcomeFor } from '../domain';
+import { readKycStatus, shareApplicantWithKriptomat } from './activity-proxies';
 import type { CaseControl } from './case-control';
-import { enterPhase, publish, recordSnapshot, showDetails } from './case-record';
+import { enterPhase, publish, recordSnapshot } from './case-record';
+import { currentWait, waitForLook } from './case-waits';
 import type { PartnerNotifier } from './partner-events';
-import { pollGap, waitBefore } from './poll-schedule';
-import { reviewFromRead, verdictOf } from './review';
+import { pollGap } from './poll-schedule';
+import { applicantOf, awaitUserRound, findApplicant } from './user-phases';
 
 /** What every phase works with. */
 export interface CaseContext {
@@ -47,66 +41,11 @@ export async function runPhase(ctx: CaseContext, phase: OpenPhase): Promise<void
 
 /** Reads the Kriptomat user and routes the case by its status. */
 async function check({ state }: CaseContext): Promise<void> {
-  recordSnapshot(state, await readKycStatus(state.userId));
-  const status = state.kycStatus;
-  enterPhase(
-    state,
-    finalOutcomeFor(status ?? 'not_started') ??
-      (status === 'pending' ? 'awaiting_kriptomat' : 'sumsub_applicant'),
-  );
-}
-
-/** Finds or creates the SumSub applicant; a user who already passed or failed SumSub skips the wait. */
-async function findApplicant({ state, control, notifier }: CaseContext): Promise<void> {
-  state.review = reviewFromRead(await ensureSumsubApplicant(state.userId), new Date().toISOString());
-  control.absorbEarlyEvents();
-  control.reviewChanged = false;
-  const verdict = verdictOf(state.review);
-  if (verdict === 'green') return enterPhase(state, 'sharing');
-  if (verdict === 'red_final') return enterPhase(state, 'rejected');
-  enterPhase(state, 'awaiting_user');
-  notifier.actionRequired(verdict === 'red_retry' ? 'resubmit_at_sumsub' : 'verify_at_sumsub');
-}
-
-/** Waits for a webhook, a recheck or the fallback poll, then acts on the review; expires at the deadline. */
-async function awaitUserRound(ctx: CaseContext): Promise<void> {
-  const { state, timings, control } = ctx;
-  const wait = currentWait(state, 'awaiting_user', timings.userDeadline);
-  if (routeReview(ctx)) return;
-  const gap = pollGap([timings.reviewPollInterval], 0, timings.jitter, Math.random);
-  await waitForLook(
-    ctx,
-    wait,
-    gap,
-    'SumSub review poll (fallback for lost webhooks)',
-    () => control.reviewChanged || control.recheckRequested,
-  );
-  const mustLook = control.recheckRequested || !control.reviewChanged;
-  control.recheckRequested = false;
-  wait.looks += 1;
-  if (mustLook) await readReview(ctx);
-  if (routeReview(ctx)) return;
-  if (Date.now() >= Date.parse(wait.deadlineAt)) enterPhase(state, 'expired');
-}
-
-async function readReview({ state, control }: CaseContext): Promise<void> {
-  const review = await readApplicantReview(applicantOf(state));
-  state.sumsubChecks += 1;
-  control.takeReview(reviewFromRead(review, new Date().toISOString()));
-}
-
-/** Acts on the review the case holds; true when the case left `awaiting_user`. */
-function routeReview({ state, control, notifier }: CaseContext): boolean {
-  const changed = control.reviewChanged;
-  control.reviewChanged = false;
-  const verdict = verdictOf(state.review);
-  if (verdict === 'green') enterPhase(state, 'sharing');
-  else if (verdict === 'red_final') enterPhase(state, 'rejected');
-  else if (changed) {
-    if (verdict === 'red_retry') notifier.actionRequired('resubmit_at_sumsub');
-    showDetails(state);
-  }
-  return verdict === 'green' || verdict === 'red_final';
+  const snapshot = await readKycStatus(state.userId);
+  recordSnapshot(state, snapshot);
+  const { kycStatus } = snapshot;
+  const waiting = kycStatus === 'pending' ? 'awaiting_kriptomat' : 'sumsub_applicant';
+  enterPhase(state, finalOutcomeFor(kycStatus) ?? waiting);
 }
 
 /** Shares the GREEN applicant with Kriptomat (the activity never imports twice) and follows its answer. */
@@ -124,11 +63,12 @@ async function awaitKriptomatRound(ctx: CaseContext): Promise<void> {
   const { state, timings, control } = ctx;
   const wait = currentWait(state, 'awaiting_kriptomat', timings.decisionDeadline);
   const gap = pollGap(timings.pollSchedule, wait.looks, timings.jitter, Math.random);
-  await waitForLook(ctx, wait, gap, 'next Kriptomat read', () => control.recheckRequested);
+  await waitForLook(state, wait, gap, 'next Kriptomat read', () => control.recheckRequested);
   control.recheckRequested = false;
   wait.looks += 1;
-  const changed = recordSnapshot(state, await readKycStatus(state.userId));
-  const outcome = finalOutcomeFor(state.kycStatus ?? 'pending');
+  const snapshot = await readKycStatus(state.userId);
+  const changed = recordSnapshot(state, snapshot);
+  const outcome = finalOutcomeFor(snapshot.kycStatus);
   if (outcome) enterPhase(state, outcome);
   else if (Date.now() >= Date.parse(wait.deadlineAt)) enterPhase(state, 'expired');
   else if (changed) publish(state);
@@ -140,34 +80,3 @@ async function awaitOperator({ state, control }: CaseContext): Promise<void> {
   control.retryRequested = false;
   enterPhase(state, state.lastError?.step ?? 'checking');
 }
-
-/** The wait of `phase`, started now unless the case is resuming it (after a retry or continue-as-new). */
-function currentWait(state: KycCaseState, phase: CaseWait['phase'], deadline: Duration): CaseWait {
-  if (state.wait?.phase === phase) return state.wait;
-  const now = Date.now();
-  state.wait = { phase, since: iso(now), deadlineAt: iso(now + msToNumber(deadline)), looks: 0 };
-  return state.wait;
-}
-
-/** Sleeps until the next look is due (never past the deadline) or `woken` turns true. */
-async function waitForLook(
-  { state }: CaseContext,
-  wait: CaseWait,
-  gapMs: number,
-  summary: string,
-  woken: () => boolean,
-): Promise<void> {
-  const ms = waitBefore(gapMs, Date.now(), Date.parse(wait.deadlineAt));
-  state.nextCheckAt = iso(Date.now() + ms);
-  showDetails(state);
-  if (ms > 0 && !woken()) await condition(woken, ms, { summary });
-  state.nextCheckAt = null;
-}
-
-function applicantOf(state: KycCaseState): string {
-  if (!state.review)
-    throw ApplicationFailure.nonRetryable('the case has no SumSub applicant yet', ERROR_TYPES.Configuration);
-  return state.review.applicantId;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();

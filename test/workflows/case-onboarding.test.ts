@@ -1,8 +1,13 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { KYC_OUTCOME, KYC_PHASE, kycWorkflowId } from '../../domain';
 import { getStateQuery, recheckUpdate, sumsubEventSignal } from '../../workflows/messages';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
 import { phasesOf, startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
 import { eventually } from '../helpers/temporal';
+import { requiredTestEnv, TEST_ENV } from '../helpers/test-env';
+
+const execFileAsync = promisify(execFile);
 
 /** A user who never did KYC, through SumSub and the import, with typed fake partners. */
 let t: FakeCaseEnv;
@@ -212,6 +217,32 @@ describe('a not_started user', () => {
       sumsubEvent(userId, '2099-01-01T00:00:00.000Z', { reviewAnswer: 'RED', rejectType: 'FINAL' }),
     );
     expect((await handle.result()).outcome).toBe('rejected');
+  });
+});
+
+describe('operations from the Temporal CLI', () => {
+  it('lists the cases waiting for their users by phase', async () => {
+    const userId = t.userOf('cli-listed');
+    t.partners.user(userId, 'not_started');
+    const handle = await t.start(userId);
+    await t.until(handle, (state) => state.phase === 'awaiting_user');
+
+    const listed = await eventually(async () => {
+      const { stdout } = await execFileAsync(requiredTestEnv(TEST_ENV.temporalCli), [
+        'workflow',
+        'list',
+        '--address',
+        t.env.address,
+        '--query',
+        'KycPhase="awaiting_user"',
+        '--output',
+        'json',
+      ]);
+      return stdout.includes(kycWorkflowId(userId)) ? stdout : undefined;
+    });
+
+    expect(listed).toContain(kycWorkflowId(userId));
+    await handle.terminate('test done');
   });
 });
 

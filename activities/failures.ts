@@ -6,12 +6,13 @@ import { KycError } from '../domain';
  * `nonRetryableErrorTypes`, and a vendor's `Retry-After` becomes `nextRetryDelay`. Anything that is not a
  * `KycError` is a bug or an unexpected fault and is left to the default (retryable) handling.
  */
-export function toApplicationFailure(error: unknown): unknown {
+export function toApplicationFailure(error: unknown, options: { alwaysRetry?: boolean } = {}): unknown {
   if (!(error instanceof KycError)) return error;
   return ApplicationFailure.create({
     type: error.type,
     message: error.message,
-    nonRetryable: !error.retryable,
+    // `alwaysRetry`: for deliveries that must never be dropped, whatever the error says.
+    nonRetryable: !options.alwaysRetry && !error.retryable,
     nextRetryDelay: error.retryAfterMs,
     details: error.context ? [error.context] : [],
   });

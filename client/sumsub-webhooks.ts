@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseSumsubWebhook, verifyWebhookDigest } from '../activities/sumsub/webhook';
 import type { SumsubWebhook } from '../activities/sumsub/webhook';
+import { toApplicantReview } from '../activities/sumsub/schemas';
 import type { SumsubEvent } from '../domain';
 import { kycWorkflowId, USER_ID_PATTERN } from '../domain';
 import { sumsubEventSignal } from '../workflows/messages';
@@ -52,13 +53,15 @@ export async function receiveSumsubWebhook(
 
 /** The review fields of a webhook, with `createdAtMs` (`yyyy-MM-dd HH:mm:ss.fff`, UTC) as an ISO timestamp. */
 export function toSumsubEvent(webhook: SumsubWebhook): SumsubEvent {
-  const result = webhook.reviewResult;
+  const { applicantId, reviewStatus, reviewResult } = webhook;
+  // The same reading of a review as a status call's: an answer counts only once the review is completed.
+  const review = reviewStatus ? toApplicantReview(applicantId, { reviewStatus, reviewResult }) : null;
   return {
     type: webhook.type,
-    applicantId: webhook.applicantId,
-    reviewStatus: webhook.reviewStatus ?? null,
-    reviewAnswer: result?.reviewAnswer ?? null,
-    rejectType: result?.reviewAnswer === 'RED' ? (result.reviewRejectType ?? null) : null,
+    applicantId,
+    reviewStatus: review?.reviewStatus ?? null,
+    reviewAnswer: review?.reviewAnswer ?? null,
+    rejectType: review?.rejectType ?? null,
     createdAt: `${webhook.createdAtMs.replace(' ', 'T')}Z`,
   };
 }

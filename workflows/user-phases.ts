@@ -8,18 +8,18 @@ import { currentWait, waitForLook } from './case-waits';
 import { pollGap } from './poll-schedule';
 import { reviewFromRead, verdictOf } from './review';
 
-/** The SumSub side of a case: finding the applicant, then waiting for the user's review. */
+// The SumSub side of a case: finding the applicant, then waiting for the user's review.
 
 /** Finds or creates the SumSub applicant; a user who already passed or failed SumSub skips the wait. */
-export async function findApplicant({ state, control, notifier }: CaseContext): Promise<void> {
+export async function findApplicant(ctx: CaseContext): Promise<void> {
+  const { state, control, notifier } = ctx;
   state.review = reviewFromRead(await ensureSumsubApplicant(state.userId), new Date().toISOString());
   control.absorbEarlyEvents();
   control.reviewChanged = false;
-  const verdict = verdictOf(state.review);
-  if (verdict === 'green') return enterPhase(state, 'sharing');
-  if (verdict === 'red_final') return enterPhase(state, 'rejected');
+  if (routeReview(ctx)) return;
   enterPhase(state, 'awaiting_user');
-  notifier.actionRequired(verdict === 'red_retry' ? 'resubmit_at_sumsub' : 'verify_at_sumsub');
+  const resubmit = verdictOf(state.review) === 'red_retry';
+  notifier.actionRequired(resubmit ? 'resubmit_at_sumsub' : 'verify_at_sumsub');
 }
 
 /** Waits for a webhook, a recheck or the fallback poll, then acts on the review; expires at the deadline. */
@@ -49,7 +49,7 @@ async function readReview({ state, control }: CaseContext): Promise<void> {
   control.takeReview(reviewFromRead(review, new Date().toISOString()));
 }
 
-/** Acts on the review the case holds; true when the case left `awaiting_user`. */
+/** Acts on the review the case holds; true when it ended the wait for the user (shared, or rejected). */
 function routeReview({ state, control, notifier }: CaseContext): boolean {
   const changed = control.reviewChanged;
   control.reviewChanged = false;

@@ -13,9 +13,13 @@ export function parseBody<T extends z.ZodType>(
 ): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 10).map((issue) => {
+  throw new ContractViolationError(describeIssues(result.error), { endpoint, status });
+}
+
+/** `path: problem` for the first ten issues of a failed parse: field paths and expectations, never values. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.slice(0, 10).map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join('.') : '(body)';
     return `${path}: ${issue.message}`;
   });
-  throw new ContractViolationError(issues, { endpoint, status });
 }

@@ -1,7 +1,6 @@
 import { log } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { KycError } from '../../domain';
 import type { PartnerEvent } from '../contract';
+import { toApplicationFailure } from '../failures';
 import type { PartnerWebhookNotifier } from './webhook-notifier';
 
 /**
@@ -23,13 +22,7 @@ export function createNotifyPartner(
     try {
       await notifier.send(event);
     } catch (error) {
-      if (!(error instanceof KycError)) throw error;
-      throw ApplicationFailure.create({
-        type: error.type,
-        message: error.message,
-        nonRetryable: false,
-        nextRetryDelay: error.retryAfterMs,
-      });
+      throw toApplicationFailure(error, { alwaysRetry: true });
     }
   };
 }

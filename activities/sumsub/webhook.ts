@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { REVIEW_STATUSES } from '../../domain';
+import { describeIssues } from '../http/parse-body';
 import { requireDecisiveResult, reviewResultSchema } from './schemas';
 
 /** The digest algorithms SumSub names in `x-payload-digest-alg`, and the hash each stands for. */
@@ -78,9 +79,5 @@ export function parseSumsubWebhook(rawBody: Buffer | string): ParsedSumsubWebhoo
   }
   const result = sumsubWebhookSchema.safeParse(json);
   if (result.success) return { ok: true, webhook: result.data };
-  const issues = result.error.issues.slice(0, 10).map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(body)';
-    return `${path}: ${issue.message}`;
-  });
-  return { ok: false, error: `webhook body breaks its contract: ${issues.join('; ')}` };
+  return { ok: false, error: `webhook body breaks its contract: ${describeIssues(result.error).join('; ')}` };
 }

@@ -10,11 +10,11 @@ import { SHARE_TOKEN_ERRORS } from '../shared/share-tokens';
 import { addAuthRoutes } from './auth-routes';
 import type { SimulatorEnv } from './context';
 import { DecisionScheduler } from './decisions';
-import { FaultInjector } from './fault-injection';
+import { FaultInjector } from '../shared/fault-injector';
 import { addImportRoutes } from './import-routes';
 import { addSandboxRoutes } from './sandbox-routes';
 import { SessionStore } from './sessions';
-import { TimerSet } from './timers';
+import { TimerSet } from '../shared/timers';
 import { addUserRoutes } from './user-routes';
 import { SimulatedUserStore } from './user-store';
 
@@ -59,7 +59,8 @@ export function createKriptomatSimulator(options: KriptomatSimulatorOptions = {}
   const deps = {
     users,
     log: options.log ?? new RequestLog(),
-    faults: new FaultInjector(timers, options.faults),
+    faults: new FaultInjector(options.faults),
+    timers,
     sessions: new SessionStore(options.accessToken, options.tokenTtlSeconds),
     decisions: new DecisionScheduler(users, timers, options.decisionDelayMs),
     ledger: options.ledger ?? REJECT_EVERY_TOKEN,

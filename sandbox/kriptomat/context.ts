@@ -4,7 +4,8 @@ import type { KriptomatPaths } from '../../activities/kriptomat/paths';
 import type { RequestLog } from '../shared/request-log';
 import type { ShareTokenLedger } from '../shared/share-tokens';
 import type { DecisionScheduler } from './decisions';
-import type { FaultInjector } from './fault-injection';
+import type { FaultInjector } from '../shared/fault-injector';
+import type { TimerSet } from '../shared/timers';
 import type { SessionStore } from './sessions';
 import type { SimulatedUserStore } from './user-store';
 
@@ -13,6 +14,8 @@ export interface SimulatorDeps {
   users: SimulatedUserStore;
   log: RequestLog;
   faults: FaultInjector;
+  /** Latency and hangs sleep here, so `stop` wakes them. */
+  timers: TimerSet;
   sessions: SessionStore;
   decisions: DecisionScheduler;
   ledger: ShareTokenLedger;

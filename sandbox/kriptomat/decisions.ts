@@ -1,5 +1,5 @@
 import { scenarioForUser } from '../scenarios';
-import type { TimerSet } from './timers';
+import type { TimerSet } from '../shared/timers';
 import type { SimulatedUserStore } from './user-store';
 
 /** How long Kriptomat takes to decide on a pending user, by default (its real processing time is undocumented). */
@@ -24,7 +24,7 @@ export class DecisionScheduler {
     if (decision === null || this.scheduled.has(userId)) return;
     if (this.users.get(userId)?.kyc_status !== 'pending') return;
     this.scheduled.add(userId);
-    this.timers.schedule(this.delayMs, () => {
+    this.timers.after(this.delayMs, () => {
       // A person may have steered the user meanwhile: only a user still pending gets the decision.
       if (this.users.get(userId)?.kyc_status === 'pending')
         this.users.update(userId, { kyc_status: decision });

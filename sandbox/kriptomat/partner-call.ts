@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { SimulatorDeps, SimulatorEnv } from './context';
 import { UNAUTHENTICATED } from './context';
-import type { InjectedFault } from './fault-injection';
+import type { RequestFault } from '../shared/fault-injector';
 
 export type KriptomatEndpoint = 'login' | 'showUser' | 'importKyc';
 
@@ -17,7 +17,7 @@ export function partnerCall(
   const needsToken = endpoint !== 'login';
   return async (c, next) => {
     const tokenAccepted = needsToken && deps.sessions.accepts(c.req.header('authorization'));
-    const record = (status: number, fault: InjectedFault | null) =>
+    const record = (status: number, fault: RequestFault | null) =>
       deps.log.record({
         service: 'kriptomat',
         endpoint,
@@ -30,8 +30,8 @@ export function partnerCall(
         fault,
       });
 
-    await deps.faults.latency();
-    const fault = deps.faults.draw();
+    await deps.timers.sleep(deps.faults.settings.latencyMs);
+    const fault = deps.faults.drawRequestFault();
     if (fault !== null) return injectFault(c, fault, deps, record);
     if (needsToken && !tokenAccepted) {
       record(401, null);
@@ -44,9 +44,9 @@ export function partnerCall(
 
 async function injectFault(
   c: Context<SimulatorEnv>,
-  fault: InjectedFault,
+  fault: RequestFault,
   deps: SimulatorDeps,
-  record: (status: number, fault: InjectedFault) => void,
+  record: (status: number, fault: RequestFault) => void,
 ): Promise<Response> {
   if (fault === 'error') {
     record(500, fault);
@@ -54,10 +54,10 @@ async function injectFault(
   }
   if (fault === 'rate_limit') {
     record(429, fault);
-    const retryAfter = String(deps.faults.current.retryAfterSeconds);
+    const retryAfter = String(deps.faults.settings.retryAfterSeconds);
     return c.json({ status: false, message: 'Too Many Attempts.' }, 429, { 'Retry-After': retryAfter });
   }
-  await deps.faults.hang();
+  await deps.timers.sleep(deps.faults.settings.hangMs);
   // Status 0 in the log: the caller never gets an answer, the connection just drops.
   record(0, fault);
   // Injected requests (tests without a port) have no socket to drop.

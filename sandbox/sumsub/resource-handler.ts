@@ -3,13 +3,13 @@ import type { Context, Handler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { RequestLog } from '../shared/request-log';
 import type { ApplicantStore } from './applicant-store';
-import type { FaultInjector } from './fault-injector';
+import type { FaultInjector } from '../shared/fault-injector';
 import type { ReviewPlayer } from './review-player';
 import type { SumsubShareLedger } from './share-ledger';
 import { isSignedCorrectly } from './signature-check';
 import type { SignatureCheckOptions } from './signature-check';
 import { signatureMismatch, sumsubError } from './sumsub-error';
-import type { TimerSet } from './timers';
+import type { TimerSet } from '../shared/timers';
 
 /** Everything the simulator's routes share. */
 export interface SimulatorContext {

@@ -2,7 +2,7 @@ import type { ReviewResult } from '../../activities/sumsub/schemas';
 import { scenarioForUser } from '../scenarios';
 import type { SandboxReview } from '../scenarios';
 import type { ApplicantStore, SimulatedApplicant } from './applicant-store';
-import type { TimerSet } from './timers';
+import type { TimerSet } from '../shared/timers';
 import type { WebhookSender } from './webhook-sender';
 
 export interface ReviewPlayerOptions {

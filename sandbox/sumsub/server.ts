@@ -7,10 +7,10 @@ import type { ShareTokenLedger } from '../shared/share-tokens';
 import { createSumsubSimulatorApp } from './app';
 import { ApplicantStore } from './applicant-store';
 import type { SimulatedApplicants } from './applicant-store';
-import { FaultInjector } from './fault-injector';
+import { FaultInjector } from '../shared/fault-injector';
 import { ReviewPlayer } from './review-player';
 import { SumsubShareLedger } from './share-ledger';
-import { TimerSet } from './timers';
+import { TimerSet } from '../shared/timers';
 import { SUMSUB_WEBHOOK_RETRY_DELAYS_MS, WebhookSender } from './webhook-sender';
 
 export interface SumsubSimulatorOptions {

@@ -3,10 +3,10 @@ import https from 'node:https';
 import { formatCreatedAtMs, signWebhookBody } from '../../activities/sumsub/webhook';
 import type { WebhookDigestAlg } from '../../activities/sumsub/webhook';
 import type { RequestLog } from '../shared/request-log';
-import type { FaultInjector } from './fault-injector';
+import type { FaultInjector } from '../shared/fault-injector';
 import type { SimulatedApplicant } from './applicant-store';
 import { correlationId } from './sumsub-error';
-import type { TimerSet } from './timers';
+import type { TimerSet } from '../shared/timers';
 
 /** SumSub's documented redelivery schedule: 5 s, then 5 min, 1 h, 5 h and 18 h. */
 export const SUMSUB_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [5e3, 3e5, 36e5, 18e6, 648e5];

@@ -9,9 +9,9 @@ import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import { SANDBOX_SCENARIOS } from '../../sandbox/scenarios';
 import type { SandboxScenarioName } from '../../sandbox/scenarios';
-import { failureOf } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
+import { failureOf } from '../helpers/rejections';
 
 /** The Kriptomat client against the simulator over real HTTP, and against misbehaving servers. */
 const TOKEN = 'partner-secret-token-123';

@@ -3,9 +3,10 @@ import { KriptomatClient } from '../../activities/kriptomat/client';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import { FakeShareTokenLedger } from '../helpers/fake-share-token-ledger';
-import { failureOf, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+import { STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
+import { failureOf } from '../helpers/rejections';
 
 /** How the client classifies every kind of failure, produced by the simulator's faults where it can. */
 let sim: RunningKriptomatSimulator;

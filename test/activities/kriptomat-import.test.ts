@@ -5,8 +5,9 @@ import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import { SHARE_TOKEN_ERRORS } from '../../sandbox/shared/share-tokens';
 import { FakeShareTokenLedger } from '../helpers/fake-share-token-ledger';
-import { delay, failureOf, PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+import { delay, PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
+import { failureOf } from '../helpers/rejections';
 
 /** Importing a SumSub share token into Kriptomat: the client against the simulator, with a fake ledger. */
 const DECISION_DELAY_MS = 300;

@@ -3,9 +3,10 @@ import { KriptomatClient } from '../../activities/kriptomat/client';
 import { LoginTokenProvider } from '../../activities/kriptomat/login';
 import type { LoginTokenProviderOptions } from '../../activities/kriptomat/login';
 import { totpCode } from '../../activities/kriptomat/totp';
-import { failureOf, PARTNER } from '../helpers/kriptomat-partner';
+import { PARTNER } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
+import { failureOf } from '../helpers/rejections';
 
 /** What the login provider sends, and how it reads a login server that misbehaves. */
 const SHOW_USER_OK = '{"status":true,"data":{"kyc_status":"passed","edd_status":""}}';

@@ -6,7 +6,8 @@ import type { KriptomatLoginCredentials } from '../../activities/kriptomat/login
 import { totpCode } from '../../activities/kriptomat/totp';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
-import { delay, failureOf, PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+import { delay, PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+import { failureOf } from '../helpers/rejections';
 
 /** The login flow (credentials + TOTP) against the simulator over real HTTP. */
 let sim: RunningKriptomatSimulator;

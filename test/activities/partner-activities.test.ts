@@ -1,4 +1,5 @@
-import { ApplicationFailure, msToNumber } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import type { KycActivities } from '../../activities';
 import { SumsubClient } from '../../activities/sumsub/client';
@@ -6,6 +7,7 @@ import { startSandbox } from '../../sandbox/start-sandbox';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { loadWorkerConfig } from '../../worker/config';
 import { partnerClientsFrom } from '../../worker/partner-clients';
+import { applicationFailureOf } from '../helpers/rejections';
 
 /**
  * The activities the worker registers, built from the worker's own configuration and clients, against both
@@ -39,17 +41,6 @@ afterEach(() => {
   sandbox.sumsub.setFaults({});
 });
 afterAll(() => sandbox.close());
-
-/** The failure an activity rejects with, which must be what Temporal expects: an ApplicationFailure. */
-async function applicationFailureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof ApplicationFailure))
-    throw new Error(`expected an ApplicationFailure, got ${String(error)}`);
-  return error;
-}
 
 /** A person approving the applicant in the SumSub sandbox. */
 const approve = (applicantId: string) =>

@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { PartnerEvent } from '../../activities';
 import { createNotifyPartner } from '../../activities/partner/notify-activity';
 import { PartnerWebhookNotifier } from '../../activities/partner/webhook-notifier';
+import { applicationFailureOf } from '../helpers/rejections';
 
 /** Partner notifications as the partner's endpoint receives them: bytes, headers, and what its answers cause. */
 const SECRET = 'partner-webhook-secret-DO-NOT-LEAK-3e7d';
@@ -66,17 +66,6 @@ const event: PartnerEvent = {
   eddStatus: 'not_reported',
   occurredAt: '2025-01-02T03:04:05.000Z',
 };
-
-/** The failure an activity rejects with, which must be an ApplicationFailure. */
-async function applicationFailureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof ApplicationFailure))
-    throw new Error(`expected an ApplicationFailure, got ${String(error)}`);
-  return error;
-}
 
 describe('PartnerWebhookNotifier', () => {
   it('POSTs the event as JSON, with its id and an HMAC of the raw body the partner can check', async () => {

@@ -5,7 +5,8 @@ import { SumsubClient } from '../../activities/sumsub/client';
 import type { SumsubClientOptions } from '../../activities/sumsub/client';
 import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
-import { failureOf, SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+import { SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+import { failureOf } from '../helpers/rejections';
 
 /** The SumSub client against the simulator over real HTTP: every endpoint, as partner-apis.md documents it. */
 const LEVEL = 'basic-kyc-level';

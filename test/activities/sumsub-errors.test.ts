@@ -5,7 +5,8 @@ import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
-import { failureOf, sendRaw, SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+import { sendRaw, SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+import { failureOf } from '../helpers/rejections';
 
 /** How the client fails: refused signatures, injected faults, and bodies that break the contract. */
 const LEVEL = 'basic-kyc-level';

@@ -4,13 +4,13 @@ import { toApplicationFailure } from '../../activities/failures';
 import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import { startScriptedServer } from '../helpers/scripted-server';
 import {
-  failureOf,
   startWebhookReceiver,
   SUMSUB_APP_TOKEN,
   SUMSUB_SECRET,
   waitFor,
   WEBHOOK_SECRET,
 } from '../helpers/sumsub';
+import { failureOf } from '../helpers/rejections';
 
 /**
  * Nothing the SumSub code produces (errors, Temporal failures, logs, console output, the simulator's records

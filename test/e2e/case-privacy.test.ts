@@ -41,7 +41,7 @@ describe('a case onboarded through SumSub', () => {
       expect(history).not.toContain(secret);
     }
     // The SumSub applicant was created with the profile, which stayed inside the activity.
-    const [applicant] = engine.sandbox.sumsub.applicants.list().filter((a) => a.externalUserId === userId);
+    const applicant = engine.sandbox.sumsub.applicants.findByExternalUserId(userId);
     expect(applicant?.providedFields).toEqual(
       expect.arrayContaining([
         'email',

@@ -1,12 +1,11 @@
 import { SumsubClient } from '../../activities/sumsub/client';
-import type { KycCaseState } from '../../domain';
 import { EDD_STATUS, KYC_OUTCOME, KYC_PHASE, KYC_STATUS, kycWorkflowId } from '../../domain';
 import { SANDBOX_SCENARIOS } from '../../sandbox/scenarios';
 import type { SandboxScenarioName } from '../../sandbox/scenarios';
-import { cancelSignal, getStateQuery, retrySignal } from '../../workflows/messages';
+import { cancelSignal, retrySignal } from '../../workflows/messages';
 import type { SandboxEngine } from '../helpers/sandbox-engine';
 import { startSandboxEngine } from '../helpers/sandbox-engine';
-import { eventually } from '../helpers/temporal';
+import { firstListed, ONBOARDING_PHASES, phasesOf, untilState } from '../helpers/cases';
 
 /**
  * Every row of the sandbox scenario table, end to end: the real workflow and activities on a real dev server,
@@ -24,18 +23,12 @@ const TIMINGS = {
   userDeadline: '1m',
   decisionDeadline: '1m',
 };
-const ONBOARDING = ['checking', 'sumsub_applicant', 'awaiting_user', 'sharing', 'awaiting_kriptomat'];
 let count = 0;
 const userOf = (scenario: SandboxScenarioName) => `${scenario}-${Date.now()}-${++count}`;
-const phasesOf = (state: KycCaseState) => state.phases.map((change) => change.phase);
 
 async function listed(userId: string, outcome: string) {
-  return eventually(async () => {
-    const query = `KycOutcome="${outcome}" AND WorkflowId="${kycWorkflowId(userId)}"`;
-    for await (const execution of engine.env.client.workflow.list({ query }))
-      return execution.typedSearchAttributes;
-    return undefined;
-  });
+  const query = `KycOutcome="${outcome}" AND WorkflowId="${kycWorkflowId(userId)}"`;
+  return (await firstListed(engine.env.client, query)).typedSearchAttributes;
 }
 
 type Expectation = {
@@ -79,12 +72,18 @@ const FINISHING: [SandboxScenarioName, Expectation][] = [
       imports: 0,
     },
   ],
-  ['onboard', { phases: [...ONBOARDING, 'approved'], outcome: 'approved', kycStatus: 'passed', imports: 1 }],
+  [
+    'onboard',
+    { phases: [...ONBOARDING_PHASES, 'approved'], outcome: 'approved', kycStatus: 'passed', imports: 1 },
+  ],
   [
     'onboard_declined',
-    { phases: [...ONBOARDING, 'rejected'], outcome: 'rejected', kycStatus: 'declined', imports: 1 },
+    { phases: [...ONBOARDING_PHASES, 'rejected'], outcome: 'rejected', kycStatus: 'declined', imports: 1 },
   ],
-  ['resubmit', { phases: [...ONBOARDING, 'approved'], outcome: 'approved', kycStatus: 'passed', imports: 1 }],
+  [
+    'resubmit',
+    { phases: [...ONBOARDING_PHASES, 'approved'], outcome: 'approved', kycStatus: 'passed', imports: 1 },
+  ],
   [
     'sumsub_rejected',
     {
@@ -141,10 +140,7 @@ describe('the sandbox scenario table, end to end', () => {
   it('not_started: waits for the user until a person approves the applicant at SumSub', async () => {
     const userId = userOf('not_started');
     const handle = await engine.start(userId, TIMINGS);
-    const waiting = await eventually(async () => {
-      const state = await handle.query(getStateQuery);
-      return state.phase === 'awaiting_user' ? state : undefined;
-    });
+    const waiting = await untilState(handle, (state) => state.phase === 'awaiting_user');
     const applicantId = waiting.review?.applicantId ?? '';
     expect(applicantId).not.toBe('');
     const sumsub = new SumsubClient({
@@ -156,17 +152,14 @@ describe('the sandbox scenario table, end to end', () => {
     await sumsub.completeTestReview(applicantId, { reviewAnswer: 'GREEN', rejectLabels: [] });
     const result = await handle.result();
 
-    expect(phasesOf(result)).toEqual([...ONBOARDING, 'approved']);
+    expect(phasesOf(result)).toEqual([...ONBOARDING_PHASES, 'approved']);
     expect(engine.sandbox.log.importsOf(userId)).toBe(1);
   });
 
   it('malformed: parks in needs_attention naming the field, and completes after a fix and a retry', async () => {
     const userId = userOf('malformed');
     const handle = await engine.start(userId, TIMINGS);
-    const parked = await eventually(async () => {
-      const state = await handle.query(getStateQuery);
-      return state.phase === 'needs_attention' ? state : undefined;
-    });
+    const parked = await untilState(handle, (state) => state.phase === 'needs_attention');
     expect(parked.lastError).toMatchObject({ type: 'ContractViolation', step: 'checking' });
     expect(parked.lastError?.message).toContain('data.kyc_status');
     expect(parked.lastError?.message).not.toContain('under_review');
@@ -181,10 +174,7 @@ describe('the sandbox scenario table, end to end', () => {
   it('unknown: parks as UserNotFound and ends on cancel with the reason', async () => {
     const userId = userOf('unknown');
     const handle = await engine.start(userId, TIMINGS);
-    const parked = await eventually(async () => {
-      const state = await handle.query(getStateQuery);
-      return state.phase === 'needs_attention' ? state : undefined;
-    });
+    const parked = await untilState(handle, (state) => state.phase === 'needs_attention');
     expect(parked.lastError).toMatchObject({ type: 'UserNotFound', step: 'checking' });
 
     await handle.signal(cancelSignal, { reason: 'not a Kriptomat user' });

@@ -2,16 +2,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { KycCaseHandle } from '../../client/kyc-cases';
 import { startOrJoinCase } from '../../client/kyc-cases';
-import type { CaseTimings, KycCaseState, SumsubEvent } from '../../domain';
-import { getStateQuery } from '../../workflows/messages';
+import type { CaseTimings, SumsubEvent } from '../../domain';
+import { untilState } from './cases';
 import { FakePartners, applicantIdOf } from './fake-partners';
-import {
-  eventually,
-  runInBackground,
-  startTestTemporal,
-  testWorkflowSource,
-  uniqueTaskQueue,
-} from './temporal';
+import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue } from './temporal';
 
 /** Short waits for tests: one-second polls, and deadlines far enough away unless a test brings them near. */
 export const FAST_TIMINGS: Partial<CaseTimings> = {
@@ -46,12 +40,7 @@ export async function startFakeCaseEnv(name: string) {
     userOf: (kind: string) => `${kind}-${Date.now()}-${++count}`,
     start: (userId: string, timings: Partial<CaseTimings> = {}): Promise<KycCaseHandle> =>
       startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
-    /** Waits until the case's state satisfies `done`. */
-    until: (handle: KycCaseHandle, done: (state: KycCaseState) => boolean, timeoutMs?: number) =>
-      eventually(async () => {
-        const state = await handle.query(getStateQuery);
-        return done(state) ? state : undefined;
-      }, timeoutMs),
+    until: untilState,
     stop: async () => {
       await stopWorker();
       await env.teardown();
@@ -77,5 +66,3 @@ export function sumsubEvent(
     ...review,
   };
 }
-
-export const phasesOf = (state: KycCaseState) => state.phases.map((change) => change.phase);

@@ -1,4 +1,3 @@
-import { KycError } from '../../domain';
 import type { KriptomatLoginCredentials } from '../../activities/kriptomat/login';
 
 /** A partner account for the simulator's login flow. Every value is distinctive, so a leak is easy to spot. */
@@ -13,16 +12,6 @@ export const PARTNER: KriptomatLoginCredentials = {
 
 /** A static token for the simpler setup. */
 export const STATIC_TOKEN = 'partner-static-token-9d8c7b';
-
-/** The error a promise rejects with, which must be a KycError. */
-export async function failureOf(promise: Promise<unknown>): Promise<KycError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof KycError)) throw new Error(`expected a KycError, got ${String(error)}`);
-  return error;
-}
 
 /** Resolves after `ms`. */
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
-import { KycError } from '../../domain';
 
 /** Credentials the SumSub tests share; obviously fake, and distinctive so leak checks can search for them. */
 export const SUMSUB_APP_TOKEN = 'sbx:app-token-DO-NOT-LEAK-7f3a';
@@ -105,14 +104,4 @@ export async function sendRaw(baseUrl: string, request: RawSumsubRequest) {
     headers: response.headers,
     body: (text ? JSON.parse(text) : null) as unknown,
   };
-}
-
-/** The `KycError` a call fails with; anything else (or success) fails the test. */
-export async function failureOf(promise: Promise<unknown>): Promise<KycError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof KycError)) throw new Error(`expected a KycError, got ${String(error)}`);
-  return error;
 }

@@ -15,13 +15,8 @@ import { startOrJoinCase } from '../../client/kyc-cases';
 import { KYC_SEARCH_ATTRIBUTES } from '../../domain';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
-import {
-  cancelSignal,
-  getStateQuery,
-  recheckUpdate,
-  retrySignal,
-  sumsubEventSignal,
-} from '../../workflows/messages';
+import { cancelSignal, recheckUpdate, retrySignal, sumsubEventSignal } from '../../workflows/messages';
+import { untilState } from '../helpers/cases';
 import { FAST_TIMINGS, sumsubEvent } from '../helpers/fake-case-env';
 import { FakePartners } from '../helpers/fake-partners';
 import type { CaseTimings, KycCaseState } from '../../domain';
@@ -148,9 +143,7 @@ async function main(): Promise<void> {
         userId,
         start: (timings) =>
           startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
-        until: async (h, done) => {
-          while (!done(await h.query(getStateQuery))) await new Promise((r) => setTimeout(r, 100));
-        },
+        until: async (h, done) => void (await untilState(h, done)),
       });
       const result = await handle.result();
       // The run that finished the case, and for a case that continued as new also its first run.

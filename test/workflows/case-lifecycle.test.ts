@@ -2,7 +2,8 @@ import type { KycCaseState } from '../../domain';
 import { KYC_PHASE, KYC_STATUS, kycWorkflowId } from '../../domain';
 import { cancelSignal, retrySignal, sumsubEventSignal } from '../../workflows/messages';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
-import { phasesOf, startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
+import { phasesOf } from '../helpers/cases';
+import { startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
 
 /** Deadlines, continue-as-new, operator messages: the workflow's own logic, with typed fake partners. */
 let t: FakeCaseEnv;

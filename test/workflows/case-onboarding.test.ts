@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { KYC_OUTCOME, KYC_PHASE, kycWorkflowId } from '../../domain';
 import { getStateQuery, recheckUpdate, sumsubEventSignal } from '../../workflows/messages';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
-import { phasesOf, startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
+import { firstListed, ONBOARDING_PHASES, phasesOf } from '../helpers/cases';
+import { startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
 import { eventually } from '../helpers/temporal';
 import { requiredTestEnv, TEST_ENV } from '../helpers/test-env';
 
@@ -16,14 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-const ONBOARDED = [
-  'checking',
-  'sumsub_applicant',
-  'awaiting_user',
-  'sharing',
-  'awaiting_kriptomat',
-  'approved',
-];
+const ONBOARDED = [...ONBOARDING_PHASES, 'approved'];
 
 describe('a not_started user', () => {
   it('is onboarded: applicant, GREEN webhook, one import, then Kriptomat passes the user', async () => {
@@ -33,13 +27,10 @@ describe('a not_started user', () => {
 
     const waiting = await t.until(handle, (state) => state.phase === 'awaiting_user');
     expect(waiting.review).toMatchObject({ applicantId: `applicant-${userId}`, reviewStatus: 'init' });
-    const listed = await eventually(async () => {
-      for await (const execution of t.env.client.workflow.list({
-        query: `KycPhase="awaiting_user" AND WorkflowId="${kycWorkflowId(userId)}"`,
-      }))
-        return execution;
-      return undefined;
-    });
+    const listed = await firstListed(
+      t.env.client,
+      `KycPhase="awaiting_user" AND WorkflowId="${kycWorkflowId(userId)}"`,
+    );
     expect(listed.typedSearchAttributes.get(KYC_PHASE)).toBe('awaiting_user');
 
     await handle.signal(
@@ -252,13 +243,10 @@ describe('the search attributes of a finished case', () => {
     t.partners.user(userId, 'failed');
     await (await t.start(userId)).result();
 
-    const listed = await eventually(async () => {
-      for await (const execution of t.env.client.workflow.list({
-        query: `KycOutcome="rejected" AND WorkflowId="${kycWorkflowId(userId)}"`,
-      }))
-        return execution;
-      return undefined;
-    });
+    const listed = await firstListed(
+      t.env.client,
+      `KycOutcome="rejected" AND WorkflowId="${kycWorkflowId(userId)}"`,
+    );
     expect(listed.typedSearchAttributes.get(KYC_OUTCOME)).toBe('rejected');
     expect(listed.typedSearchAttributes.get(KYC_PHASE)).toBe('rejected');
   });

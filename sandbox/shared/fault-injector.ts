@@ -1,18 +1,19 @@
-import { faultSettingsSchema, seededRandom } from '../shared/faults';
-import type { FaultSettings } from '../shared/faults';
+import { faultSettingsSchema, seededRandom } from './faults';
+import type { FaultSettings } from './faults';
+import type { LoggedRequest } from './request-log';
 
-export type RequestFault = 'error' | 'rate_limit' | 'timeout';
+export type RequestFault = NonNullable<LoggedRequest['fault']>;
 
 /**
- * Draws the faults of the SumSub simulator from the current settings. Requests and webhooks use separate
- * generators seeded from the same seed, so adding a webhook does not shift which request fails next.
+ * Draws a simulator's faults from its current settings. Requests and webhooks use separate generators seeded
+ * from the same seed, so adding a webhook does not shift which request fails next.
  */
 export class FaultInjector {
   private current: FaultSettings;
   private requestRandom: () => number;
   private webhookRandom: () => number;
 
-  constructor(settings: Partial<FaultSettings> = {}) {
+  constructor(settings: unknown = {}) {
     this.current = faultSettingsSchema.parse(settings);
     this.requestRandom = seededRandom(this.current.seed);
     this.webhookRandom = seededRandom(this.current.seed + 1);
@@ -22,8 +23,11 @@ export class FaultInjector {
     return { ...this.current };
   }
 
-  /** Replaces every setting (unset ones take their defaults) and restarts the generators from the seed. */
-  replace(settings: Partial<FaultSettings>): FaultSettings {
+  /**
+   * Replaces every setting (unset ones take their defaults) and restarts the generators from the seed, so the
+   * same settings give the same faults. Throws a ZodError for invalid settings.
+   */
+  replace(settings: unknown): FaultSettings {
     const parsed = faultSettingsSchema.parse(settings);
     this.current = parsed;
     this.requestRandom = seededRandom(parsed.seed);

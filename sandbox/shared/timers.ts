@@ -1,6 +1,7 @@
 /**
- * Every timer the simulator starts (review steps, webhook retries, injected latency), so that `close()` can
- * stop them all at once and a test run leaves nothing behind. Once cleared, new timers are refused.
+ * Every timer a simulator starts (decision delays, review steps, webhook retries, injected latency and hangs),
+ * so that closing it stops them all at once and a test run leaves nothing behind. Once cleared, new timers are
+ * refused.
  */
 export class TimerSet {
   private readonly pending = new Map<NodeJS.Timeout, (() => void) | undefined>();
@@ -29,6 +30,8 @@ export class TimerSet {
 
   /** Resolves after `ms`, or at once when the set is cleared (the caller then finds `isClosed`). */
   sleep(ms: number): Promise<void> {
+    // Most requests have no injected latency: no timer for them.
+    if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => this.after(ms, resolve, resolve));
   }
 

@@ -1,8 +1,10 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseTimings, KycCaseState } from '../domain';
-import { KYC_PHASE, kycWorkflowId } from '../domain';
+import { isValidUserId, KYC_PHASE, kycWorkflowId } from '../domain';
 import type { kycCase } from '../workflows';
-import { getStateQuery } from '../workflows/messages';
+import { cancelSignal, getStateQuery, recheckUpdate, retrySignal } from '../workflows/messages';
+import { CaseClosedError, CaseNotFoundError, InvalidUserIdError } from './case-errors';
 
 export type KycCaseHandle = WorkflowHandleWithFirstExecutionRunId<typeof kycCase>;
 
@@ -10,6 +12,13 @@ export interface StartCaseOptions {
   taskQueue: string;
   /** Timings of a new case; ignored when joining a case that already runs. */
   timings?: Partial<CaseTimings>;
+}
+
+/** A case as callers see it: the workflow's own state, and whether its workflow still runs. */
+export interface CaseView {
+  /** `RUNNING`, `COMPLETED`, or how a workflow ended abnormally (`TERMINATED`, `FAILED`, ...). */
+  workflowStatus: string;
+  state: KycCaseState;
 }
 
 /**
@@ -21,6 +30,7 @@ export async function startOrJoinCase(
   userId: string,
   options: StartCaseOptions,
 ): Promise<KycCaseHandle> {
+  if (!isValidUserId(userId)) throw new InvalidUserIdError(userId);
   return client.workflow.start<typeof kycCase>('kycCase', {
     workflowId: kycWorkflowId(userId),
     taskQueue: options.taskQueue,
@@ -33,5 +43,56 @@ export async function startOrJoinCase(
 
 /** The live state of a user's case (running or finished). */
 export async function getCaseState(client: Client, userId: string): Promise<KycCaseState> {
-  return client.workflow.getHandle(kycWorkflowId(userId)).query(getStateQuery);
+  return (await getCase(client, userId)).state;
+}
+
+/**
+ * The case of `userId`. A finished case answers with its result (no worker needed); a running one is
+ * queried, so the answer is as fresh as the workflow's own state.
+ */
+export async function getCase(client: Client, userId: string): Promise<CaseView> {
+  const handle = caseHandle(client, userId);
+  return withCaseErrors(userId, async () => {
+    const { status } = await handle.describe();
+    const state = status.name === 'COMPLETED' ? await handle.result() : await handle.query(getStateQuery);
+    return { workflowStatus: status.name, state };
+  });
+}
+
+/** Throws `CaseNotFoundError` unless the user has a case (running or finished); needs no worker. */
+export async function assertCaseExists(client: Client, userId: string): Promise<void> {
+  await withCaseErrors(userId, () => caseHandle(client, userId).describe());
+}
+
+/** Looks at the user's status now and answers with the state after the look; refused once the case ended. */
+export async function recheckCase(client: Client, userId: string): Promise<KycCaseState> {
+  return withCaseErrors(userId, () => caseHandle(client, userId).executeUpdate(recheckUpdate));
+}
+
+/** Resumes a case parked in `needs_attention` at the step that failed; a no-op in any other phase. */
+export async function retryCase(client: Client, userId: string): Promise<void> {
+  await withCaseErrors(userId, () => caseHandle(client, userId).signal(retrySignal));
+}
+
+/** Ends the case as `cancelled`. The reason is kept in the (encrypted) history: no personal data in it. */
+export async function cancelCase(client: Client, userId: string, reason: string): Promise<void> {
+  await withCaseErrors(userId, () => caseHandle(client, userId).signal(cancelSignal, { reason }));
+}
+
+function caseHandle(client: Client, userId: string) {
+  if (!isValidUserId(userId)) throw new InvalidUserIdError(userId);
+  return client.workflow.getHandle<typeof kycCase>(kycWorkflowId(userId));
+}
+
+/** Temporal's errors in the case's words: no workflow is `CaseNotFoundError`, a refused update `CaseClosedError`. */
+async function withCaseErrors<T>(userId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new CaseNotFoundError(userId);
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw new CaseClosedError(userId, error.cause?.message ?? error.message);
+    }
+    throw error;
+  }
 }

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import path from 'node:path';
 import { startSandbox } from '../sandbox/start-sandbox';
-import { loadWorkerConfig } from '../worker/config';
+import { loadWorkerConfig } from '../config';
 import { createKycWorker } from '../worker/create-worker';
 import { serveWebhooks } from './serve-webhooks';
 import { PortInUseError, startDevServer } from './dev-server';

@@ -1,7 +1,8 @@
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import type { WorkerConfig } from './config';
+import { kycDataConverter } from '../codec';
+import type { WorkerConfig } from '../config';
 import { partnerClientsFrom } from './partner-clients';
 
 /** Where the worker gets workflow code: the TypeScript sources (bundled at start) or a prebuilt bundle. */
@@ -20,6 +21,8 @@ export async function createKycWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(partnerClientsFrom(config)),
+    // Every payload leaves the worker encrypted; only holders of the key (clients, the codec server) read it.
+    dataConverter: kycDataConverter(config),
     ...source,
   });
 }

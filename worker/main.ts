@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigurationError } from '../domain';
-import { loadWorkerConfig } from './config';
+import { loadWorkerConfig } from '../config';
 import { createKycWorker } from './create-worker';
 
 /** The worker process: runs until SIGINT/SIGTERM, then finishes in-flight tasks and exits. */

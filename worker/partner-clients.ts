@@ -3,7 +3,7 @@ import { createKriptomatAuth } from '../activities/kriptomat/auth';
 import { KriptomatClient } from '../activities/kriptomat/client';
 import { PartnerWebhookNotifier } from '../activities/partner/webhook-notifier';
 import { SumsubClient } from '../activities/sumsub/client';
-import type { WorkerConfig } from './config';
+import type { WorkerConfig } from '../config';
 
 /** The real clients of Kriptomat, SumSub and the partner's webhook, as the configuration describes them. */
 export function partnerClientsFrom(config: WorkerConfig): ActivityDeps {

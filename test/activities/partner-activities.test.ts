@@ -5,7 +5,8 @@ import type { KycActivities } from '../../activities';
 import { SumsubClient } from '../../activities/sumsub/client';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
-import { loadWorkerConfig } from '../../worker/config';
+import { loadWorkerConfig } from '../../config';
+import { TEST_CODEC_ENV } from '../helpers/codec';
 import { partnerClientsFrom } from '../../worker/partner-clients';
 import { applicationFailureOf } from '../helpers/rejections';
 
@@ -29,7 +30,7 @@ function envValue(name: string): string {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ webhookUrl: null, reviewDelayMs: 60_000, decisionDelayMs: 60_000 });
-  activities = createActivities(partnerClientsFrom(loadWorkerConfig({ ...sandbox.workerEnv })));
+  activities = createActivities(partnerClientsFrom(loadWorkerConfig({ ...sandbox.workerEnv, ...TEST_CODEC_ENV })));
   sumsubByHand = new SumsubClient({
     baseUrl: envValue('SUMSUB_BASE_URL'),
     appToken: envValue('SUMSUB_APP_TOKEN'),

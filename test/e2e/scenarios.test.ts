@@ -28,7 +28,7 @@ const userOf = (scenario: SandboxScenarioName) => `${scenario}-${Date.now()}-${+
 
 async function listed(userId: string, outcome: string) {
   const query = `KycOutcome="${outcome}" AND WorkflowId="${kycWorkflowId(userId)}"`;
-  return (await firstListed(engine.env.client, query)).typedSearchAttributes;
+  return (await firstListed(engine.client, query)).typedSearchAttributes;
 }
 
 type Expectation = {

@@ -8,8 +8,9 @@ import { createWebhookApp } from '../../client/webhook-app';
 import type { CaseTimings } from '../../domain';
 import type { SandboxOptions } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
-import { loadWorkerConfig } from '../../worker/config';
+import { loadWorkerConfig } from '../../config';
 import { createKycWorker } from '../../worker/create-worker';
+import { codecClient, TEST_CODEC_ENV } from './codec';
 import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue } from './temporal';
 
 /**
@@ -18,10 +19,12 @@ import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue
  */
 export async function startSandboxEngine(name: string, sandboxOptions: Partial<SandboxOptions> = {}) {
   const env = await startTestTemporal();
+  // The worker encrypts payloads, as in production, so the engine's client must hold the same key.
+  const client = codecClient(env);
   const receipts: WebhookReceipt[] = [];
   const sumsubWebhookSecret = randomBytes(18).toString('base64url');
   const app = createWebhookApp({
-    client: env.client,
+    client,
     sumsubWebhookSecret,
     onReceipt: (receipt) => receipts.push(receipt),
   });
@@ -39,6 +42,7 @@ export async function startSandboxEngine(name: string, sandboxOptions: Partial<S
   const taskQueue = uniqueTaskQueue(name);
   const config = loadWorkerConfig({
     ...sandbox.workerEnv,
+    ...TEST_CODEC_ENV,
     TEMPORAL_ADDRESS: env.address,
     TEMPORAL_NAMESPACE: env.namespace ?? 'default',
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -49,11 +53,12 @@ export async function startSandboxEngine(name: string, sandboxOptions: Partial<S
 
   return {
     env,
+    client,
     sandbox,
     receipts,
     config,
     start: (userId: string, timings: Partial<CaseTimings> = {}): Promise<KycCaseHandle> =>
-      startOrJoinCase(env.client, userId, { taskQueue, timings }),
+      startOrJoinCase(client, userId, { taskQueue, timings }),
     stop: async () => {
       await stopWorker();
       await sandbox.close();

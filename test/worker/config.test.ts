@@ -1,7 +1,13 @@
 import { ConfigurationError } from '../../domain';
-import { loadWorkerConfig } from '../../worker/config';
+import { loadWorkerConfig } from '../../config';
+import { TEST_CODEC_ENV } from '../helpers/codec';
 
-const SUMSUB = { SUMSUB_APP_TOKEN: 'sbx:t', SUMSUB_SECRET_KEY: 's', SUMSUB_PARTNER_CLIENT_ID: 'kriptomat' };
+const SUMSUB = {
+  SUMSUB_APP_TOKEN: 'sbx:t',
+  SUMSUB_SECRET_KEY: 's',
+  SUMSUB_PARTNER_CLIENT_ID: 'kriptomat',
+  ...TEST_CODEC_ENV,
+};
 const LOGIN = {
   KRIPTOMAT_CLIENT_ID: 'id',
   KRIPTOMAT_CLIENT_SECRET: 'secret',
@@ -50,6 +56,7 @@ describe('loadWorkerConfig', () => {
       'SUMSUB_APP_TOKEN',
       'SUMSUB_SECRET_KEY',
       'SUMSUB_PARTNER_CLIENT_ID',
+      'KYC_CODEC_KEY',
     ]) {
       expect(message).toMatch(new RegExp(`${name}: `));
     }

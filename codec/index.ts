@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import type { DataConverter } from '@temporalio/common';
+import type { CodecConfig } from '../config';
+import { AesGcmPayloadCodec } from './aes-gcm-codec';
+import { parseKeyring } from './keyring';
+
+export {
+  AesGcmPayloadCodec,
+  ENCRYPTED_ENCODING,
+  KEY_ID_METADATA,
+  PayloadDecryptionError,
+} from './aes-gcm-codec';
+export type { CodecKey, Keyring } from './keyring';
+export { parseKeyring } from './keyring';
+
+/** The payload codec the configuration describes. */
+export function codecFromConfig(config: CodecConfig): AesGcmPayloadCodec {
+  return new AesGcmPayloadCodec(parseKeyring(config.KYC_CODEC_KEY, config.KYC_CODEC_PREVIOUS_KEYS));
+}
+
+/** The data converter shared by worker and clients: default JSON payloads, sealed by the AES-GCM codec. */
+export function kycDataConverter(config: CodecConfig): DataConverter {
+  return { payloadCodecs: [codecFromConfig(config)] };
+}
+
+/** A fresh `keyId:base64` key, for `npm start`'s sandbox and for operators rotating keys. */
+export function generateCodecKey(id: string): string {
+  return `${id}:${randomBytes(32).toString('base64')}`;
+}

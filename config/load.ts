@@ -1,0 +1,29 @@
+import { parse } from 'dotenv';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { ConfigurationError } from '../domain';
+
+/**
+ * The environment with `.env` beneath it: variables already set win, so a deployment's environment overrides
+ * the file. `KYC_ENV_FILE` names another file (`npm start` writes one for the sandbox).
+ */
+export function environmentWithDotenv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const file = env.KYC_ENV_FILE ?? path.resolve('.env');
+  if (!existsSync(file)) {
+    if (env.KYC_ENV_FILE) throw new ConfigurationError(`KYC_ENV_FILE: no such file ${env.KYC_ENV_FILE}`);
+    return env;
+  }
+  return { ...parse(readFileSync(file)), ...env };
+}
+
+/**
+ * Parses `env` with one of the role schemas. A missing or malformed variable is named in the error, its
+ * value never echoed (it may be a secret).
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigurationError(`invalid configuration:\n${problems.join('\n')}`);
+}

@@ -66,17 +66,20 @@ export async function assertCaseExists(client: Client, userId: string): Promise<
 
 /** Looks at the user's status now and answers with the state after the look; refused once the case ended. */
 export async function recheckCase(client: Client, userId: string): Promise<KycCaseState> {
-  return withCaseErrors(userId, () => caseHandle(client, userId).executeUpdate(recheckUpdate));
+  const handle = caseHandle(client, userId);
+  return withCaseErrors(userId, () => handle.executeUpdate(recheckUpdate), handle);
 }
 
 /** Resumes a case parked in `needs_attention` at the step that failed; a no-op in any other phase. */
 export async function retryCase(client: Client, userId: string): Promise<void> {
-  await withCaseErrors(userId, () => caseHandle(client, userId).signal(retrySignal));
+  const handle = caseHandle(client, userId);
+  await withCaseErrors(userId, () => handle.signal(retrySignal), handle);
 }
 
 /** Ends the case as `cancelled`. The reason is kept in the (encrypted) history: no personal data in it. */
 export async function cancelCase(client: Client, userId: string, reason: string): Promise<void> {
-  await withCaseErrors(userId, () => caseHandle(client, userId).signal(cancelSignal, { reason }));
+  const handle = caseHandle(client, userId);
+  await withCaseErrors(userId, () => handle.signal(cancelSignal, { reason }), handle);
 }
 
 function caseHandle(client: Client, userId: string) {
@@ -84,15 +87,39 @@ function caseHandle(client: Client, userId: string) {
   return client.workflow.getHandle<typeof kycCase>(kycWorkflowId(userId));
 }
 
-/** Temporal's errors in the case's words: no workflow is `CaseNotFoundError`, a refused update `CaseClosedError`. */
-async function withCaseErrors<T>(userId: string, call: () => Promise<T>): Promise<T> {
+/**
+ * Temporal's errors in the case's words: no workflow is `CaseNotFoundError`, a refused update `CaseClosedError`.
+ * A signal or update sent to a workflow that has closed fails as NOT_FOUND ("workflow execution already
+ * completed"), like one sent to no workflow at all; for those calls `closedCheck` tells the two apart, so a
+ * finished case answers `CaseClosedError` (409) and only a user without a case `CaseNotFoundError` (404).
+ */
+async function withCaseErrors<T>(
+  userId: string,
+  call: () => Promise<T>,
+  closedCheck?: Pick<KycCaseHandle, 'describe'>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new CaseNotFoundError(userId);
+    if (error instanceof WorkflowNotFoundError) {
+      const closed = closedCheck && (await closedStatus(closedCheck));
+      if (closed) throw new CaseClosedError(userId, `the case has already ended (${closed})`);
+      throw new CaseNotFoundError(userId);
+    }
     if (error instanceof WorkflowUpdateFailedError) {
       throw new CaseClosedError(userId, error.cause?.message ?? error.message);
     }
+    throw error;
+  }
+}
+
+/** The status of the case's workflow when it exists and has closed, else null. */
+async function closedStatus(handle: Pick<KycCaseHandle, 'describe'>): Promise<string | null> {
+  try {
+    const { status } = await handle.describe();
+    return status.name === 'RUNNING' ? null : status.name;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
     throw error;
   }
 }

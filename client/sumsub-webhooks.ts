@@ -12,7 +12,9 @@ export type WebhookReceipt =
   | { result: 'signalled'; status: 200; userId: string; type: string }
   | { result: 'unknown_case'; status: 202; userId: string; type: string }
   | { result: 'bad_signature'; status: 401; reason: string }
-  | { result: 'malformed'; status: 400; reason: string };
+  | { result: 'malformed'; status: 400; reason: string }
+  /** Temporal could not take the signal: SumSub redelivers later. Made by the receiver, not by this module. */
+  | { result: 'unavailable'; status: 503; reason: string };
 
 export interface SumsubWebhookRequest {
   rawBody: Buffer;

@@ -26,7 +26,9 @@ export function createWebhookApp({ client, sumsubWebhookSecret, onReceipt }: Web
         digest: c.req.header('x-payload-digest'),
         alg: c.req.header('x-payload-digest-alg'),
       });
-    } catch {
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : 'unknown error';
+      onReceipt?.({ result: 'unavailable', status: 503, reason });
       return c.json({ error: 'temporal unavailable, deliver again later' }, 503);
     }
     onReceipt?.(receipt);

@@ -19,7 +19,7 @@ export interface WebSdkToken {
  */
 export async function mintWebSdkToken(
   client: Client,
-  sumsub: SumsubClient,
+  sumsub: Pick<SumsubClient, 'createWebSdkAccessToken'>,
   settings: WebSdkTokenSettings,
   userId: string,
 ): Promise<WebSdkToken> {

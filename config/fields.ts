@@ -95,6 +95,26 @@ export const observabilityFields = {
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** The worker's Prometheus endpoint (`/metrics`): the SDK's metrics and the project's own. */
   KYC_METRICS_PORT: port.default(9464),
+  /** The interface `/metrics` listens on: all of them, so Prometheus can reach a container. */
+  KYC_METRICS_HOST: text.default('0.0.0.0'),
+  /**
+   * Loopback port of the Temporal SDK's own Prometheus listener, which `/metrics` reads and serves with the
+   * project's metrics; a free port when unset. Set it only to scrape the SDK separately.
+   */
+  KYC_SDK_METRICS_PORT: port.optional(),
+};
+
+export const workerFields = {
+  /**
+   * Activities one worker runs at once. Each waits on at most one SumSub call, so this also bounds the
+   * rate limiter's queue: 50 POSTs at 45 per 5 s leave within 6 s, well inside the 30 s activity timeouts.
+   */
+  KYC_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(50),
+  /**
+   * On SIGTERM, how long in-flight activities may run before they are cancelled: longer than one vendor
+   * call's 15 s timeout, shorter than Kubernetes' default 30 s before it kills the pod.
+   */
+  KYC_SHUTDOWN_GRACE_TIME: duration.default(20_000),
 };
 
 export const apiFields = {
@@ -129,6 +149,7 @@ export const ALL_FIELDS = {
   ...partnerFields,
   ...codecFields,
   ...observabilityFields,
+  ...workerFields,
   ...apiFields,
   ...timingFields,
 };

@@ -9,6 +9,7 @@ import {
   sumsubWorkerFields,
   temporalFields,
   timingFields,
+  workerFields,
 } from './fields';
 
 const KRIPTOMAT_LOGIN = [
@@ -46,6 +47,7 @@ export const workerConfigSchema = z
     ...partnerFields,
     ...codecFields,
     ...observabilityFields,
+    ...workerFields,
   })
   .superRefine((config, ctx) => {
     tlsPairs(config, ctx);

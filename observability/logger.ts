@@ -1,12 +1,13 @@
 import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
+import { REDACTED, redactDeep } from './redact';
 
 export type { Logger } from 'pino';
 
 /**
  * Field names whose values are personal data or secrets. Whatever logs an object carrying one (a request,
- * a vendor response, an error's context) gets `[redacted]` in its place, at any of the first three levels.
+ * a vendor response, an error's context) gets `[redacted]` in its place, at any depth and in any case.
  */
 export const REDACTED_FIELDS = [
   'email',
@@ -35,7 +36,25 @@ export const REDACTED_FIELDS = [
   'x-app-access-sig',
   'x-app-token',
   'x-payload-digest',
+  // Kriptomat's profile and login fields are snake_case (partner-apis.md).
+  'surname',
+  'date_of_birth',
+  'building_number',
+  'postal_code',
+  'city',
+  'security_code',
+  'client_secret',
+  'access_token',
+  'refresh_token',
+  // Our partner webhook's signature, and credentials under their other usual names.
+  'x-kyc-signature',
+  'x-api-key',
+  'api_key',
+  'set-cookie',
+  'privateKey',
 ] as const;
+
+const REDACTED_LOWER_CASE: ReadonlySet<string> = new Set(REDACTED_FIELDS.map((field) => field.toLowerCase()));
 
 /** pino paths for each field at the top level and two levels down; dashed names need bracket syntax. */
 const REDACT_PATHS = REDACTED_FIELDS.flatMap((field) => {
@@ -51,12 +70,22 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** A JSON logger with personal data and secrets redacted by field name. */
+/**
+ * A JSON logger with personal data and secrets redacted by field name. Every logged object is walked to any
+ * depth (an activity failure nests its context inside `error.details`); pino's path redaction stays as the
+ * guard of child loggers' bindings, which the walk does not see. Errors keep their message and stack, which JSON would drop.
+ */
 export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
   const options = {
     level,
     base: { service },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    formatters: {
+      log: (object: Record<string, unknown>) =>
+        redactDeep(object, REDACTED_LOWER_CASE) as Record<string, unknown>,
+    },
+    // The walk above already described errors; pino's own `err` serializer would relabel them `Object`.
+    serializers: { err: (value: unknown) => value },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { KriptomatLoginCredentials } from '../activities/kriptomat/login';
 import type { FaultSettings } from './shared/faults';
 import { RequestLog } from './shared/request-log';
 import { startKriptomatSimulator } from './kriptomat/server';
@@ -18,6 +19,22 @@ export interface SandboxOptions {
   /** 0 (default) picks free ports. */
   kriptomatPort?: number;
   sumsubPort?: number;
+  /** The interface both simulators listen on; loopback by default. */
+  host?: string;
+  /** Fixed credentials (e.g. from the environment, shared with a worker elsewhere); each one left out is random. */
+  credentials?: SandboxCredentials;
+}
+
+/** What the engine authenticates with, when the caller chooses it rather than taking fresh random values. */
+export interface SandboxCredentials {
+  /** A static Kriptomat partner token. */
+  kriptomatToken?: string;
+  /** A partner account that may log in to Kriptomat (with its TOTP); without it every login is refused. */
+  kriptomatLogin?: KriptomatLoginCredentials;
+  sumsubAppToken?: string;
+  sumsubSecretKey?: string;
+  /** Kriptomat's client id at SumSub, which share tokens must be minted for. */
+  partnerClientId?: string;
 }
 
 /** Both simulators, sharing one request log and the share-token ledger, and the engine settings that fit them. */
@@ -35,10 +52,14 @@ export interface RunningSandbox {
 /** Kriptomat's client id at the simulated SumSub: the id share tokens are minted for. */
 export const SANDBOX_KRIPTOMAT_CLIENT_ID = 'kriptomat-sandbox';
 
-/** Starts the Kriptomat and SumSub simulators wired to each other, on the loopback interface. */
+/** Starts the Kriptomat and SumSub simulators wired to each other, on the loopback interface unless `host` says. */
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const secret = () => randomBytes(18).toString('base64url');
-  const [kriptomatToken, appToken, secretKey] = [secret(), `sbx:${secret()}`, secret()];
+  const given = options.credentials ?? {};
+  const kriptomatToken = given.kriptomatToken ?? secret();
+  const appToken = given.sumsubAppToken ?? `sbx:${secret()}`;
+  const secretKey = given.sumsubSecretKey ?? secret();
+  const partnerClientId = given.partnerClientId ?? SANDBOX_KRIPTOMAT_CLIENT_ID;
   const webhookSecret = options.webhookSecret ?? secret();
   const log = new RequestLog();
   const sumsub = await startSumsubSimulator({
@@ -50,15 +71,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     faults: options.faults,
     log,
     port: options.sumsubPort,
+    host: options.host,
   });
   const kriptomat = await startKriptomatSimulator({
     accessToken: kriptomatToken,
+    credentials: given.kriptomatLogin,
     ledger: sumsub.ledger,
-    sumsubClientId: SANDBOX_KRIPTOMAT_CLIENT_ID,
+    sumsubClientId: partnerClientId,
     decisionDelayMs: options.decisionDelayMs,
     faults: options.faults,
     log,
     port: options.kriptomatPort,
+    host: options.host,
+  }).catch(async (error: unknown) => {
+    // Without this, a taken Kriptomat port would leave the SumSub simulator holding the process open.
+    await sumsub.close();
+    throw error;
   });
   return {
     kriptomat,
@@ -71,7 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       SUMSUB_BASE_URL: sumsub.url,
       SUMSUB_APP_TOKEN: appToken,
       SUMSUB_SECRET_KEY: secretKey,
-      SUMSUB_PARTNER_CLIENT_ID: SANDBOX_KRIPTOMAT_CLIENT_ID,
+      SUMSUB_PARTNER_CLIENT_ID: partnerClientId,
     },
     close: async () => {
       await Promise.all([kriptomat.close(), sumsub.close()]);

@@ -1,18 +1,21 @@
 /**
  * `npm start`: the whole engine on one machine. A Temporal dev server (state kept in KYC_DATA_DIR, so cases
- * survive a restart), the Kriptomat and SumSub simulators, the SumSub webhook receiver and the worker, until
- * Ctrl-C.
+ * survive a restart, with the Web UI pointed at the codec endpoint), the worker, the HTTP API with both
+ * webhooks and the codec endpoint, and, unless Kriptomat credentials are configured (environment or
+ * `.env`), the Kriptomat and SumSub simulators. Until Ctrl-C.
  */
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import path from 'node:path';
-import { startSandbox } from '../sandbox/start-sandbox';
-import { loadWorkerConfig } from '../config';
-import { createKycWorker } from '../worker/create-worker';
-import { serveWebhooks } from './serve-webhooks';
+import pretty from 'pino-pretty';
+import { environmentWithDotenv } from '../config';
+import { ConfigurationError } from '../domain';
+import { createLogger } from '../observability/logger';
+import { installWorkerRuntime } from '../worker/runtime';
 import { PortInUseError, startDevServer } from './dev-server';
+import { writeLocalEnv } from './local-env';
 import { isPortFree } from './ports';
 import { formatBanner } from './start-banner';
+import type { Cleanup } from './start-engine';
+import { createEngineWorker, engineConfigs, startApi, startSimulators } from './start-engine';
 import {
   describeError,
   log,
@@ -27,20 +30,31 @@ import { resolveTemporalCli } from './temporal-cli';
 const REPO_ROOT = path.resolve(__dirname, '..');
 const TASK_QUEUE = 'kyc';
 const NAMESPACE = 'default';
+const HOST = '127.0.0.1';
 const WORKER_STOP_TIMEOUT_MS = 15_000;
 
 /** A signal arrived while starting: unwind what started, and exit 0 as after a normal stop. */
 class StopRequested extends Error {}
 
 async function main(): Promise<number> {
-  // No shutdown signals for the Runtime: it would stop the worker on its own, racing the ordered stop below.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const env = environmentWithDotenv();
+  // Human-readable lines for a terminal; the redaction of personal data and secrets is the same as in JSON.
+  const logger = createLogger({
+    service: 'engine',
+    level: env.LOG_LEVEL || 'info',
+    destination: pretty({ destination: 2, colorize: process.stderr.isTTY, ignore: 'pid,hostname,service' }),
+  });
+  // No shutdown signals for the runtime: it would stop the worker on its own, racing the ordered stop below.
+  // The SDK's own INFO lines (bundling, state changes) are noise in a terminal; its warnings are not.
+  const sdkLog = logger.child({}, { level: env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
+  const runtime = await installWorkerRuntime({ logger: sdkLog, shutdownSignals: [] });
   const stop = watchStopSignals();
   const checkpoint = (): void => {
     if (stop.requested()) throw new StopRequested();
   };
-  const cleanups: (() => Promise<void>)[] = [];
+  const cleanups: Cleanup[] = [];
   try {
+    const sandboxMode = !env.KRIPTOMAT_BASE_URL;
     const ports = {
       temporal: portFromEnv('TEMPORAL_PORT', 7233),
       ui: portFromEnv('TEMPORAL_UI_PORT', 8233),
@@ -48,22 +62,21 @@ async function main(): Promise<number> {
       kriptomat: portFromEnv('KRIPTOMAT_SIM_PORT', 8081),
       sumsub: portFromEnv('SUMSUB_SIM_PORT', 8082),
     };
-    const dbFile = path.join(
-      path.resolve(process.env.KYC_DATA_DIR || path.join(REPO_ROOT, '.data')),
-      'temporal.db',
-    );
+    const dataDir = path.resolve(env.KYC_DATA_DIR || path.join(REPO_ROOT, '.data'));
     const cli = await resolveTemporalCli();
     checkpoint();
     // Checked before the dev server starts, so a taken port fails in a second rather than after it.
-    const ownPorts = [
-      [ports.api, 'webhook receiver', 'KYC_API_PORT'],
-      [ports.kriptomat, 'Kriptomat simulator', 'KRIPTOMAT_SIM_PORT'],
-      [ports.sumsub, 'SumSub simulator', 'SUMSUB_SIM_PORT'],
-    ] as const;
+    const ownPorts: [number, string, string][] = [[ports.api, 'API', 'KYC_API_PORT']];
+    if (sandboxMode) {
+      ownPorts.push([ports.kriptomat, 'Kriptomat simulator', 'KRIPTOMAT_SIM_PORT']);
+      ownPorts.push([ports.sumsub, 'SumSub simulator', 'SUMSUB_SIM_PORT']);
+    }
     for (const [port, what, envVar] of ownPorts) {
       if (!(await isPortFree(port))) throw portInUse(port, what, envVar);
     }
 
+    const apiUrl = `http://${HOST}:${ports.api}`;
+    const dbFile = path.join(dataDir, 'temporal.db');
     log(`starting the Temporal dev server (state in ${dbFile})`);
     const server = await startDevServer({
       cli,
@@ -71,6 +84,8 @@ async function main(): Promise<number> {
       uiPort: ports.ui,
       dbFile,
       namespace: NAMESPACE,
+      // The UI's browser calls the codec endpoint itself: from this machine, which the endpoint trusts.
+      extraArgs: ['--ui-codec-endpoint', `${apiUrl}/codec`],
       log: (line) => void process.stderr.write(`[temporal] ${line}\n`),
     }).catch((error: unknown) => {
       if (!(error instanceof PortInUseError)) throw error;
@@ -80,48 +95,45 @@ async function main(): Promise<number> {
     cleanups.push(() => server.stop());
     checkpoint();
 
-    // Fresh secrets per run: only this process talks to the simulators, which listen on loopback only.
-    const webhookUrl = `http://127.0.0.1:${ports.api}/webhooks/sumsub`;
-    const sandbox = await startSandbox({
-      webhookUrl,
-      reviewDelayMs: 3000,
-      decisionDelayMs: 2000,
-      kriptomatPort: ports.kriptomat,
-      sumsubPort: ports.sumsub,
-    });
-    cleanups.push(() => sandbox.close());
+    const sandbox = sandboxMode ? await startSimulators(apiUrl, ports) : null;
+    if (sandbox) cleanups.push(() => sandbox.close());
     checkpoint();
 
-    const clientConnection = await Connection.connect({ address: server.address });
-    cleanups.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: NAMESPACE });
-    const webhooks = await serveWebhooks(client, sandbox.sumsubWebhookSecret, ports.api);
-    cleanups.push(() => webhooks.close());
-    checkpoint();
-
-    const connection = await NativeConnection.connect({ address: server.address });
-    cleanups.push(() => connection.close());
-    log('bundling the workflow code and starting the worker');
-    const config = loadWorkerConfig({
-      ...sandbox.workerEnv,
+    const connection = {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_NAMESPACE: NAMESPACE,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      KYC_API_URL: apiUrl,
+    };
+    const local = await writeLocalEnv(dataDir, connection, env);
+    const uiOrigins = [`http://${HOST}:${ports.ui}`, `http://localhost:${ports.ui}`].join(',');
+    const configs = engineConfigs(env, sandbox, {
+      ...connection,
+      ...local.secrets,
+      KYC_API_HOST: HOST,
+      KYC_API_PORT: String(ports.api),
+      KYC_CODEC_CORS_ORIGINS: env.KYC_CODEC_CORS_ORIGINS ?? uiOrigins,
     });
-    const worker = await createKycWorker(connection, config);
+    const api = await startApi(configs.api, logger, runtime.sdkMetricsUrl, cleanups);
+    checkpoint();
+
+    log('bundling the workflow code and starting the worker');
+    const worker = await createEngineWorker(configs.worker, api.observeHttpCall, cleanups);
     // The worker is the main task: it runs even if a stop was asked meanwhile (an unrun worker cannot be shut
     // down), and whatever ends it, or the server under it, ends the whole process.
     const running = worker.run();
     if (!stop.requested()) {
-      const info = {
-        cli,
-        address: server.address,
-        uiUrl: server.uiUrl,
-        kriptomatUrl: sandbox.kriptomat.url,
-        sumsubUrl: sandbox.sumsub.url,
-        webhookUrl,
-      };
-      process.stdout.write(formatBanner({ ...info, taskQueue: TASK_QUEUE, namespace: NAMESPACE }));
+      process.stdout.write(
+        formatBanner({
+          apiUrl,
+          address: server.address,
+          uiUrl: server.uiUrl,
+          namespace: NAMESPACE,
+          taskQueue: TASK_QUEUE,
+          envFile: path.relative(process.cwd(), local.file) || local.file,
+          sandbox: sandbox && { kriptomatUrl: sandbox.kriptomat.url, sumsubUrl: sandbox.sumsub.url },
+        }),
+      );
     }
     const problem = await Promise.race([
       running.then(() => 'the worker stopped on its own'),
@@ -139,10 +151,14 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof StopRequested) return 0;
-    log(error instanceof PlainError ? `error: ${error.message}` : `failed: ${describeError(error)}`);
+    log(
+      error instanceof PlainError || error instanceof ConfigurationError
+        ? `error: ${error.message}`
+        : `failed: ${describeError(error)}`,
+    );
     return 1;
   } finally {
-    // Reverse order: the worker's connection, the receiver, the simulators, the server last.
+    // Reverse order: the worker's connection, the API, the simulators, the server last.
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error: unknown) => log(`while stopping: ${describeError(error)}`));
     }

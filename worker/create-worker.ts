@@ -3,6 +3,7 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { kycDataConverter } from '../codec';
 import type { WorkerConfig } from '../config';
+import type { HttpCallObserver } from '../observability/metrics-types';
 import { partnerClientsFrom } from './partner-clients';
 
 /** Where the worker gets workflow code: the TypeScript sources (bundled at start) or a prebuilt bundle. */
@@ -10,19 +11,35 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBund
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
+/**
+ * After the grace time, activities are cancelled; ours do not stop mid-call, so they get a little longer to
+ * finish their HTTP call before the worker gives up on them (the task then times out and runs elsewhere).
+ */
+const SHUTDOWN_FORCE_MARGIN_MS = 5_000;
+
+export interface KycWorkerOptions {
+  /** Told about every partner HTTP call (the worker's metrics). */
+  observer?: HttpCallObserver;
+}
+
 /** A worker for the case workflow, with activities bound to the configured partner APIs. */
 export async function createKycWorker(
   connection: NativeConnection,
   config: WorkerConfig,
   source: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
+  options: KycWorkerOptions = {},
 ): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities(partnerClientsFrom(config)),
+    activities: createActivities(partnerClientsFrom(config, { observer: options.observer })),
     // Every payload leaves the worker encrypted; only holders of the key (clients, the codec server) read it.
     dataConverter: kycDataConverter(config),
+    // Bounds the SumSub rate limiter's queue too: each activity waits on at most one SumSub call.
+    maxConcurrentActivityTaskExecutions: config.KYC_MAX_CONCURRENT_ACTIVITIES,
+    shutdownGraceTime: config.KYC_SHUTDOWN_GRACE_TIME,
+    shutdownForceTime: config.KYC_SHUTDOWN_GRACE_TIME + SHUTDOWN_FORCE_MARGIN_MS,
     ...source,
   });
 }

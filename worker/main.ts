@@ -1,22 +1,90 @@
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigurationError } from '../domain';
+import type { Worker } from '@temporalio/worker';
+import { temporalConnectionSettings } from '../client/temporal-connection';
+import type { WorkerConfig } from '../config';
 import { loadWorkerConfig } from '../config';
+import { ConfigurationError } from '../domain';
+import type { Logger } from '../observability/logger';
+import { createLogger } from '../observability/logger';
+import { createMetrics } from '../observability/metrics';
 import { createKycWorker } from './create-worker';
+import { startMetricsServer } from './metrics-server';
+import { installWorkerRuntime } from './runtime';
 
-/** The worker process: runs until SIGINT/SIGTERM, then finishes in-flight tasks and exits. */
-async function main(): Promise<void> {
-  const config = loadWorkerConfig();
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+/** Beyond this, a SumSub call queued behind the rate limit eats most of a 30 s activity timeout. */
+const MAX_SUMSUB_QUEUE_WAIT_MS = 15_000;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Runs the worker until SIGINT/SIGTERM: the SDK runtime then stops polling and lets in-flight activities
+ * finish (`KYC_SHUTDOWN_GRACE_TIME`), after which the metrics server and the connection close.
+ */
+async function runWorker(config: WorkerConfig, logger: Logger): Promise<void> {
+  warnAboutSumsubQueue(config, logger);
+  const runtime = await installWorkerRuntime({ logger, sdkMetricsPort: config.KYC_SDK_METRICS_PORT });
+  const metrics = createMetrics({ sdkMetricsUrl: runtime.sdkMetricsUrl });
+  let worker: Worker | undefined;
+  // The runtime's own handler does the stopping; this one says so, and ends a start that has nothing in
+  // flight yet (a connection attempt to an unreachable cluster could otherwise outlive the signal). Both
+  // are removed after the first signal, so a second one kills the process the usual way.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    for (const name of STOP_SIGNALS) process.off(name, onSignal);
+    logger.info({ signal }, worker ? 'stopping: no new tasks, finishing those in flight' : 'stopping');
+    if (!worker) process.exit(0);
+  };
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
+  const server = await startMetricsServer(metrics, {
+    port: config.KYC_METRICS_PORT,
+    host: config.KYC_METRICS_HOST,
+  });
   try {
-    const worker = await createKycWorker(connection, config);
-    console.error(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
-    await worker.run();
+    const connection = await NativeConnection.connect(temporalConnectionSettings(config));
+    try {
+      worker = await createKycWorker(connection, config, undefined, { observer: metrics.observeHttpCall });
+      // Not `address`: that field name is redacted as personal data.
+      const where = { temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };
+      logger.info({ ...where, taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: server.url }, 'worker polling');
+      await worker.run();
+    } finally {
+      await connection.close();
+    }
   } finally {
-    await connection.close();
+    await server.close();
+  }
+  logger.info('worker stopped');
+}
+
+/** Every activity may wait on one SumSub POST; with few POSTs allowed, the last would wait too long. */
+function warnAboutSumsubQueue(config: WorkerConfig, logger: Logger): void {
+  const windows = Math.ceil(config.KYC_MAX_CONCURRENT_ACTIVITIES / config.SUMSUB_POSTS_PER_5S);
+  const worstWaitMs = (windows - 1) * 5_000;
+  if (worstWaitMs > MAX_SUMSUB_QUEUE_WAIT_MS) {
+    const advice = 'lower KYC_MAX_CONCURRENT_ACTIVITIES or raise SUMSUB_POSTS_PER_5S';
+    logger.warn({ worstWaitMs }, `a SumSub call may queue for ${worstWaitMs / 1000} s: ${advice}`);
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigurationError ? error.message : error);
-  process.exit(1);
-});
+/** 0 when the worker stopped as asked; 1 on a configuration error (named, without a stack) or a failure. */
+async function main(): Promise<number> {
+  let logger: Logger | undefined;
+  try {
+    const config = loadWorkerConfig();
+    logger = createLogger({ service: 'worker', level: config.LOG_LEVEL });
+    await runWorker(config, logger);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      // Written for a person fixing the deployment: the variables and what is wrong, never a value.
+      process.stderr.write(`${error.message}\n`);
+    } else if (logger) {
+      logger.fatal({ err: error }, 'worker failed');
+    } else {
+      process.stderr.write(`worker failed: ${String(error)}\n`);
+    }
+    return 1;
+  }
+}
+
+// process.exit, not a natural end: a stray handle (the native runtime, a keep-alive socket) must not keep a
+// stopped worker's process alive past its shutdown.
+void main().then((code) => process.exit(code));

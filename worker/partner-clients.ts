@@ -3,10 +3,24 @@ import { createKriptomatAuth } from '../activities/kriptomat/auth';
 import { KriptomatClient } from '../activities/kriptomat/client';
 import { PartnerWebhookNotifier } from '../activities/partner/webhook-notifier';
 import { SumsubClient } from '../activities/sumsub/client';
+import { processSumsubLimiter } from '../activities/sumsub/rate-limit';
 import type { WorkerConfig } from '../config';
+import type { HttpCallObserver } from '../observability/metrics-types';
 
-/** The real clients of Kriptomat, SumSub and the partner's webhook, as the configuration describes them. */
-export function partnerClientsFrom(config: WorkerConfig): ActivityDeps {
+export interface PartnerClientOptions {
+  /** Told about every HTTP call of every client (the worker's metrics). */
+  observer?: HttpCallObserver;
+}
+
+/**
+ * The real clients of Kriptomat, SumSub and the partner's webhook, as the configuration describes them. SumSub
+ * calls go through the process-wide limiter of the app token, so however many clients and cases a process
+ * runs, it stays within `SUMSUB_GETS_PER_5S` and `SUMSUB_POSTS_PER_5S`.
+ */
+export function partnerClientsFrom(
+  config: WorkerConfig,
+  { observer }: PartnerClientOptions = {},
+): ActivityDeps {
   const paths = {
     login: config.KRIPTOMAT_LOGIN_PATH,
     showUser: config.KRIPTOMAT_SHOW_USER_PATH,
@@ -32,14 +46,23 @@ export function partnerClientsFrom(config: WorkerConfig): ActivityDeps {
     accessToken: config.KRIPTOMAT_TOKEN,
     credentials,
     paths: definedPaths,
+    observer,
   });
+  const sumsubAccount = { baseUrl: config.SUMSUB_BASE_URL, appToken: config.SUMSUB_APP_TOKEN };
+  const limits = { getsPer5s: config.SUMSUB_GETS_PER_5S, postsPer5s: config.SUMSUB_POSTS_PER_5S };
   return {
-    kriptomat: new KriptomatClient({ baseUrl: config.KRIPTOMAT_BASE_URL, auth, paths: definedPaths }),
+    kriptomat: new KriptomatClient({
+      baseUrl: config.KRIPTOMAT_BASE_URL,
+      auth,
+      paths: definedPaths,
+      observer,
+    }),
     sumsub: new SumsubClient({
-      baseUrl: config.SUMSUB_BASE_URL,
-      appToken: config.SUMSUB_APP_TOKEN,
+      ...sumsubAccount,
       secretKey: config.SUMSUB_SECRET_KEY,
       shareTokenVariant: config.SUMSUB_SHARE_TOKEN_VARIANT,
+      limiter: processSumsubLimiter(sumsubAccount, limits),
+      observer,
     }),
     sumsubSettings: {
       levelName: config.SUMSUB_LEVEL_NAME,
@@ -51,6 +74,7 @@ export function partnerClientsFrom(config: WorkerConfig): ActivityDeps {
         ? new PartnerWebhookNotifier({
             url: config.PARTNER_WEBHOOK_URL,
             secret: config.PARTNER_WEBHOOK_SECRET,
+            observer,
           })
         : null,
   };

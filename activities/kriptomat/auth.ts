@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../../domain';
+import type { HttpCallObserver } from '../../observability/metrics-types';
 import { LoginTokenProvider } from './login';
 import type { KriptomatLoginCredentials } from './login';
 import type { KriptomatPaths } from './paths';
@@ -38,6 +39,8 @@ export interface KriptomatAuthConfig {
   credentials?: KriptomatLoginCredentials;
   paths?: Partial<KriptomatPaths>;
   timeoutMs?: number;
+  /** Told about every login call. */
+  observer?: HttpCallObserver;
 }
 
 /**
@@ -52,6 +55,6 @@ export function createKriptomatAuth(config: KriptomatAuthConfig): AccessTokenPro
         'password, TOTP secret)',
     );
   }
-  const { baseUrl, credentials, paths, timeoutMs } = config;
-  return new LoginTokenProvider({ baseUrl, credentials, paths, timeoutMs });
+  const { baseUrl, credentials, paths, timeoutMs, observer } = config;
+  return new LoginTokenProvider({ baseUrl, credentials, paths, timeoutMs, observer });
 }

@@ -1,6 +1,8 @@
 import type { AxiosInstance, Method } from 'axios';
 import type { KriptomatKycSnapshot, KycError } from '../../domain';
 import { UserNotFoundError } from '../../domain';
+import type { HttpCallObserver } from '../../observability/metrics-types';
+import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
 import { parseBody } from '../http/parse-body';
 import type { AccessTokenProvider } from './auth';
@@ -19,6 +21,8 @@ export interface KriptomatClientOptions {
   auth: AccessTokenProvider;
   paths?: Partial<KriptomatPaths>;
   timeoutMs?: number;
+  /** Told about every call (a retry after a 401 is a call of its own). */
+  observer?: HttpCallObserver;
 }
 
 /** Reads a failure more precisely than the generic classification, or returns undefined to leave it to it. */
@@ -70,12 +74,9 @@ export class KriptomatClient {
     for (let attempt = 1; ; attempt++) {
       const token = await this.options.auth.token();
       try {
-        const response = await this.http.request({
-          method,
-          url,
-          data,
-          headers: { Authorization: `Bearer ${token}` },
-        });
+        const response = await observeCall(this.options.observer, { vendor: 'kriptomat', endpoint }, () =>
+          this.http.request({ method, url, data, headers: { Authorization: `Bearer ${token}` } }),
+        );
         return { data: response.data as unknown, status: response.status };
       } catch (error) {
         const specific = readFailure?.(error, endpoint);

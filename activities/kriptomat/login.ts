@@ -1,6 +1,8 @@
 import type { AxiosInstance } from 'axios';
 import type { KycError } from '../../domain';
 import { PartnerAuthError } from '../../domain';
+import type { HttpCallObserver } from '../../observability/metrics-types';
+import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
 import { parseBody } from '../http/parse-body';
 import type { AccessTokenProvider } from './auth';
@@ -29,6 +31,8 @@ export interface LoginTokenProviderOptions {
   requestedExpiresIn?: number;
   /** How long before its expiry a token is replaced (default 60 s, at most half its lifetime). */
   refreshMarginMs?: number;
+  /** Told about every login call. */
+  observer?: HttpCallObserver;
 }
 
 /** Kriptomat sessions last 60 minutes, the lifetime assumed when the login answer does not say. */
@@ -77,7 +81,9 @@ export class LoginTokenProvider implements AccessTokenProvider {
     const startedAt = Date.now();
     let response: { data: unknown; status: number };
     try {
-      response = await this.http.post(this.loginPath, body);
+      response = await observeCall(this.options.observer, { vendor: 'kriptomat', endpoint }, () =>
+        this.http.post(this.loginPath, body),
+      );
     } catch (error) {
       throw loginFailure(error, endpoint);
     }

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
+import type { HttpCallObserver } from '../../observability/metrics-types';
+import { observeCall } from '../../observability/observe-call';
 import type { PartnerEvent } from '../contract';
 import { classifyHttpError } from '../http/classify-error';
 
@@ -12,7 +14,12 @@ export interface PartnerWebhookOptions {
   url: string;
   secret: string;
   timeoutMs?: number;
+  /** Told about every delivery attempt. */
+  observer?: HttpCallObserver;
 }
+
+/** The endpoint name of a delivery in errors and metrics: never the URL, whose query may hold a secret. */
+const ENDPOINT = 'partner webhook POST';
 
 /** Hex HMAC-SHA256 of the exact body bytes, keyed by the shared secret: what the partner recomputes. */
 export function signPartnerBody(body: string, secret: string): string {
@@ -33,18 +40,18 @@ export class PartnerWebhookNotifier {
 
   async send(event: PartnerEvent): Promise<void> {
     const body = JSON.stringify(event);
+    const headers = {
+      'content-type': 'application/json',
+      [PARTNER_SIGNATURE_HEADER]: signPartnerBody(body, this.options.secret),
+      [PARTNER_EVENT_ID_HEADER]: event.eventId,
+    };
     try {
-      await this.http.post(this.options.url, body, {
-        headers: {
-          'content-type': 'application/json',
-          [PARTNER_SIGNATURE_HEADER]: signPartnerBody(body, this.options.secret),
-          [PARTNER_EVENT_ID_HEADER]: event.eventId,
-        },
+      await observeCall(this.options.observer, { vendor: 'partner', endpoint: ENDPOINT }, () =>
         // The signed bytes are the bytes sent: no re-serialisation.
-        transformRequest: [(data: unknown) => data],
-      });
+        this.http.post(this.options.url, body, { headers, transformRequest: [(data: unknown) => data] }),
+      );
     } catch (error) {
-      throw classifyHttpError(error, 'partner webhook POST');
+      throw classifyHttpError(error, ENDPOINT);
     }
   }
 }

@@ -1,6 +1,9 @@
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
+import type { HttpCallObserver } from '../../observability/metrics-types';
+import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
+import type { SumsubRateLimiter } from './rate-limit';
 import { signRequest } from './signing';
 
 export interface SumsubTransportOptions {
@@ -11,6 +14,10 @@ export interface SumsubTransportOptions {
   timeoutMs?: number;
   /** The clock the request timestamps come from (milliseconds); tests skew it. */
   now?: () => number;
+  /** Holds every call until SumSub's rate limit allows it (the worker shares one per process). */
+  limiter?: SumsubRateLimiter;
+  /** Told about every call: endpoint, status (0 without an answer) and duration. */
+  observer?: HttpCallObserver;
 }
 
 /**
@@ -20,12 +27,16 @@ export interface SumsubTransportOptions {
 export class SumsubTransport {
   private readonly http: AxiosInstance;
   private readonly now: () => number;
+  private readonly limiter: SumsubRateLimiter | undefined;
+  private readonly observer: HttpCallObserver | undefined;
   /** A true private field: inspecting or logging the client never shows the token or secret. */
   readonly #credentials: { appToken: string; secretKey: string };
 
   constructor(options: SumsubTransportOptions) {
     this.#credentials = { appToken: options.appToken, secretKey: options.secretKey };
     this.now = options.now ?? Date.now;
+    this.limiter = options.limiter;
+    this.observer = options.observer;
     this.http = axios.create({
       baseURL: options.baseUrl,
       timeout: options.timeoutMs ?? 15_000,
@@ -36,7 +47,9 @@ export class SumsubTransport {
 
   /**
    * One signed call. `pathWithQuery` must already be encoded (see `withQuery`); `endpoint` names the call in
-   * errors without ids. Every failure becomes a `KycError`, which never holds the token or signature.
+   * errors and metrics without ids. Every failure becomes a `KycError`, which never holds the token or
+   * signature. A call waits for the rate limiter first and is signed when it leaves, so a long wait cannot
+   * age its timestamp past SumSub's one-minute tolerance.
    */
   async send(
     method: 'GET' | 'POST',
@@ -45,14 +58,19 @@ export class SumsubTransport {
     body?: unknown,
   ): Promise<unknown> {
     const bytes = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
-    const signed = signRequest(this.#credentials, { method, pathWithQuery, body: bytes }, this.now());
+    const call = () => {
+      const signed = signRequest(this.#credentials, { method, pathWithQuery, body: bytes }, this.now());
+      return observeCall(this.observer, { vendor: 'sumsub', endpoint }, () =>
+        this.http.request({
+          method,
+          url: pathWithQuery,
+          data: bytes,
+          headers: { ...signed, ...(bytes && { 'Content-Type': 'application/json' }) },
+        }),
+      );
+    };
     try {
-      const response = await this.http.request({
-        method,
-        url: pathWithQuery,
-        data: bytes,
-        headers: { ...signed, ...(bytes && { 'Content-Type': 'application/json' }) },
-      });
+      const response = await (this.limiter ? this.limiter.schedule(method, call) : call());
       return response.data as unknown;
     } catch (error) {
       throw classifyHttpError(error, endpoint);

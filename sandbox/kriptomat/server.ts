@@ -8,6 +8,7 @@ import { createKriptomatSimulator } from './app';
 import type { KriptomatSimulatorOptions } from './app';
 import type { SessionStore } from './sessions';
 import type { SimulatedUserStore } from './user-store';
+import { localUrl, LOOPBACK } from '../shared/listen';
 
 export interface RunningKriptomatSimulator {
   url: string;
@@ -20,20 +21,25 @@ export interface RunningKriptomatSimulator {
   close(): Promise<void>;
 }
 
-/** Starts the Kriptomat simulator on `port` (0 picks a free one) on the loopback interface. */
+/**
+ * Starts the Kriptomat simulator on `port` (0 picks a free one) on `host`: loopback unless told otherwise (the
+ * compose sandbox listens on every interface of its container).
+ */
 export async function startKriptomatSimulator(
-  options: KriptomatSimulatorOptions & { port?: number } = {},
+  options: KriptomatSimulatorOptions & { port?: number; host?: string } = {},
 ): Promise<RunningKriptomatSimulator> {
   const simulator = createKriptomatSimulator(options);
-  const server = await new Promise<Server>((resolve) => {
-    const started = serve(
-      { fetch: simulator.app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' },
-      () => resolve(started as Server),
+  const host = options.host ?? LOOPBACK;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started = serve({ fetch: simulator.app.fetch, port: options.port ?? 0, hostname: host }, () =>
+      resolve(started as Server),
     );
+    // A taken port: fail the start instead of crashing on an unhandled 'error' event.
+    started.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: localUrl(host, port),
     users: simulator.users,
     log: simulator.log,
     sessions: simulator.sessions,

@@ -11,6 +11,7 @@ import { FaultInjector } from '../shared/fault-injector';
 import { ReviewPlayer } from './review-player';
 import { SumsubShareLedger } from './share-ledger';
 import { TimerSet } from '../shared/timers';
+import { localUrl, LOOPBACK } from '../shared/listen';
 import { SUMSUB_WEBHOOK_RETRY_DELAYS_MS, WebhookSender } from './webhook-sender';
 
 export interface SumsubSimulatorOptions {
@@ -33,6 +34,8 @@ export interface SumsubSimulatorOptions {
   log?: RequestLog;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** The interface to listen on; loopback by default (the compose sandbox listens on every interface). */
+  host?: string;
   /** How far a request timestamp may be off; SumSub allows a minute. */
   clockSkewToleranceMs?: number;
   /** The simulator's clock (signatures, share-token expiry, dates); tests may move it. */
@@ -51,7 +54,7 @@ export interface RunningSumsubSimulator {
   close(): Promise<void>;
 }
 
-/** Starts the SumSub simulator on the loopback interface. */
+/** Starts the SumSub simulator on `host` (loopback by default). */
 export async function startSumsubSimulator(options: SumsubSimulatorOptions): Promise<RunningSumsubSimulator> {
   const webhookUrl = options.webhookUrl ?? null;
   if (webhookUrl !== null && !options.webhookSecret) throw new Error('a webhookUrl needs a webhookSecret');
@@ -88,10 +91,13 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions): Pro
       now,
     },
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () =>
+  const host = options.host ?? LOOPBACK;
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () =>
       resolve(started),
     );
+    // A taken port: fail the start instead of crashing on an unhandled 'error' event.
+    started.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
@@ -104,7 +110,7 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions): Pro
     );
   };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: localUrl(host, port),
     ledger,
     log,
     applicants: store,

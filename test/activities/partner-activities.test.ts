@@ -30,7 +30,9 @@ function envValue(name: string): string {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ webhookUrl: null, reviewDelayMs: 60_000, decisionDelayMs: 60_000 });
-  activities = createActivities(partnerClientsFrom(loadWorkerConfig({ ...sandbox.workerEnv, ...TEST_CODEC_ENV })));
+  activities = createActivities(
+    partnerClientsFrom(loadWorkerConfig({ ...sandbox.workerEnv, ...TEST_CODEC_ENV })),
+  );
   sumsubByHand = new SumsubClient({
     baseUrl: envValue('SUMSUB_BASE_URL'),
     appToken: envValue('SUMSUB_APP_TOKEN'),

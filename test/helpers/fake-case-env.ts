@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { KycCaseHandle } from '../../client/kyc-cases';
@@ -20,7 +21,7 @@ export const FAST_TIMINGS: Partial<CaseTimings> = {
  * The real case workflow on a real dev server, with typed fake partners: for the workflow's own logic
  * (phases, messages, deadlines, continue-as-new) without vendor timing in the way.
  */
-export async function startFakeCaseEnv(name: string) {
+export async function startFakeCaseEnv(name: string, options: { dataConverter?: DataConverter } = {}) {
   const env: TestWorkflowEnvironment = await startTestTemporal();
   const partners = new FakePartners();
   const taskQueue = uniqueTaskQueue(name);
@@ -29,6 +30,7 @@ export async function startFakeCaseEnv(name: string) {
     taskQueue,
     activities: partners.activities(),
     ...testWorkflowSource(),
+    ...(options.dataConverter && { dataConverter: options.dataConverter }),
   });
   const stopWorker = runInBackground(worker);
   let count = 0;
@@ -36,6 +38,8 @@ export async function startFakeCaseEnv(name: string) {
   return {
     env,
     partners,
+    /** The worker's task queue, for callers that start cases on their own (the CLI). */
+    taskQueue,
     /** A fresh user id of the given kind, unique in this file. */
     userOf: (kind: string) => `${kind}-${Date.now()}-${++count}`,
     start: (userId: string, timings: Partial<CaseTimings> = {}): Promise<KycCaseHandle> =>

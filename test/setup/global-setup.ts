@@ -2,6 +2,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { resolveChromium } from '../../scripts/chromium';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { TEST_ENV } from '../helpers/test-env';
@@ -12,6 +13,8 @@ import { TEST_ENV } from '../helpers/test-env';
  */
 export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.temporalCli] = await resolveTemporalCli();
+  // Found, or installed once (a minute), here rather than inside a test's timeout: the UI check needs it.
+  process.env.CHROMIUM_PATH = await resolveChromium();
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },

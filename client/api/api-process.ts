@@ -1,0 +1,36 @@
+import type { Client } from '@temporalio/client';
+import { SumsubClient } from '../../activities/sumsub/client';
+import { codecFromConfig } from '../../codec';
+import type { ApiConfig } from '../../config';
+import type { Logger } from '../../observability/logger';
+import type { KycMetrics } from '../../observability/metrics-types';
+import { caseTimingsFromConfig } from '../case-timings';
+import { createApp } from './create-app';
+import type { RunningHttpServer } from './serve-app';
+import { serveApp } from './serve-app';
+
+/**
+ * The API as its process runs it (and `npm start` inside its own): the app over the real SumSub client and
+ * the configured codec and timings, listening on `KYC_API_HOST:KYC_API_PORT`.
+ */
+export async function startApiServer(
+  config: ApiConfig,
+  { client, logger, metrics }: { client: Client; logger: Logger; metrics?: KycMetrics },
+): Promise<RunningHttpServer> {
+  const sumsub = new SumsubClient({
+    baseUrl: config.SUMSUB_BASE_URL,
+    appToken: config.SUMSUB_APP_TOKEN,
+    secretKey: config.SUMSUB_SECRET_KEY,
+    observer: metrics?.observeHttpCall,
+  });
+  const app = createApp({
+    client,
+    config,
+    timings: caseTimingsFromConfig(config),
+    sumsub,
+    codec: codecFromConfig(config),
+    logger,
+    metrics,
+  });
+  return serveApp(app, config.KYC_API_HOST, config.KYC_API_PORT);
+}

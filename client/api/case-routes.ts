@@ -1,0 +1,79 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { listCases } from '../case-list';
+import { getCase, startOrJoinCase } from '../kyc-cases';
+import type { ApiDeps } from './deps';
+import { BEARER_SECURITY, INVALID, NOT_FOUND, UNAUTHORIZED, UNAVAILABLE, json } from './responses';
+import {
+  CaseListQuerySchema,
+  CaseListSchema,
+  CaseStartedSchema,
+  CaseViewSchema,
+  UserIdParamsSchema,
+} from './schemas';
+
+const startCase = createRoute({
+  method: 'put',
+  path: '/v1/cases/{userId}',
+  summary: "Start the user's case, or join it when it already runs (idempotent)",
+  security: BEARER_SECURITY,
+  request: { params: UserIdParamsSchema },
+  responses: {
+    202: {
+      ...json(CaseStartedSchema, 'The case runs; read it at `Location`'),
+      headers: { Location: { schema: { type: 'string' }, description: '/v1/cases/{userId}' } },
+    },
+    400: INVALID,
+    401: UNAUTHORIZED,
+    503: UNAVAILABLE,
+  },
+});
+
+const readCase = createRoute({
+  method: 'get',
+  path: '/v1/cases/{userId}',
+  summary: "The case's state, live while it runs, its result once it ended",
+  security: BEARER_SECURITY,
+  request: { params: UserIdParamsSchema },
+  responses: {
+    200: json(CaseViewSchema, 'The case'),
+    400: INVALID,
+    401: UNAUTHORIZED,
+    404: NOT_FOUND,
+    503: UNAVAILABLE,
+  },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/cases',
+  summary: 'Cases by phase or outcome, newest first, from the search attributes',
+  security: BEARER_SECURITY,
+  request: { query: CaseListQuerySchema },
+  responses: {
+    200: json(CaseListSchema, 'The matching cases'),
+    400: INVALID,
+    401: UNAUTHORIZED,
+    503: UNAVAILABLE,
+  },
+});
+
+/** `PUT` and `GET /v1/cases/{userId}`, and `GET /v1/cases`. */
+export function registerCaseRoutes(app: OpenAPIHono, { client, config, timings }: ApiDeps): void {
+  app.openapi(startCase, async (c) => {
+    const { userId } = c.req.valid('param');
+    const handle = await startOrJoinCase(client, userId, { taskQueue: config.TEMPORAL_TASK_QUEUE, timings });
+    c.header('Location', `/v1/cases/${encodeURIComponent(userId)}`);
+    return c.json({ userId, workflowId: handle.workflowId }, 202);
+  });
+
+  app.openapi(readCase, async (c) => {
+    const { workflowStatus, state } = await getCase(client, c.req.valid('param').userId);
+    return c.json({ workflowStatus, ...state }, 200);
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const { phase, outcome, limit } = c.req.valid('query');
+    return c.json({ cases: await listCases(client, { phase, outcome, limit }) }, 200);
+  });
+}

@@ -1,0 +1,38 @@
+import { z } from '@hono/zod-openapi';
+import type { Payload } from '@temporalio/common';
+
+/**
+ * Payloads as the Temporal UI and CLI send them to a codec endpoint: the JSON form of the `Payloads` proto,
+ * bytes in base64. proto3 JSON leaves out empty fields and its readers accept both base64 alphabets.
+ */
+const base64 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')
+  .openapi({ format: 'byte' });
+
+export const PayloadJsonSchema = z
+  .object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })
+  .openapi('Payload');
+
+export const PayloadsJsonSchema = z.object({ payloads: z.array(PayloadJsonSchema) }).openapi('Payloads');
+
+export type PayloadJson = z.infer<typeof PayloadJsonSchema>;
+
+/** A payload from its JSON form. */
+export function fromPayloadJson(json: PayloadJson): Payload {
+  const metadata = Object.fromEntries(
+    Object.entries(json.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+  );
+  return { metadata, data: Buffer.from(json.data ?? '', 'base64') };
+}
+
+/** A payload in its JSON form (standard base64, as Temporal writes it). */
+export function toPayloadJson(payload: Payload): Required<PayloadJson> {
+  const metadata = Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([key, value]) => [
+      key,
+      Buffer.from(value).toString('base64'),
+    ]),
+  );
+  return { metadata, data: Buffer.from(payload.data ?? []).toString('base64') };
+}

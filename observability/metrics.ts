@@ -1,0 +1,118 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CaseCountClient } from './case-counts';
+import { CaseCounts } from './case-counts';
+import type { KycMetrics } from './metrics-types';
+import { fetchSdkMetrics } from './sdk-metrics';
+
+export type { CaseCountClient } from './case-counts';
+export type { ApiRequestRecord, HttpCallObserver, HttpCallRecord, KycMetrics } from './metrics-types';
+
+export interface MetricsOptions {
+  /**
+   * A Temporal client: `kyc_cases{phase}` then reports cases by phase and outcome from visibility. One
+   * process per deployment should pass it (the API), or every replica would repeat the same queries.
+   */
+  client?: CaseCountClient;
+  /** How long one count of the cases is reused (default 15 s). */
+  caseCountTtlMs?: number;
+  /** The Temporal SDK runtime's Prometheus endpoint (`http://127.0.0.1:<port>/metrics`), appended to `render()`. */
+  sdkMetricsUrl?: string;
+  /** How long `render()` waits for the SDK's metrics before skipping them (default 1 s). */
+  sdkMetricsTimeoutMs?: number;
+}
+
+/** Partner calls run from milliseconds to their 15 s timeout. */
+const PARTNER_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
+const SECONDS_PER_MS = 1 / 1000;
+
+/**
+ * The process's metrics on a registry of its own (never prom-client's global one, so several can live in one
+ * process or test): partner calls, API requests, webhooks, cases by phase (with a client), the Node process,
+ * and the Temporal SDK's series when its endpoint is given.
+ */
+export function createMetrics(options: MetricsOptions = {}): KycMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+
+  const partnerCalls = new Counter({
+    name: 'kyc_partner_requests_total',
+    help: 'HTTP calls to Kriptomat, SumSub and the partner webhook, by endpoint and status (0: no answer).',
+    labelNames: ['vendor', 'endpoint', 'status'] as const,
+    registers,
+  });
+  const partnerDuration = new Histogram({
+    name: 'kyc_partner_request_duration_seconds',
+    help: 'Duration of HTTP calls to partner APIs, failures included.',
+    labelNames: ['vendor', 'endpoint'] as const,
+    buckets: PARTNER_BUCKETS,
+    registers,
+  });
+  const apiRequests = new Counter({
+    name: 'kyc_api_requests_total',
+    help: 'Requests the HTTP API answered, by route pattern, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers,
+  });
+  const apiDuration = new Histogram({
+    name: 'kyc_api_request_duration_seconds',
+    help: 'Time the HTTP API took to answer, by route pattern and method.',
+    labelNames: ['route', 'method'] as const,
+    registers,
+  });
+  const webhooks = new Counter({
+    name: 'kyc_webhooks_total',
+    help: 'Webhook deliveries received, by source and what became of them.',
+    labelNames: ['source', 'result'] as const,
+    registers,
+  });
+  if (options.client) registerCaseGauge(registers, options.client, options.caseCountTtlMs);
+
+  return {
+    async render() {
+      const [own, sdk] = await Promise.all([
+        registry.metrics(),
+        options.sdkMetricsUrl ? fetchSdkMetrics(options.sdkMetricsUrl, options.sdkMetricsTimeoutMs) : '',
+      ]);
+      return { contentType: registry.contentType, body: own + sdk };
+    },
+    observeHttpCall({ vendor, endpoint, status, durationMs }) {
+      partnerCalls.inc({ vendor, endpoint, status: String(status) });
+      partnerDuration.observe({ vendor, endpoint }, durationMs * SECONDS_PER_MS);
+    },
+    observeApiRequest({ route, method, status, durationMs }) {
+      apiRequests.inc({ route, method, status: String(status) });
+      apiDuration.observe({ route, method }, durationMs * SECONDS_PER_MS);
+    },
+    observeWebhook(source, result) {
+      webhooks.inc({ source, result });
+    },
+  };
+}
+
+/** `kyc_cases{phase}`, read from visibility when scraped (cached), with a counter of failed reads. */
+function registerCaseGauge(registers: Registry[], client: CaseCountClient, ttlMs?: number): void {
+  let failed = 0;
+  const counts = new CaseCounts(client, { ttlMs, onFailure: () => failed++ });
+  new Counter({
+    name: 'kyc_case_count_failures_total',
+    help: 'Failed counts of cases by phase; kyc_cases then keeps its previous values.',
+    registers,
+    // Collected concurrently with the gauge: waiting on the same refresh shows its failure in this scrape.
+    async collect() {
+      await counts.current();
+      this.reset();
+      this.inc(failed);
+    },
+  });
+  new Gauge({
+    name: 'kyc_cases',
+    help: 'Cases by phase: open cases by their current phase, ended cases (still retained) by outcome.',
+    labelNames: ['phase'] as const,
+    registers,
+    async collect() {
+      const current = await counts.current();
+      for (const [phase, count] of current ?? []) this.set({ phase }, count);
+    },
+  });
+}

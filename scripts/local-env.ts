@@ -1,0 +1,46 @@
+import { parse } from 'dotenv';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { generateCodecKey } from '../codec';
+
+/** Secrets `npm start` makes once and keeps beside the dev server's state: open cases must stay readable. */
+export interface LocalSecrets {
+  KYC_CODEC_KEY: string;
+  KYC_API_TOKEN: string;
+}
+
+export const LOCAL_ENV_FILE = 'kyc.env';
+
+/**
+ * The engine's own env file in the data dir (`.data/kyc.env`): the secrets it generated on the first start,
+ * and where this start runs. `set -a; . .data/kyc.env; set +a` hands all of it to a shell, so the `kyc`
+ * CLI and curl talk to this engine. The file is private to its owner (mode 0600).
+ */
+export async function writeLocalEnv(
+  dataDir: string,
+  connection: Record<string, string>,
+  configured: NodeJS.ProcessEnv,
+): Promise<{ file: string; secrets: LocalSecrets }> {
+  const file = path.join(dataDir, LOCAL_ENV_FILE);
+  const previous: Record<string, string> = await fs.readFile(file).then(
+    (text) => parse(text),
+    () => ({}),
+  );
+  // What the environment configures wins; otherwise the secret of the last start, else a new one.
+  const secrets: LocalSecrets = {
+    KYC_CODEC_KEY: configured.KYC_CODEC_KEY ?? previous.KYC_CODEC_KEY ?? generateCodecKey('local-1'),
+    KYC_API_TOKEN:
+      configured.KYC_API_TOKEN ?? previous.KYC_API_TOKEN ?? randomBytes(24).toString('base64url'),
+  };
+  const lines = [
+    '# Written by `npm start` on every start: the local engine, for `set -a; . <this file>; set +a`.',
+    "# The codec key encrypts this engine's workflow history: without it, its cases cannot be read.",
+    ...Object.entries({ ...connection, ...secrets }).map(([name, value]) => `${name}=${value}`),
+    '',
+  ];
+  await fs.mkdir(dataDir, { recursive: true });
+  await fs.writeFile(file, lines.join('\n'), { mode: 0o600 });
+  await fs.chmod(file, 0o600);
+  return { file, secrets };
+}

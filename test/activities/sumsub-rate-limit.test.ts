@@ -1,0 +1,107 @@
+import { SumsubClient } from '../../activities/sumsub/client';
+import { processSumsubLimiter, StartRateLimiter } from '../../activities/sumsub/rate-limit';
+import { loadWorkerConfig } from '../../config';
+import type { LoggedRequest } from '../../sandbox/shared/request-log';
+import { startSumsubSimulator } from '../../sandbox/sumsub/server';
+import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
+import { partnerClientsFrom } from '../../worker/partner-clients';
+import { TEST_CODEC_ENV } from '../helpers/codec';
+import { SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+
+/**
+ * SumSub answers 429 past 300 GETs or 50 POSTs in 5 s (partner-apis.md). The worker's limiter must hold its
+ * configured share however many cases call at once: checked on the simulator's own log of arrivals.
+ */
+const LEVEL = 'basic-kyc-level';
+const WINDOW_MS = 5_000;
+const LIMIT = 5;
+const CALLS = 12;
+
+let sim: RunningSumsubSimulator;
+beforeAll(async () => {
+  sim = await startSumsubSimulator({ appToken: SUMSUB_APP_TOKEN, secretKey: SUMSUB_SECRET });
+});
+afterAll(() => sim.close());
+
+/** The most requests any 5-second window of `requests` holds (each window starting at a request). */
+function busiestWindow(requests: LoggedRequest[]): number {
+  const times = requests.map((request) => request.at).sort((a, b) => a - b);
+  let busiest = 0;
+  for (let first = 0, last = 0; first < times.length; first++) {
+    while (last < times.length && (times[last] ?? 0) < (times[first] ?? 0) + WINDOW_MS) last++;
+    busiest = Math.max(busiest, last - first);
+  }
+  return busiest;
+}
+
+describe('the SumSub rate limit of a worker process', () => {
+  it(`lets at most ${LIMIT} GETs and ${LIMIT} POSTs start in any 5 s, however many cases call at once`, async () => {
+    // The worker's wiring: two sets of clients from one configuration share the process-wide limiter.
+    const config = loadWorkerConfig({
+      KRIPTOMAT_BASE_URL: 'http://127.0.0.1:9',
+      KRIPTOMAT_TOKEN: 'unused',
+      SUMSUB_BASE_URL: sim.url,
+      SUMSUB_APP_TOKEN,
+      SUMSUB_SECRET_KEY: SUMSUB_SECRET,
+      SUMSUB_PARTNER_CLIENT_ID: 'kriptomat',
+      SUMSUB_GETS_PER_5S: String(LIMIT),
+      SUMSUB_POSTS_PER_5S: String(LIMIT),
+      ...TEST_CODEC_ENV,
+    });
+    const clients = [partnerClientsFrom(config).sumsub, partnerClientsFrom(config).sumsub];
+    // Applicants to read, made beforehand by a client outside the limit.
+    const unlimited = new SumsubClient({
+      baseUrl: sim.url,
+      appToken: SUMSUB_APP_TOKEN,
+      secretKey: SUMSUB_SECRET,
+    });
+    const existing = await Promise.all(
+      Array.from({ length: CALLS }, (_, i) =>
+        unlimited.ensureApplicant(LEVEL, { externalUserId: `read-${i}` }),
+      ),
+    );
+    const since = Date.now();
+
+    const results = await Promise.all([
+      ...Array.from({ length: CALLS }, (_, i) =>
+        clients[i % 2]?.ensureApplicant(LEVEL, { externalUserId: `create-${i}` }),
+      ),
+      ...existing.map((applicant, i) => clients[i % 2]?.getReview(applicant.id)),
+    ]);
+
+    expect(results.filter(Boolean)).toHaveLength(2 * CALLS); // every call succeeded, none was refused
+    const limited = sim.log.requests.filter((request) => request.at >= since);
+    const posts = limited.filter((request) => request.method === 'POST');
+    const gets = limited.filter((request) => request.method === 'GET');
+    expect(posts).toHaveLength(CALLS);
+    expect(gets).toHaveLength(CALLS);
+    expect(limited.every((request) => request.status >= 200 && request.status < 300)).toBe(true);
+    // The limit was reached (the calls did queue) and never exceeded.
+    expect(busiestWindow(posts)).toBe(LIMIT);
+    expect(busiestWindow(gets)).toBe(LIMIT);
+  });
+
+  it('is one limiter per SumSub app token, shared by the whole process', () => {
+    const limits = { getsPer5s: 270, postsPer5s: 45 };
+    const account = { baseUrl: 'https://api.sumsub.com', appToken: 'prd:one' };
+    expect(processSumsubLimiter(account, limits)).toBe(processSumsubLimiter({ ...account }, limits));
+    expect(processSumsubLimiter(account, limits)).not.toBe(
+      processSumsubLimiter({ ...account, appToken: 'prd:two' }, limits),
+    );
+  });
+});
+
+describe('StartRateLimiter', () => {
+  it('starts waiting tasks in arrival order, once the oldest start leaves the window', async () => {
+    let clock = 0;
+    const limiter = new StartRateLimiter(2, 1_000, () => clock);
+    const started: number[] = [];
+    const tasks = [1, 2, 3].map((n) => limiter.schedule(() => Promise.resolve(started.push(n))));
+    await Promise.all(tasks.slice(0, 2));
+    expect(started).toEqual([1, 2]);
+    expect(limiter.queued).toBe(1);
+    clock = 1_000; // the window has passed when the limiter's timer fires
+    await tasks[2];
+    expect(started).toEqual([1, 2, 3]);
+  });
+});

@@ -1,0 +1,173 @@
+import { Client, Connection } from '@temporalio/client';
+import { createHmac } from 'node:crypto';
+import net from 'node:net';
+import { createApp } from '../../client/api';
+import { codecFromConfig } from '../../codec';
+import { TEST_CODEC_CONFIG } from '../helpers/codec';
+import type { ApiEnv, FakeMetrics } from './api-harness';
+import {
+  API_TOKEN,
+  KRIPTOMAT_SECRET,
+  SUMSUB_SECRET,
+  apiConfig,
+  fakeSumsub,
+  memoryLogger,
+  startApiEnv,
+} from './api-harness';
+
+/** Health, readiness, metrics and the OpenAPI document; and how the API answers when Temporal is gone. */
+let api: ApiEnv;
+
+beforeAll(async () => {
+  api = await startApiEnv('api-health');
+});
+afterAll(async () => api?.stop());
+
+/** A port nothing listens on: bound once, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The API in front of a Temporal address where nothing answers. */
+async function appWithoutTemporal(metrics?: FakeMetrics) {
+  const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
+  const logs = memoryLogger();
+  const app = createApp({
+    client: new Client({ connection }),
+    config: apiConfig('kyc'),
+    timings: {},
+    sumsub: fakeSumsub(),
+    codec: codecFromConfig(TEST_CODEC_CONFIG),
+    logger: logs.logger,
+    metrics,
+    timeouts: { temporalMs: 500, recheckMs: 500, webhookMs: 500, readinessMs: 500 },
+  });
+  return { app, logs, close: () => connection.close() };
+}
+
+describe('health', () => {
+  it('/healthz answers ok', async () => {
+    const response = await api.call('GET', '/healthz', { token: null });
+    expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('/readyz answers ok while Temporal answers', async () => {
+    const response = await api.call('GET', '/readyz', { token: null });
+    expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('/readyz answers 503 with a reason when Temporal does not answer, and /healthz stays ok', async () => {
+    const { app, close } = await appWithoutTemporal();
+    const started = Date.now();
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'unavailable', reason: expect.any(String) as string });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await app.request('/healthz')).status).toBe(200);
+    await close();
+  });
+});
+
+describe('when Temporal cannot be reached', () => {
+  it('answers 503 on /v1 and both webhooks, on time', async () => {
+    const { app, logs, close } = await appWithoutTemporal();
+    const auth = { authorization: `Bearer ${API_TOKEN}` };
+    const sumsubBody = JSON.stringify({
+      type: 'applicantReviewed',
+      applicantId: 'a-1',
+      externalUserId: 'u-1',
+      createdAtMs: '2026-01-01 10:00:00.000',
+    });
+    const requests: [string, RequestInit][] = [
+      ['/v1/cases/u-1', { method: 'PUT', headers: auth }],
+      ['/v1/cases/u-1', { method: 'GET', headers: auth }],
+      ['/v1/cases/u-1/recheck', { method: 'POST', headers: auth }],
+      [
+        '/webhooks/kriptomat',
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KRIPTOMAT_SECRET}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: 'u-1' }),
+        },
+      ],
+      [
+        '/webhooks/sumsub',
+        {
+          method: 'POST',
+          headers: {
+            'x-payload-digest': createHmac('sha256', SUMSUB_SECRET).update(sumsubBody).digest('hex'),
+            'x-payload-digest-alg': 'HMAC_SHA256_HEX',
+          },
+          body: sumsubBody,
+        },
+      ],
+    ];
+    for (const [path, init] of requests) {
+      const started = Date.now();
+      const response = await app.request(path, init);
+      expect({ path, status: response.status }).toEqual({ path, status: 503 });
+      expect(Date.now() - started).toBeLessThan(8_000);
+    }
+    expect(logs.text()).not.toContain('DO-NOT-LEAK');
+    await close();
+  }, 60_000);
+});
+
+describe('GET /metrics', () => {
+  it('renders the metrics, without a bearer token', async () => {
+    const response = await api.app.request('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+    expect(await response.text()).toContain('kyc_api_requests_total');
+  });
+
+  it('counts requests by route pattern, never by the raw path', async () => {
+    const userId = api.t.userOf('metered');
+    await api.call('GET', `/v1/cases/${userId}`);
+    expect(api.metrics.requests).toContainEqual(
+      expect.objectContaining({ route: '/v1/cases/:userId', method: 'GET', status: 404 }),
+    );
+    expect(api.metrics.requests.some((request) => request.route.includes(userId))).toBe(false);
+  });
+
+  it('answers 404 in a process without metrics', async () => {
+    const { app, close } = await appWithoutTemporal();
+    expect((await app.request('/metrics')).status).toBe(404);
+    await close();
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('documents every route, with the bearer scheme on /v1', async () => {
+    const { status, body } = await api.call('GET', '/openapi.json', { token: null });
+    expect(status).toBe(200);
+    expect(body.openapi).toMatch(/^3\./);
+    const paths = body.paths as Record<string, Record<string, { security?: unknown[] }>>;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/cases/{userId}',
+        '/v1/cases',
+        '/v1/cases/{userId}/recheck',
+        '/v1/cases/{userId}/cancel',
+        '/v1/cases/{userId}/retry',
+        '/v1/cases/{userId}/sumsub-access-token',
+        '/webhooks/sumsub',
+        '/webhooks/kriptomat',
+        '/healthz',
+        '/readyz',
+        '/metrics',
+        '/codec/encode',
+        '/codec/decode',
+      ]),
+    );
+    expect(Object.keys(paths['/v1/cases/{userId}']!)).toEqual(expect.arrayContaining(['get', 'put']));
+    expect(paths['/v1/cases/{userId}']!.get!.security).toEqual([{ bearerAuth: [] }]);
+    expect(body.components).toMatchObject({
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+    });
+  });
+});

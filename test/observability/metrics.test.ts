@@ -1,0 +1,111 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CASE_PHASES } from '../../domain';
+import { phaseCountQuery } from '../../observability/case-counts';
+import type { CaseCountClient } from '../../observability/metrics';
+import { createMetrics } from '../../observability/metrics';
+
+/** The project's metrics as Prometheus reads them: names, labels and values in the text exposition. */
+const body = async (metrics: ReturnType<typeof createMetrics>) => (await metrics.render()).body;
+
+/** The value of one series, or undefined when it is absent. */
+function valueOf(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** A visibility that answers each phase with `counts[phase]`, or fails when told to. */
+function fakeVisibility(counts: Record<string, number>) {
+  const queries: string[] = [];
+  let failing = false;
+  const client: CaseCountClient = {
+    workflow: {
+      count: (query) => {
+        queries.push(query);
+        if (failing) return Promise.reject(new Error('visibility unavailable'));
+        const phase = /KycPhase = '(\w+)'/.exec(query)?.[1] ?? '';
+        return Promise.resolve({ count: counts[phase] ?? 0 });
+      },
+    },
+  };
+  return { client, queries, fail: () => (failing = true) };
+}
+
+describe('createMetrics', () => {
+  it('counts partner calls, API requests and webhooks with their labels, each registry on its own', async () => {
+    const metrics = createMetrics();
+    const other = createMetrics(); // a second one in the same process must neither clash nor share counts
+    const endpoint = 'SumSub POST /resources/accessTokens';
+    metrics.observeHttpCall({ vendor: 'sumsub', endpoint, status: 200, durationMs: 120 });
+    metrics.observeHttpCall({ vendor: 'sumsub', endpoint, status: 0, durationMs: 15_000 });
+    metrics.observeApiRequest({ route: '/v1/cases/:userId', method: 'GET', status: 404, durationMs: 3 });
+    metrics.observeWebhook('sumsub', 'signalled');
+
+    const text = await body(metrics);
+    const call = `vendor="sumsub",endpoint="${endpoint}"`;
+    expect(valueOf(text, `kyc_partner_requests_total{${call},status="200"}`)).toBe(1);
+    expect(valueOf(text, `kyc_partner_requests_total{${call},status="0"}`)).toBe(1);
+    expect(valueOf(text, `kyc_partner_request_duration_seconds_count{${call}}`)).toBe(2);
+    expect(valueOf(text, `kyc_partner_request_duration_seconds_sum{${call}}`)).toBeCloseTo(15.12);
+    const route = 'route="/v1/cases/:userId",method="GET"';
+    expect(valueOf(text, `kyc_api_requests_total{${route},status="404"}`)).toBe(1);
+    expect(valueOf(text, `kyc_api_request_duration_seconds_count{${route}}`)).toBe(1);
+    expect(valueOf(text, 'kyc_webhooks_total{source="sumsub",result="signalled"}')).toBe(1);
+    expect(text).toMatch(/^process_resident_memory_bytes /m);
+    expect(text).not.toContain('kyc_cases'); // no client, no case counts
+    expect(await body(other)).not.toContain(endpoint);
+  });
+
+  it('reports cases by phase from visibility, counting at most once per TTL however often it is scraped', async () => {
+    const visibility = fakeVisibility({ awaiting_user: 7, approved: 3 });
+    const metrics = createMetrics({ client: visibility.client });
+
+    const first = await body(metrics);
+    await body(metrics);
+
+    expect(valueOf(first, 'kyc_cases{phase="awaiting_user"}')).toBe(7);
+    expect(valueOf(first, 'kyc_cases{phase="approved"}')).toBe(3);
+    expect(valueOf(first, 'kyc_cases{phase="checking"}')).toBe(0);
+    expect(visibility.queries).toHaveLength(CASE_PHASES.length);
+  });
+
+  it('keeps the last counts and counts the failure when visibility fails, without failing the scrape', async () => {
+    const visibility = fakeVisibility({ needs_attention: 2 });
+    const metrics = createMetrics({ client: visibility.client, caseCountTtlMs: 0 });
+    await body(metrics);
+    visibility.fail();
+
+    const text = await body(metrics);
+
+    expect(valueOf(text, 'kyc_cases{phase="needs_attention"}')).toBe(2);
+    expect(valueOf(text, 'kyc_case_count_failures_total')).toBe(1);
+  });
+
+  it('counts open phases among running cases and outcomes among completed ones', () => {
+    expect(phaseCountQuery('awaiting_user')).toBe(
+      "WorkflowType = 'kycCase' AND KycPhase = 'awaiting_user' AND ExecutionStatus = 'Running'",
+    );
+    expect(phaseCountQuery('rejected')).toContain("KycPhase = 'rejected' AND ExecutionStatus = 'Completed'");
+  });
+});
+
+describe("the Temporal SDK's metrics in render()", () => {
+  it('appends what the SDK runtime serves', async () => {
+    const server = http.createServer((_req, res) => res.end('temporal_worker_start{namespace="default"} 1'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const text = await body(createMetrics({ sdkMetricsUrl: `http://127.0.0.1:${port}/metrics` }));
+      expect(text).toMatch(/^temporal_worker_start\{namespace="default"\} 1$/m);
+      expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('says in a comment line that it skipped them when the SDK listener is unreachable', async () => {
+    const text = await body(createMetrics({ sdkMetricsUrl: 'http://127.0.0.1:9/metrics' }));
+    expect(text).toMatch(/^# Temporal SDK metrics skipped: http:\/\/127\.0\.0\.1:9\/metrics unreachable/m);
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+  });
+});

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/** The worker as operators run it (`npm run worker`), in a child process. */
+export interface WorkerProcess {
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+  /** Its JSON log lines so far. */
+  logs(): Record<string, unknown>[];
+  /** Settles when it exits. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Starts `node --import tsx worker/main.ts` with exactly `env` (plus PATH and HOME): neither the developer's
+ * shell nor a `.env` in the repository can leak in, since KYC_ENV_FILE points at an empty file.
+ */
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const emptyEnvFile = path.join(os.tmpdir(), `kyc-worker-test-${process.pid}.env`);
+  writeFileSync(emptyEnvFile, '');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KYC_ENV_FILE: emptyEnvFile, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    output: () => stdout + stderr,
+    logs: () => stdout.split('\n').flatMap(parseJsonLine),
+    exited,
+    kill: (signal) => child.kill(signal),
+  };
+}
+
+function parseJsonLine(line: string): Record<string, unknown>[] {
+  if (!line.startsWith('{')) return [];
+  try {
+    return [JSON.parse(line) as Record<string, unknown>];
+  } catch {
+    return [];
+  }
+}
+
+/** A port nothing listens on right now, for a server that must be told its port. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

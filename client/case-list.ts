@@ -26,7 +26,8 @@ export interface CaseSummary {
  * safe to quote; nothing else the caller typed reaches the query.
  */
 export function caseListQuery(filter: Pick<CaseFilter, 'phase' | 'outcome'>): string {
-  const clauses = [`WorkflowType = 'kycCase'`];
+  // A run that continued as new is the same case: only its last run speaks for it.
+  const clauses = [`WorkflowType = 'kycCase'`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (filter.phase) clauses.push(`${KYC_PHASE.name} = '${filter.phase}'`);
   if (filter.outcome) clauses.push(`${KYC_OUTCOME.name} = '${filter.outcome}'`);
   return clauses.join(' AND ');

@@ -59,9 +59,13 @@ export async function getCase(client: Client, userId: string): Promise<CaseView>
   });
 }
 
-/** Throws `CaseNotFoundError` unless the user has a case (running or finished); needs no worker. */
-export async function assertCaseExists(client: Client, userId: string): Promise<void> {
-  await withCaseErrors(userId, () => caseHandle(client, userId).describe());
+/**
+ * Throws `CaseNotFoundError` unless the user has a case, and `CaseClosedError` once it has ended; needs no
+ * worker (a describe, not a query).
+ */
+export async function assertCaseOpen(client: Client, userId: string): Promise<void> {
+  const { status } = await withCaseErrors(userId, () => caseHandle(client, userId).describe());
+  if (status.name !== 'RUNNING') throw new CaseClosedError(userId, `the case has ended (${status.name})`);
 }
 
 /** Looks at the user's status now and answers with the state after the look; refused once the case ended. */

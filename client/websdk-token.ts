@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { SumsubClient } from '../activities/sumsub/client';
-import { assertCaseExists } from './kyc-cases';
+import { assertCaseOpen } from './kyc-cases';
 
 export interface WebSdkTokenSettings {
   levelName: string;
@@ -14,7 +14,8 @@ export interface WebSdkToken {
 }
 
 /**
- * A SumSub WebSDK access token for the partner's frontend, minted for a user whose case exists. It is called
+ * A SumSub WebSDK access token for the partner's frontend, minted only while the user's case runs (an ended
+ * case needs no verification). It is called
  * from the API or CLI directly, never as an activity, so the token never enters workflow history.
  */
 export async function mintWebSdkToken(
@@ -23,7 +24,7 @@ export async function mintWebSdkToken(
   settings: WebSdkTokenSettings,
   userId: string,
 ): Promise<WebSdkToken> {
-  await assertCaseExists(client, userId);
+  await assertCaseOpen(client, userId);
   const { token } = await sumsub.createWebSdkAccessToken(userId, settings.levelName, settings.ttlSecs);
   return { userId, token, expiresInSecs: settings.ttlSecs };
 }

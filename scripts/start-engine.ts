@@ -43,12 +43,11 @@ export function engineConfigs(
 ): { worker: WorkerConfig; api: ApiConfig } {
   const vendors = sandbox
     ? {
-        ...SANDBOX_TIMINGS,
         ...sandbox.workerEnv,
         SUMSUB_WEBHOOK_SECRET: sandbox.sumsubWebhookSecret,
       }
     : {};
-  const merged = { ...env, ...vendors, ...local };
+  const merged = { ...(sandbox && SANDBOX_TIMINGS), ...env, ...vendors, ...local };
   return { worker: loadWorkerConfig(merged), api: loadApiConfig(merged) };
 }
 

@@ -2,6 +2,7 @@ import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import type { CaseReview, KycCaseState } from '../domain';
 import { isOutcome } from '../domain';
 import { showDetails } from './case-record';
+import type { CancelRequest } from './messages';
 import {
   cancelSignal,
   getStateQuery,
@@ -39,9 +40,10 @@ export class CaseControl {
       },
     });
     setHandler(retrySignal, () => void (this.retryRequested = state.phase === 'needs_attention'));
-    setHandler(cancelSignal, ({ reason }) => {
+    // The input is optional in practice: the Temporal UI and CLI can signal `cancel` without one.
+    setHandler(cancelSignal, (request?: Partial<CancelRequest>) => {
       if (isOutcome(state.phase) || this.cancelReason !== null) return;
-      this.cancelReason = reason;
+      this.cancelReason = request?.reason || 'cancelled without a reason';
       this.work.cancel();
     });
     setHandler(sumsubEventSignal, (event) => {

@@ -1,6 +1,9 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 
+/** How long requests in flight may take to finish once the server stops. */
+const CLOSE_GRACE_MS = 5_000;
+
 export interface RunningHttpServer {
   /** `http://host:port`, with the port actually bound. */
   url: string;
@@ -23,9 +26,13 @@ export async function serveApp(
     url: `http://${shownHost}:${bound.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        // Keep-alive connections (a scraper, a browser) would otherwise hold the close open.
-        if ('closeAllConnections' in server) server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
+        // Idle keep-alive connections (a scraper, a browser) would hold the close open; requests in flight
+        // get a few seconds to finish before their connections are cut too.
+        if ('closeIdleConnections' in server) {
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+        }
       }),
   };
 }

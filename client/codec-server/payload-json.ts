@@ -14,7 +14,10 @@ export const PayloadJsonSchema = z
   .object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })
   .openapi('Payload');
 
-export const PayloadsJsonSchema = z.object({ payloads: z.array(PayloadJsonSchema) }).openapi('Payloads');
+// The Temporal CLI sends `{}` for a call without arguments (proto3 JSON drops an empty list).
+export const PayloadsJsonSchema = z
+  .object({ payloads: z.array(PayloadJsonSchema).default([]) })
+  .openapi('Payloads');
 
 export type PayloadJson = z.infer<typeof PayloadJsonSchema>;
 

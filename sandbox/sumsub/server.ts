@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { WebhookDigestAlg } from '../../activities/sumsub/webhook';
 import type { FaultSettings } from '../shared/faults';
 import { RequestLog } from '../shared/request-log';
-import type { ShareTokenLedger } from '../shared/share-tokens';
 import { createSumsubSimulatorApp } from './app';
 import { ApplicantStore } from './applicant-store';
 import type { SimulatedApplicants } from './applicant-store';
@@ -45,7 +44,7 @@ export interface SumsubSimulatorOptions {
 export interface RunningSumsubSimulator {
   url: string;
   /** For the Kriptomat simulator: redeems the share tokens minted here. */
-  ledger: ShareTokenLedger;
+  ledger: SumsubShareLedger;
   log: RequestLog;
   applicants: SimulatedApplicants;
   /** Replaces the fault settings, as `PUT /_sandbox/faults` does. */

@@ -37,6 +37,11 @@ export class SumsubShareLedger implements ShareTokenLedger {
     return token;
   }
 
+  /** Every token minted so far: tests check that none of them leaked into a history or a log. */
+  issuedTokens(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** Checks in the documented order: known token, right partner, right user, then unused and unexpired. */
   redeem(token: string, request: { forClientId: string; userId: string }): ShareTokenRedemption {
     const minted = this.tokens.get(token);

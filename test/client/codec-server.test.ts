@@ -107,8 +107,13 @@ describe('POST /encode and /decode', () => {
     expect(decoded.body.message).toMatch(/failed authentication/);
   });
 
+  it('answers an empty list for `{}`, which the Temporal CLI sends for a call without arguments', async () => {
+    const response = await post(codecApp(), '/decode', {});
+    expect(response).toMatchObject({ status: 200, body: { payloads: [] } });
+  });
+
   it.each([
-    ['no payloads field', {}, 'body.payloads'],
+    ['a payloads field that is not a list', { payloads: 'none' }, 'body.payloads'],
     [
       'data that is not base64',
       { payloads: [{ metadata: {}, data: 'not base64!' }] },

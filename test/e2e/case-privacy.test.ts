@@ -1,5 +1,9 @@
 import { cancelSignal, recheckSignal } from '../../workflows/messages';
-import { historyAsText } from '../helpers/history';
+import { codecFromConfig } from '../../codec';
+import { createCodecApp } from '../../client/codec-server';
+import { createLogger } from '../../observability/logger';
+import { TEST_CODEC_CONFIG } from '../helpers/codec';
+import { historyAsText, payloadsOf } from '../helpers/history';
 import type { SandboxEngine } from '../helpers/sandbox-engine';
 import { startSandboxEngine } from '../helpers/sandbox-engine';
 import { eventually } from '../helpers/temporal';
@@ -12,21 +16,19 @@ beforeAll(async () => {
 afterAll(async () => engine?.stop());
 
 let count = 0;
+const CODEC_TOKEN = 'operators-codec-token-0123456789';
 const userOf = (scenario: string) => `${scenario}-${Date.now()}-${++count}`;
 
 describe('a case onboarded through SumSub', () => {
-  it('keeps the profile, the partner credentials and the webhook secret out of its history', async () => {
+  it('keeps the profile, the partner credentials and the webhook secret out of its raw history, which decodes only through the codec server', async () => {
     const userId = userOf('onboard');
     const handle = await engine.start(userId, { pollSchedule: ['1s'] });
     const result = await handle.result();
     expect(result.outcome).toBe('approved');
     const profile = engine.sandbox.kriptomat.users.get(userId);
-
-    const history = historyAsText(await handle.fetchHistory());
-
-    expect(history).toContain('"kycStatus":"passed"'); // payloads are decoded: the check can see them
     const secrets = [
       profile?.email,
+      profile?.name,
       profile?.surname,
       profile?.phone,
       profile?.date_of_birth,
@@ -35,11 +37,41 @@ describe('a case onboarded through SumSub', () => {
       engine.config.SUMSUB_APP_TOKEN,
       engine.config.SUMSUB_SECRET_KEY,
       engine.sandbox.sumsubWebhookSecret,
+      ...engine.sandbox.sumsub.ledger.issuedTokens(),
     ];
-    for (const secret of secrets) {
-      expect(secret).toBeTruthy();
-      expect(history).not.toContain(secret);
-    }
+    expect(secrets.every(Boolean)).toBe(true);
+
+    // The raw history, as the server stores it and anyone with namespace access reads it: no codec.
+    const history = await handle.fetchHistory();
+    const raw = historyAsText(history);
+    for (const secret of secrets) expect(raw).not.toContain(secret);
+    expect(raw).not.toContain('"kycStatus"'); // not even the case state is readable
+
+    // The same payloads through the codec server, as the Temporal UI and CLI decode them for operators.
+    const codecServer = createCodecApp({
+      codec: codecFromConfig(TEST_CODEC_CONFIG),
+      token: CODEC_TOKEN,
+      corsOrigins: [],
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
+    const payloads = payloadsOf(history);
+    expect(payloads.length).toBeGreaterThan(10);
+    const refused = await codecServer.request('/decode', {
+      method: 'POST',
+      body: JSON.stringify({ payloads }),
+    });
+    expect(refused.status).toBe(401);
+    const response = await codecServer.request('/decode', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CODEC_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ payloads }),
+    });
+    expect(response.status).toBe(200);
+    const decoded = historyAsText((await response.json()) as Parameters<typeof historyAsText>[0]);
+    expect(decoded).toContain('"kycStatus":"passed"');
+    expect(decoded).toContain(`"userId":"${userId}"`);
+    for (const secret of secrets) expect(decoded).not.toContain(secret);
+
     // The SumSub applicant was created with the profile, which stayed inside the activity.
     const applicant = engine.sandbox.sumsub.applicants.findByExternalUserId(userId);
     expect(applicant?.providedFields).toEqual(

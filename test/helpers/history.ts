@@ -16,3 +16,27 @@ export function historyAsText(history: History): string {
   });
   return [structure, ...payloads].join('\n');
 }
+
+/** A payload in a history's JSON form: metadata and data in base64. */
+export interface HistoryPayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+
+/** Every payload of a history (inputs, results, signals, state, details), in the JSON form codecs receive. */
+export function payloadsOf(history: History): HistoryPayload[] {
+  const found: HistoryPayload[] = [];
+  JSON.parse(JSON.stringify(history), (_key, value: unknown) => {
+    if (isPayload(value)) found.push(value);
+    return value;
+  });
+  return found;
+}
+
+function isPayload(value: unknown): value is HistoryPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const { metadata, data } = value as Partial<HistoryPayload>;
+  return (
+    typeof data === 'string' && typeof metadata === 'object' && metadata !== null && 'encoding' in metadata
+  );
+}

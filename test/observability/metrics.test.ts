@@ -82,8 +82,8 @@ describe('createMetrics', () => {
   });
 
   it('counts open phases among running cases and outcomes among completed ones', () => {
-    expect(phaseCountQuery('awaiting_user')).toBe(
-      "WorkflowType = 'kycCase' AND KycPhase = 'awaiting_user' AND ExecutionStatus = 'Running'",
+    expect(phaseCountQuery('awaiting_user')).toMatch(
+      /^WorkflowType = 'kycCase' AND .*KycPhase = 'awaiting_user' AND ExecutionStatus = 'Running'$/,
     );
     expect(phaseCountQuery('rejected')).toContain("KycPhase = 'rejected' AND ExecutionStatus = 'Completed'");
   });

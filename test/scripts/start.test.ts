@@ -1,225 +1,191 @@
 /**
- * Smoke test of `npm start` as a user runs it: the real script in its own process, on free ports, with its
- * Temporal state in a temporary KYC_DATA_DIR (never the developer's .data/). The tests run in order and
- * share the one process: banner, UI, a case, a printed command, then Ctrl-C.
+ * `npm start` as a user runs it: the real script in its own process, on free ports, with its state in a
+ * temporary KYC_DATA_DIR (never the developer's .data/). The tests run in order and share the one process:
+ * the banner, the printed commands (a case through the API, `kyc watch`), the Temporal UI in headless
+ * Chromium, Ctrl-C, and a restart that picks up the open case.
  */
-import { Client, Connection } from '@temporalio/client';
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startOrJoinCase } from '../../client/kyc-cases';
+import { parse } from 'dotenv';
 import { isPortFree } from '../../scripts/ports';
-import { requiredTestEnv, TEST_ENV } from '../helpers/test-env';
-import { ONBOARDING_PHASES, phasesOf } from '../helpers/cases';
+import type { StartPorts } from '../helpers/start-process';
+import { freeStartPorts, REPO, START_ARGS, startEnv, StartProcess } from '../helpers/start-process';
+import { eventually } from '../helpers/temporal';
+import { captureWorkflowList, readWorkflowPage } from '../helpers/temporal-ui';
 
-const REPO = path.resolve(__dirname, '../..');
 const BANNER_TIMEOUT = 90_000; // the script bundles the workflow code before it prints the banner
-const STOP_TIMEOUT = 20_000;
 const execFileAsync = promisify(execFile);
-/** What `npm start` runs (package.json), minus npm itself. */
-const START_ARGS = ['--import', 'tsx', 'scripts/start.ts'];
+const onboarding = `onboard-${process.pid}`;
+const openCase = `pending_forever-${process.pid}`;
 
-let child: ChildProcess;
-let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-let stdout = '';
-let stderr = '';
+let engine: StartProcess;
 let dataDir: string;
-let ports: { temporal: number; ui: number; api: number; kriptomat: number; sumsub: number };
-let banner: { address: string; uiUrl: string; queryCommand: string };
-const userId = `passed-${process.pid}`;
+let ports: StartPorts;
+let banner: { apiUrl: string; uiUrl: string; envFile: string; putCommand: string; watchCommand: string };
+
+/** Runs a printed command the way a user pastes it: in bash, from the repository, after loading the env file. */
+async function runPrinted(command: string): Promise<string> {
+  const script = `set -a; . ${banner.envFile}; set +a; ${command}`;
+  const { stdout } = await execFileAsync('bash', ['-c', script], { cwd: REPO, timeout: 60_000 });
+  return stdout;
+}
+
+async function engineSettings(): Promise<Record<string, string>> {
+  return parse(await fs.readFile(path.resolve(REPO, banner.envFile)));
+}
+
+async function getCase(userId: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { KYC_API_TOKEN } = await engineSettings();
+  const response = await fetch(`${banner.apiUrl}/v1/cases/${userId}`, {
+    headers: { authorization: `Bearer ${KYC_API_TOKEN}` },
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kyc-start-test-'));
-  const [temporal, ui, api, kriptomat, sumsub] = await freePorts(5);
-  ports = { temporal: temporal!, ui: ui!, api: api!, kriptomat: kriptomat!, sumsub: sumsub! };
-  child = spawn(process.execPath, START_ARGS, {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      TEMPORAL_CLI: requiredTestEnv(TEST_ENV.temporalCli),
-      TEMPORAL_PORT: String(ports.temporal),
-      TEMPORAL_UI_PORT: String(ports.ui),
-      KYC_API_PORT: String(ports.api),
-      KRIPTOMAT_SIM_PORT: String(ports.kriptomat),
-      SUMSUB_SIM_PORT: String(ports.sumsub),
-      KYC_DATA_DIR: dataDir,
-    },
-    // Its own process group, so afterAll can signal it and anything it started in one go.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  ports = await freeStartPorts();
+  engine = new StartProcess(startEnv(ports, dataDir));
 });
 
 afterAll(async () => {
   // Only when a test failed before the SIGINT test: SIGTERM lets the script stop its dev server itself.
-  if (child.exitCode === null && child.signalCode === null) {
-    signalGroup('SIGTERM');
-    const timer = setTimeout(() => signalGroup('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await engine?.stop('SIGTERM');
   await fs.rm(dataDir, { recursive: true, force: true });
 }, 30_000);
 
 test(
-  'prints the banner with the addresses and commands to try',
+  'prints reachable URLs and the commands to try',
   async () => {
-    const text = await waitForStdout(/^Sandbox user ids.*$/m, BANNER_TIMEOUT);
-    const address = /Temporal gRPC:\s+(\S+)/.exec(text)?.[1];
+    const text = await engine.waitForStdout(/^Sandbox user ids.*$/m, BANNER_TIMEOUT);
+    const apiUrl = /API:\s+(\S+)/.exec(text)?.[1];
     const uiUrl = /Temporal UI:\s+(\S+)/.exec(text)?.[1];
-    const queryCommand = /^\s*(".+" workflow query .*)$/m.exec(text)?.[1];
-    expect(address).toBe(`127.0.0.1:${ports.temporal}`);
+    const envFile = /^\s*set -a; \. (\S+); set \+a$/m.exec(text)?.[1];
+    const putCommand = /^\s*(curl .* -X PUT .*)$/m.exec(text)?.[1];
+    const watchCommand = /^\s*(npm run kyc -- watch \S+)$/m.exec(text)?.[1];
+    expect(apiUrl).toBe(`http://127.0.0.1:${ports.api}`);
     expect(uiUrl).toBe(`http://127.0.0.1:${ports.ui}`);
-    expect(text).toContain(`Kriptomat sim:  http://127.0.0.1:${ports.kriptomat}`);
-    expect(text).toContain(`SumSub sim:     http://127.0.0.1:${ports.sumsub}`);
-    expect(text).toContain(`webhooks to http://127.0.0.1:${ports.api}/webhooks/sumsub`);
-    expect(text).toMatch(/workflow start .*--workflow-id kyc:onboard-1 --input '\{"userId":"onboard-1"\}'/);
-    expect(text).toContain(`workflow list --address ${address} --query 'KycPhase="awaiting_kriptomat"'`);
-    expect(queryCommand).toBeDefined();
-    banner = { address: address!, uiUrl: uiUrl!, queryCommand: queryCommand! };
+    expect(text).toContain(`Temporal gRPC:  127.0.0.1:${ports.temporal}`);
+    expect(text).toContain(`payloads decoded by ${apiUrl}/codec`);
+    expect(text).toContain(`${uiUrl}/namespaces/default/workflows/kyc%3Aonboard-1`);
+    expect(path.resolve(REPO, envFile!)).toBe(path.join(dataDir, 'kyc.env'));
+    expect(putCommand).toContain(`${apiUrl}/v1/cases/onboard-1`);
+    expect(watchCommand).toBe('npm run kyc -- watch onboard-1');
+    banner = {
+      apiUrl: apiUrl!,
+      uiUrl: uiUrl!,
+      envFile: envFile!,
+      putCommand: putCommand!,
+      watchCommand: watchCommand!,
+    };
+
+    for (const url of [uiUrl!, `${apiUrl}/healthz`, `${apiUrl}/readyz`, `${apiUrl}/openapi.json`]) {
+      expect({ url, status: (await fetch(url)).status }).toEqual({ url, status: 200 });
+    }
   },
   BANNER_TIMEOUT + 10_000,
 );
 
-test('serves the Temporal UI', async () => {
-  const response = await fetch(banner.uiUrl);
-  expect(response.status).toBe(200);
+test('keeps its secrets in a private env file, out of its output', async () => {
+  const settings = await engineSettings();
+  expect(settings.KYC_CODEC_KEY).toMatch(/^[\w.-]+:[A-Za-z0-9+/]+=*$/);
+  expect(settings.KYC_API_TOKEN!.length).toBeGreaterThanOrEqual(16);
+  expect((await fs.stat(path.join(dataDir, 'kyc.env'))).mode & 0o077).toBe(0);
+  expect(engine.stdout + engine.stderr).not.toContain(settings.KYC_API_TOKEN);
+  expect(engine.stdout + engine.stderr).not.toContain(settings.KYC_CODEC_KEY!.split(':')[1]);
 });
 
-test('runs a case of a passed user to approved', async () => {
-  const connection = await Connection.connect({ address: banner.address });
-  try {
-    const client = new Client({ connection, namespace: 'default' });
-    const handle = await startOrJoinCase(client, userId, { taskQueue: 'kyc' });
-    const result = await handle.result();
-    expect(result.outcome).toBe('approved');
-  } finally {
-    await connection.close();
+test('the printed PUT starts a case that the printed watch follows to approved', async () => {
+  const answer = await runPrinted(banner.putCommand.replace('onboard-1', onboarding));
+  expect(JSON.parse(answer)).toMatchObject({ userId: onboarding });
+  const watched = await runPrinted(banner.watchCommand.replace('onboard-1', onboarding));
+  for (const phase of ['checking', 'sumsub_applicant', 'awaiting_user', 'sharing', 'awaiting_kriptomat']) {
+    expect(watched).toContain(phase);
   }
-});
+  expect(watched).toContain('case ended: approved');
+  const { body } = await getCase(onboarding);
+  expect(body).toMatchObject({ outcome: 'approved', kycStatus: 'passed' });
+  expect(body.sumsubEvents).toEqual(expect.any(Number));
+  expect(body.sumsubEvents as number).toBeGreaterThanOrEqual(1); // the simulator's webhooks reached the case
+}, 60_000);
 
-test('onboards a user who never did KYC: SumSub webhooks reach the case, then the import', async () => {
-  const connection = await Connection.connect({ address: banner.address });
-  try {
-    const client = new Client({ connection, namespace: 'default' });
-    const handle = await startOrJoinCase(client, `onboard-${process.pid}`, {
-      taskQueue: 'kyc',
-      timings: { pollSchedule: ['1s'], reviewPollInterval: '1h' },
-    });
-    const result = await handle.result();
-    expect(phasesOf(result)).toEqual([...ONBOARDING_PHASES, 'approved']);
-    expect(result.sumsubEvents).toBeGreaterThanOrEqual(1);
-    expect(stderr).toContain(`SumSub webhook: signalled applicantReviewed for onboard-${process.pid}`);
-  } finally {
-    await connection.close();
-  }
+test('the Temporal UI lists the cases with their KycPhase, and shows their payloads decoded', async () => {
+  const screenshot = path.join(process.env.KYC_SCREENSHOT_DIR ?? dataDir, 'workflow-list.png');
+  const list = await captureWorkflowList(banner.uiUrl, 'default', screenshot, 'WorkflowType="kycCase"');
+  expect(list.headers).toContain('KycPhase');
+  const row = list.rows.find((text) => text.includes(`kyc:${onboarding}`));
+  expect(row).toMatch(/\bapproved\b/);
+  expect((await fs.readFile(screenshot)).subarray(1, 4).toString()).toBe('PNG');
+
+  // The input is encrypted in history; the UI shows it because its codec endpoint is the engine's.
+  const page = await readWorkflowPage(
+    banner.uiUrl,
+    'default',
+    `kyc:${onboarding}`,
+    `"userId": "${onboarding}"`,
+  );
+  expect(page).toContain(`"userId": "${onboarding}"`);
+}, 60_000);
+
+test('stops on SIGINT with exit code 0, taking the dev server down', async () => {
+  // A case still open when the engine stops: the restart below must pick it up.
+  const answer = await runPrinted(banner.putCommand.replace('onboard-1', openCase));
+  expect(JSON.parse(answer)).toMatchObject({ userId: openCase });
+  await eventually(async () =>
+    (await getCase(openCase)).body.phase === 'awaiting_kriptomat' ? true : undefined,
+  );
+
+  const { code, signal } = await engine.stop('SIGINT', 20_000);
+  expect({ code, signal, stderr: code === 0 ? '' : engine.stderr }).toEqual({
+    code: 0,
+    signal: null,
+    stderr: '',
+  });
+  await expect(fs.stat(path.join(dataDir, 'temporal.db'))).resolves.toBeDefined();
+  for (const port of [ports.temporal, ports.ui, ports.api, ports.kriptomat, ports.sumsub])
+    expect({ port, free: await isPortFree(port) }).toEqual({ port, free: true });
 }, 40_000);
 
-test('the printed query command works', async () => {
-  // `"<cli>" workflow query --address … --workflow-id kyc:onboard-1 --name getState`: no argument has spaces.
-  const [, cli, rest] = /^"(.+)" (.*)$/.exec(banner.queryCommand) ?? [];
-  const args = rest!.split(' ').map((arg) => (arg === 'kyc:onboard-1' ? `kyc:${userId}` : arg));
-  expect(args).toContain(`kyc:${userId}`);
-  const { stdout: output } = await execFileAsync(cli!, args, { timeout: 20_000 });
-  expect(output).toContain('"outcome":"approved"');
-});
-
 test(
-  'stops on SIGINT with exit code 0, taking the dev server down',
+  'starting again resumes the open cases, still readable with the kept key',
   async () => {
-    const started = Date.now();
-    child.kill('SIGINT');
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(
-        () => reject(new Error(`no exit within ${STOP_TIMEOUT} ms\n${stderr}`)),
-        STOP_TIMEOUT,
-      ).unref(),
-    );
-    const { code, signal } = await Promise.race([exited, timeout]);
-    expect({ code, signal, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, signal: null, stderr: '' });
-    expect(Date.now() - started).toBeLessThan(STOP_TIMEOUT);
-    // The server ran on the test's data dir, and is gone: its port is free again.
-    await expect(fs.stat(path.join(dataDir, 'temporal.db'))).resolves.toBeDefined();
-    expect(await isPortFree(ports.temporal)).toBe(true);
-    expect(await isPortFree(ports.ui)).toBe(true);
+    engine = new StartProcess(startEnv(ports, dataDir));
+    await engine.waitForStdout(/^Sandbox user ids.*$/m, BANNER_TIMEOUT);
+    const { KYC_API_TOKEN } = await engineSettings();
+    // A recheck is an update: the new worker must replay the case's encrypted history to answer it.
+    const response = await fetch(`${banner.apiUrl}/v1/cases/${openCase}/recheck`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KYC_API_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ userId: openCase, phase: 'awaiting_kriptomat' });
+    expect((await getCase(onboarding)).body).toMatchObject({ outcome: 'approved' });
+    expect((await engine.stop('SIGINT', 20_000)).code).toBe(0);
   },
-  STOP_TIMEOUT + 10_000,
+  BANNER_TIMEOUT + 30_000,
 );
 
 test('fails with a clear message when the gRPC port is taken', async () => {
-  const [port, ui, api, kriptomat, sumsub] = await freePorts(5);
+  const taken = await freeStartPorts();
   const squatter = net.createServer();
-  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => squatter.listen(taken.temporal, '127.0.0.1', resolve));
   try {
     const result = await execFileAsync(process.execPath, START_ARGS, {
       cwd: REPO,
-      env: {
-        ...process.env,
-        TEMPORAL_CLI: requiredTestEnv(TEST_ENV.temporalCli),
-        TEMPORAL_PORT: String(port),
-        TEMPORAL_UI_PORT: String(ui),
-        KYC_API_PORT: String(api),
-        KRIPTOMAT_SIM_PORT: String(kriptomat),
-        SUMSUB_SIM_PORT: String(sumsub),
-        KYC_DATA_DIR: dataDir,
-      },
+      env: startEnv(taken, dataDir),
       timeout: 30_000,
     }).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? '' }),
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`port ${port} (Temporal gRPC) is already in use`);
+    expect(result.stderr).toContain(`port ${taken.temporal} (Temporal gRPC) is already in use`);
     expect(result.stderr).toContain('TEMPORAL_PORT=<port>');
   } finally {
     await new Promise((resolve) => squatter.close(resolve));
   }
 });
-
-/** Resolves with all of stdout once it matches; fails early, with stderr, if the script exits first. */
-async function waitForStdout(pattern: RegExp, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(stdout)) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `npm start exited (${child.exitCode ?? child.signalCode}) before the banner:\n${stderr}`,
-      );
-    }
-    if (Date.now() > deadline) throw new Error(`no banner within ${timeoutMs} ms; stderr so far:\n${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return stdout;
-}
-
-/** Ports the OS hands out for port 0, all held at once so that they differ. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const result = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return result;
-}
-
-function signalGroup(signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    // The group is already gone.
-  }
-}

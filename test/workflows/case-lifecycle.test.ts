@@ -201,4 +201,17 @@ describe('cancel', () => {
       });
     },
   );
+
+  it('takes a cancel sent without input, as the Temporal UI and CLI allow', async () => {
+    const userId = t.userOf('cancel-bare');
+    t.partners.user(userId, 'pending');
+    const handle = await t.start(userId, { pollSchedule: ['1h'] });
+    await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    // A raw signal with no arguments: the typed definition would insist on a reason.
+    await t.env.client.workflow.getHandle(kycWorkflowId(userId)).signal('cancel');
+    expect(await handle.result()).toMatchObject({
+      outcome: 'cancelled',
+      cancelReason: 'cancelled without a reason',
+    });
+  });
 });

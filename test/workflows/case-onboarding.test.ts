@@ -134,11 +134,12 @@ describe('a not_started user', () => {
       rejectType: 'RETRY',
       lastEventAt: '2026-01-01T10:00:00.000Z',
     });
-    expect(
+    const resubmits = () =>
       t.partners.notifications.filter(
         (event) => event.userId === userId && event.action === 'resubmit_at_sumsub',
-      ),
-    ).toHaveLength(1);
+      );
+    // The notification is an activity the signal sets off: it may land a moment after the state changed.
+    await eventually(() => (resubmits().length > 0 ? true : undefined));
     await handle.signal(
       sumsubEventSignal,
       sumsubEvent(userId, '2026-01-01T12:00:00.000Z', { reviewAnswer: 'GREEN' }),
@@ -147,6 +148,8 @@ describe('a not_started user', () => {
     t.partners.user(userId, 'declined');
     expect(await handle.result()).toMatchObject({ outcome: 'rejected', kycStatus: 'declined' });
     expect(t.partners.imports.get(userId)).toBe(1);
+    // A finished case has sent every notification: the redelivered RED asked for one resubmission only.
+    expect(resubmits()).toHaveLength(1);
   });
 
   it('finds a GREEN review by its slow status poll when every webhook is lost', async () => {

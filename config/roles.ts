@@ -12,7 +12,8 @@ import {
   workerFields,
 } from './fields';
 
-const KRIPTOMAT_LOGIN = [
+/** The five variables of Kriptomat's partner login, all or none. */
+export const KRIPTOMAT_LOGIN = [
   'KRIPTOMAT_CLIENT_ID',
   'KRIPTOMAT_CLIENT_SECRET',
   'KRIPTOMAT_EMAIL',

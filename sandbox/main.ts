@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { apiFields, kriptomatFields, sumsubApiFields } from '../config/fields';
 import { parseConfig } from '../config/load';
+import { KRIPTOMAT_LOGIN } from '../config/roles';
 import { ConfigurationError } from '../domain';
 import { SANDBOX_KRIPTOMAT_CLIENT_ID, startSandbox } from './start-sandbox';
 import type { RunningSandbox } from './start-sandbox';
@@ -42,23 +43,15 @@ const sandboxFields = {
 /** The names of every variable the sandbox process reads (the compose test checks compose against them). */
 export const SANDBOX_VARIABLES = Object.keys(sandboxFields) as (keyof typeof sandboxFields)[];
 
-const LOGIN = [
-  'KRIPTOMAT_CLIENT_ID',
-  'KRIPTOMAT_CLIENT_SECRET',
-  'KRIPTOMAT_EMAIL',
-  'KRIPTOMAT_PASSWORD',
-  'KRIPTOMAT_TOTP_SECRET',
-] as const;
-
 /**
  * Random credentials would be useless here (nobody else could know them), so the engine's side of each one
  * is required: a Kriptomat static token or partner login (or both), the SumSub app token and secret, and the
  * webhook secret when webhooks are sent.
  */
 const sandboxSchema = z.object(sandboxFields).superRefine((env, ctx) => {
-  const login = LOGIN.filter((name) => env[name] !== undefined);
-  if (login.length > 0 && login.length < LOGIN.length) {
-    for (const name of LOGIN.filter((variable) => env[variable] === undefined)) {
+  const login = KRIPTOMAT_LOGIN.filter((name) => env[name] !== undefined);
+  if (login.length > 0 && login.length < KRIPTOMAT_LOGIN.length) {
+    for (const name of KRIPTOMAT_LOGIN.filter((variable) => env[variable] === undefined)) {
       ctx.addIssue({ code: 'custom', path: [name], message: 'the partner login needs all five variables' });
     }
   }

@@ -3,10 +3,10 @@ import type { Worker } from '@temporalio/worker';
 import { temporalConnectionSettings } from '../client/temporal-connection';
 import type { WorkerConfig } from '../config';
 import { loadWorkerConfig } from '../config';
-import { ConfigurationError } from '../domain';
 import type { Logger } from '../observability/logger';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
+import { reportFailure } from '../observability/report-failure';
 import { createKycWorker } from './create-worker';
 import { startMetricsServer } from './metrics-server';
 import { installWorkerRuntime } from './runtime';
@@ -73,14 +73,7 @@ async function main(): Promise<number> {
     await runWorker(config, logger);
     return 0;
   } catch (error) {
-    if (error instanceof ConfigurationError) {
-      // Written for a person fixing the deployment: the variables and what is wrong, never a value.
-      process.stderr.write(`${error.message}\n`);
-    } else if (logger) {
-      logger.fatal({ err: error }, 'worker failed');
-    } else {
-      process.stderr.write(`worker failed: ${String(error)}\n`);
-    }
+    reportFailure(error, 'worker', logger);
     return 1;
   }
 }

@@ -1,8 +1,8 @@
 import { loadApiConfig } from '../../config';
-import { ConfigurationError } from '../../domain';
 import type { Logger } from '../../observability/logger';
 import { createLogger } from '../../observability/logger';
 import { createMetrics } from '../../observability/metrics';
+import { reportFailure } from '../../observability/report-failure';
 import { connectKycClient } from '../temporal-connection';
 import { startApiServer } from './api-process';
 
@@ -28,14 +28,7 @@ async function main(): Promise<number> {
     logger.info('API stopped');
     return 0;
   } catch (error) {
-    if (error instanceof ConfigurationError) {
-      // For a person fixing the deployment: the variables and what is wrong, never a value.
-      process.stderr.write(`${error.message}\n`);
-    } else if (logger) {
-      logger.fatal({ err: error }, 'API failed');
-    } else {
-      process.stderr.write(`API failed: ${String(error)}\n`);
-    }
+    reportFailure(error, 'API', logger);
     return 1;
   }
 }

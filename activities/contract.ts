@@ -1,4 +1,11 @@
-import type { ApplicantReview, KriptomatKycSnapshot } from '../domain';
+import type {
+  ApplicantReview,
+  CaseOutcome,
+  CasePhase,
+  EddStatus,
+  KriptomatKycSnapshot,
+  KycStatus,
+} from '../domain';
 
 /**
  * The activities the case workflow calls: the contract between `workflows/` and `activities/`. Each is
@@ -45,12 +52,12 @@ export interface PartnerEvent {
   eventId: string;
   type: 'case.action_required' | 'case.completed';
   userId: string;
-  phase: string;
+  phase: CasePhase;
   /** Set for `case.action_required`. */
   action: PartnerAction | null;
   /** Set for `case.completed`. */
-  outcome: string | null;
-  kycStatus: string | null;
-  eddStatus: string | null;
+  outcome: CaseOutcome | null;
+  kycStatus: KycStatus | null;
+  eddStatus: EddStatus | null;
   occurredAt: string;
 }

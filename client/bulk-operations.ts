@@ -1,10 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { isValidUserId, kycWorkflowId, userIdFromWorkflowId } from '../domain';
-import { InvalidUserIdError } from './case-errors';
+import { userIdFromWorkflowId } from '../domain';
 import { caseListQuery } from './case-list';
 import type { StartCaseOptions } from './kyc-cases';
-import { retryCase, startOrJoinCase } from './kyc-cases';
+import { retryCase, startCase } from './kyc-cases';
 
 /** Upper bound of parallel calls, so a backfill cannot flood the frontend whatever the caller asks. */
 export const MAX_CONCURRENCY = 64;
@@ -39,9 +37,7 @@ export async function startCases(
 ): Promise<BulkStartResult[]> {
   return forEachBounded(userIds, options, async (userId): Promise<BulkStartResult> => {
     try {
-      const running = await isRunning(client, userId);
-      await startOrJoinCase(client, userId, options);
-      const result: BulkStartResult = { userId, outcome: running ? 'joined' : 'started' };
+      const result: BulkStartResult = { userId, outcome: await startCase(client, userId, options) };
       options.onResult?.(result);
       return result;
     } catch (error) {
@@ -75,21 +71,6 @@ export async function retryParkedCases(
       return { userId, error };
     }
   });
-}
-
-/**
- * Whether the user's case already runs, which tells a join from a start: Temporal answers both the same way
- * under `USE_EXISTING`. A case started between this look and the start counts as started, harmlessly.
- */
-async function isRunning(client: Client, userId: string): Promise<boolean> {
-  if (!isValidUserId(userId)) throw new InvalidUserIdError(userId);
-  try {
-    const { status } = await client.workflow.getHandle(kycWorkflowId(userId)).describe();
-    return status.name === 'RUNNING';
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
 }
 
 /** Runs `task` over `items` with at most `concurrency` in flight; stops taking new items once aborted. */

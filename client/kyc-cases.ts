@@ -1,6 +1,11 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { CaseTimings, KycCaseState } from '../domain';
+import type { SignalDefinition } from '@temporalio/common';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { CaseTimings, KycCaseInput, KycCaseState } from '../domain';
 import { isValidUserId, KYC_PHASE, kycWorkflowId } from '../domain';
 import type { kycCase } from '../workflows';
 import { cancelSignal, getStateQuery, recheckUpdate, retrySignal } from '../workflows/messages';
@@ -30,15 +35,37 @@ export async function startOrJoinCase(
   userId: string,
   options: StartCaseOptions,
 ): Promise<KycCaseHandle> {
+  return client.workflow.start<typeof kycCase>('kycCase', startOptions(userId, options, 'USE_EXISTING'));
+}
+
+/**
+ * Starts the case of `userId` and says whether it started it or found it running: one call, for backfills
+ * that report the two apart. A case that already ended starts afresh, as with `startOrJoinCase`.
+ */
+export async function startCase(
+  client: Client,
+  userId: string,
+  options: StartCaseOptions,
+): Promise<'started' | 'joined'> {
+  try {
+    await client.workflow.start<typeof kycCase>('kycCase', startOptions(userId, options, 'FAIL'));
+    return 'started';
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return 'joined';
+    throw error;
+  }
+}
+
+function startOptions(userId: string, options: StartCaseOptions, conflict: 'USE_EXISTING' | 'FAIL') {
   if (!isValidUserId(userId)) throw new InvalidUserIdError(userId);
-  return client.workflow.start<typeof kycCase>('kycCase', {
+  return {
     workflowId: kycWorkflowId(userId),
     taskQueue: options.taskQueue,
-    args: [{ userId, timings: options.timings }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    args: [{ userId, timings: options.timings }] as [KycCaseInput],
+    workflowIdConflictPolicy: conflict,
     typedSearchAttributes: [{ key: KYC_PHASE, value: 'checking' }],
     staticSummary: `KYC case of Kriptomat user ${userId}`,
-  });
+  };
 }
 
 /** The live state of a user's case (running or finished). */
@@ -84,6 +111,25 @@ export async function retryCase(client: Client, userId: string): Promise<void> {
 export async function cancelCase(client: Client, userId: string, reason: string): Promise<void> {
   const handle = caseHandle(client, userId);
   await withCaseErrors(userId, () => handle.signal(cancelSignal, { reason }), handle);
+}
+
+/**
+ * Signals the user's case if it runs. False when there is none to take it (never started, or already ended):
+ * webhooks about such users are answered, not refused, so their sender stops redelivering.
+ */
+export async function signalCaseIfRunning<Args extends unknown[]>(
+  client: Client,
+  userId: string,
+  signal: SignalDefinition<Args>,
+  ...args: Args
+): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(kycWorkflowId(userId)).signal(signal, ...args);
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }
 
 function caseHandle(client: Client, userId: string) {

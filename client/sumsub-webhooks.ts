@@ -1,16 +1,17 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseSumsubWebhook, verifyWebhookDigest } from '../activities/sumsub/webhook';
 import type { SumsubWebhook } from '../activities/sumsub/webhook';
 import { toApplicantReview } from '../activities/sumsub/schemas';
 import type { SumsubEvent } from '../domain';
-import { kycWorkflowId, USER_ID_PATTERN } from '../domain';
+import { USER_ID_PATTERN } from '../domain';
 import { sumsubEventSignal } from '../workflows/messages';
+import { signalCaseIfRunning } from './kyc-cases';
 
 /** What became of one webhook delivery, and the HTTP status SumSub should get for it. */
 export type WebhookReceipt =
   | { result: 'signalled'; status: 200; userId: string; type: string }
-  | { result: 'unknown_case'; status: 202; userId: string; type: string }
+  /** `userId` is left out when it cannot be one of ours: such an id may be anything, even an email. */
+  | { result: 'unknown_case'; status: 202; userId?: string; type: string }
   | { result: 'bad_signature'; status: 401; reason: string }
   | { result: 'malformed'; status: 400; reason: string }
   /** Temporal could not take the signal: SumSub redelivers later. Made by the receiver, not by this module. */
@@ -40,21 +41,14 @@ export async function receiveSumsubWebhook(
   if (!parsed.ok) return { result: 'malformed', status: 400, reason: parsed.error };
   const { webhook } = parsed;
   const userId = webhook.externalUserId;
-  if (!USER_ID_PATTERN.test(userId))
-    return { result: 'unknown_case', status: 202, userId, type: webhook.type };
-  try {
-    await client.workflow.getHandle(kycWorkflowId(userId)).signal(sumsubEventSignal, toSumsubEvent(webhook));
-    return { result: 'signalled', status: 200, userId, type: webhook.type };
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) {
-      return { result: 'unknown_case', status: 202, userId, type: webhook.type };
-    }
-    throw error;
-  }
+  if (!USER_ID_PATTERN.test(userId)) return { result: 'unknown_case', status: 202, type: webhook.type };
+  return (await signalCaseIfRunning(client, userId, sumsubEventSignal, toSumsubEvent(webhook)))
+    ? { result: 'signalled', status: 200, userId, type: webhook.type }
+    : { result: 'unknown_case', status: 202, userId, type: webhook.type };
 }
 
 /** The review fields of a webhook, with `createdAtMs` (`yyyy-MM-dd HH:mm:ss.fff`, UTC) as an ISO timestamp. */
-export function toSumsubEvent(webhook: SumsubWebhook): SumsubEvent {
+function toSumsubEvent(webhook: SumsubWebhook): SumsubEvent {
   const { applicantId, reviewStatus, reviewResult } = webhook;
   // The same reading of a review as a status call's: an answer counts only once the review is completed.
   const review = reviewStatus ? toApplicantReview(applicantId, { reviewStatus, reviewResult }) : null;

@@ -23,13 +23,11 @@ export function temporalConnectionSettings(config: TemporalConfig): TemporalConn
   const wantsTls =
     config.TEMPORAL_TLS ??
     Boolean(config.TEMPORAL_API_KEY || clientCert || rootCa || config.TEMPORAL_TLS_SERVER_NAME);
-  const tls: TLSConfig | boolean = wantsTls
-    ? {
-        ...(config.TEMPORAL_TLS_SERVER_NAME && { serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME }),
-        ...(rootCa && { serverRootCACertificate: rootCa }),
-        ...(clientCert && clientKey && { clientCertPair: { crt: clientCert, key: clientKey } }),
-      }
-    : false;
+  const tls: TLSConfig = {
+    ...(config.TEMPORAL_TLS_SERVER_NAME && { serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME }),
+    ...(rootCa && { serverRootCACertificate: rootCa }),
+    ...(clientCert && clientKey && { clientCertPair: { crt: clientCert, key: clientKey } }),
+  };
   return {
     address: config.TEMPORAL_ADDRESS,
     ...(wantsTls && { tls }),
@@ -39,10 +37,8 @@ export function temporalConnectionSettings(config: TemporalConfig): TemporalConn
 
 /** A Temporal client that encrypts and decrypts payloads with the project's codec. */
 export async function connectKycClient(config: TemporalConfig & CodecConfig): Promise<Client> {
+  // Built first: a bad key is a configuration error, reported before any time is spent connecting.
+  const dataConverter = kycDataConverter(config);
   const connection = await Connection.connect(temporalConnectionSettings(config));
-  return new Client({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: kycDataConverter(config),
-  });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }

@@ -7,6 +7,14 @@ export interface WebSdkTokenSettings {
   ttlSecs: number;
 }
 
+/** The level and lifetime of WebSDK tokens, as the API and CLI configure them. */
+export function webSdkTokenSettings(config: {
+  SUMSUB_LEVEL_NAME: string;
+  SUMSUB_WEBSDK_TOKEN_TTL_SECS: number;
+}): WebSdkTokenSettings {
+  return { levelName: config.SUMSUB_LEVEL_NAME, ttlSecs: config.SUMSUB_WEBSDK_TOKEN_TTL_SECS };
+}
+
 export interface WebSdkToken {
   userId: string;
   token: string;
@@ -15,8 +23,8 @@ export interface WebSdkToken {
 
 /**
  * A SumSub WebSDK access token for the partner's frontend, minted only while the user's case runs (an ended
- * case needs no verification). It is called
- * from the API or CLI directly, never as an activity, so the token never enters workflow history.
+ * case needs no verification). It is called from the API or CLI directly, never as an activity, so the
+ * token never enters workflow history.
  */
 export async function mintWebSdkToken(
   client: Client,

@@ -10,7 +10,6 @@ export {
   KEY_ID_METADATA,
   PayloadDecryptionError,
 } from './aes-gcm-codec';
-export type { CodecKey, Keyring } from './keyring';
 export { parseKeyring } from './keyring';
 
 /** The payload codec the configuration describes. */

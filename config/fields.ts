@@ -67,15 +67,15 @@ export const sumsubApiFields = {
   SUMSUB_APP_TOKEN: text,
   SUMSUB_SECRET_KEY: text,
   SUMSUB_LEVEL_NAME: text.default('basic-kyc-level'),
+  /** Per process (worker or API); SumSub allows 300 GETs and 50 POSTs per 5 s per app token (partner-apis.md). */
+  SUMSUB_GETS_PER_5S: z.coerce.number().int().min(1).max(300).default(270),
+  SUMSUB_POSTS_PER_5S: z.coerce.number().int().min(1).max(50).default(45),
 };
 
 export const sumsubWorkerFields = {
   SUMSUB_PARTNER_CLIENT_ID: text,
   SUMSUB_SHARE_TOKEN_VARIANT: z.enum(['query', 'body']).default('query'),
   SUMSUB_SHARE_TOKEN_TTL_SECS: z.coerce.number().int().min(60).max(86_400).default(1200),
-  /** Per worker process; SumSub allows 300 GETs and 50 POSTs per 5 s per app token (partner-apis.md). */
-  SUMSUB_GETS_PER_5S: z.coerce.number().int().min(1).max(300).default(270),
-  SUMSUB_POSTS_PER_5S: z.coerce.number().int().min(1).max(50).default(45),
 };
 
 export const partnerFields = {
@@ -141,7 +141,7 @@ export const timingFields = {
 };
 
 /** The one schema: every variable, as the roles read it. */
-export const ALL_FIELDS = {
+const ALL_FIELDS = {
   ...temporalFields,
   ...kriptomatFields,
   ...sumsubApiFields,

@@ -21,6 +21,23 @@ export const KRIPTOMAT_LOGIN = [
   'KRIPTOMAT_TOTP_SECRET',
 ] as const;
 
+/** Kriptomat's partner login from its five variables, or `undefined` unless all five are set. */
+export function kriptomatLoginFrom(vars: Partial<Record<(typeof KRIPTOMAT_LOGIN)[number], string>>) {
+  return vars.KRIPTOMAT_CLIENT_ID &&
+    vars.KRIPTOMAT_CLIENT_SECRET &&
+    vars.KRIPTOMAT_EMAIL &&
+    vars.KRIPTOMAT_PASSWORD &&
+    vars.KRIPTOMAT_TOTP_SECRET
+    ? {
+        clientId: vars.KRIPTOMAT_CLIENT_ID,
+        clientSecret: vars.KRIPTOMAT_CLIENT_SECRET,
+        email: vars.KRIPTOMAT_EMAIL,
+        password: vars.KRIPTOMAT_PASSWORD,
+        totpSecret: vars.KRIPTOMAT_TOTP_SECRET,
+      }
+    : undefined;
+}
+
 type Check<T> = (config: T, ctx: z.RefinementCtx) => void;
 
 /** A client certificate needs its key, and the other way round. */
@@ -52,9 +69,9 @@ export const workerConfigSchema = z
   })
   .superRefine((config, ctx) => {
     tlsPairs(config, ctx);
-    const login = KRIPTOMAT_LOGIN.filter((name) => config[name] !== undefined);
-    if (!config.KRIPTOMAT_TOKEN && login.length < KRIPTOMAT_LOGIN.length) {
-      for (const name of KRIPTOMAT_LOGIN.filter((variable) => config[variable] === undefined)) {
+    const missing = KRIPTOMAT_LOGIN.filter((name) => config[name] === undefined);
+    if (!config.KRIPTOMAT_TOKEN) {
+      for (const name of missing) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'required unless KRIPTOMAT_TOKEN is set' });
       }
     }

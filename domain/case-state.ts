@@ -1,7 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import type { CaseOutcome, CasePhase, OpenPhase } from './case-phase';
 import type { EddStatus, KycStatus } from './kriptomat-status';
-import type { ReviewAnswer, RejectType, ReviewStatus } from './sumsub-review';
+import type { ApplicantReview } from './sumsub-review';
 
 /** How long a case waits, and how often it looks. Every field has a default; a case may override any. */
 export interface CaseTimings {
@@ -46,11 +46,7 @@ export interface CaseErrorRecord {
 }
 
 /** The SumSub side of a case: which applicant, and the latest review the case has seen. */
-export interface CaseReview {
-  applicantId: string;
-  reviewStatus: ReviewStatus;
-  reviewAnswer: ReviewAnswer | null;
-  rejectType: RejectType | null;
+export interface CaseReview extends ApplicantReview {
   /** When the case learned this review (workflow time). */
   at: string;
   /**

@@ -18,6 +18,25 @@ export interface ApplicantReview {
 }
 
 /**
+ * The review as the case reads it, from a status call or a webhook alike: an answer counts only once the
+ * review is `completed`, and a reject type only with a RED answer.
+ */
+export function countedReview(
+  applicantId: string,
+  reviewStatus: ReviewStatus,
+  reviewAnswer: ReviewAnswer | null | undefined,
+  rejectType: RejectType | null | undefined,
+): ApplicantReview {
+  const answer = reviewStatus === 'completed' ? (reviewAnswer ?? null) : null;
+  return {
+    applicantId,
+    reviewStatus,
+    reviewAnswer: answer,
+    rejectType: answer === 'RED' ? (rejectType ?? null) : null,
+  };
+}
+
+/**
  * A SumSub webhook as the case receives it (the `sumsubEvent` signal). Only the review fields; SumSub's
  * webhooks carry no personal data, and the receiver passes on nothing else.
  */

@@ -1,6 +1,7 @@
 import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
+import { PARTNER_SIGNATURE_HEADER } from '../activities/partner/webhook-notifier';
 import { REDACTED, redactDeep } from './redact';
 
 export type { Logger } from 'pino';
@@ -9,7 +10,7 @@ export type { Logger } from 'pino';
  * Field names whose values are personal data or secrets. Whatever logs an object carrying one (a request,
  * a vendor response, an error's context) gets `[redacted]` in its place, at any depth and in any case.
  */
-export const REDACTED_FIELDS = [
+const REDACTED_FIELDS = [
   'email',
   'phone',
   'name',
@@ -47,7 +48,7 @@ export const REDACTED_FIELDS = [
   'access_token',
   'refresh_token',
   // Our partner webhook's signature, and credentials under their other usual names.
-  'x-kyc-signature',
+  PARTNER_SIGNATURE_HEADER,
   'x-api-key',
   'api_key',
   'set-cookie',
@@ -56,11 +57,13 @@ export const REDACTED_FIELDS = [
 
 const REDACTED_LOWER_CASE: ReadonlySet<string> = new Set(REDACTED_FIELDS.map((field) => field.toLowerCase()));
 
-/** pino paths for each field at the top level and two levels down; dashed names need bracket syntax. */
-const REDACT_PATHS = REDACTED_FIELDS.flatMap((field) => {
-  const step = /^[A-Za-z_$][\w$]*$/.test(field) ? `.${field}` : `["${field}"]`;
-  return [step.startsWith('.') ? field : step, `*${step}`, `*.*${step}`];
-});
+/**
+ * pino paths for each field at the top level, for child loggers' bindings (the deep walk of `formatters.log`
+ * covers every logged object); dashed names need bracket syntax.
+ */
+const REDACT_PATHS = REDACTED_FIELDS.map((field) =>
+  /^[A-Za-z_$][\w$]*$/.test(field) ? field : `["${field}"]`,
+);
 
 export interface LoggerOptions {
   /** Which process logs: `worker`, `api`, `start`. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { apiFields, kriptomatFields, sumsubApiFields } from '../config/fields';
 import { parseConfig } from '../config/load';
-import { KRIPTOMAT_LOGIN } from '../config/roles';
+import { KRIPTOMAT_LOGIN, kriptomatLoginFrom } from '../config/roles';
 import { ConfigurationError } from '../domain';
 import { SANDBOX_KRIPTOMAT_CLIENT_ID, startSandbox } from './start-sandbox';
 import type { RunningSandbox } from './start-sandbox';
@@ -72,21 +72,7 @@ export function loadSandboxSettings(env: NodeJS.ProcessEnv = process.env): Sandb
 }
 
 /** Starts both simulators as `settings` say. */
-export function startSandboxFromSettings(settings: SandboxSettings): Promise<RunningSandbox> {
-  const login =
-    settings.KRIPTOMAT_CLIENT_ID &&
-    settings.KRIPTOMAT_CLIENT_SECRET &&
-    settings.KRIPTOMAT_EMAIL &&
-    settings.KRIPTOMAT_PASSWORD &&
-    settings.KRIPTOMAT_TOTP_SECRET
-      ? {
-          clientId: settings.KRIPTOMAT_CLIENT_ID,
-          clientSecret: settings.KRIPTOMAT_CLIENT_SECRET,
-          email: settings.KRIPTOMAT_EMAIL,
-          password: settings.KRIPTOMAT_PASSWORD,
-          totpSecret: settings.KRIPTOMAT_TOTP_SECRET,
-        }
-      : undefined;
+function startSandboxFromSettings(settings: SandboxSettings): Promise<RunningSandbox> {
   return startSandbox({
     host: settings.SANDBOX_HOST,
     kriptomatPort: settings.KRIPTOMAT_SIM_PORT,
@@ -98,7 +84,7 @@ export function startSandboxFromSettings(settings: SandboxSettings): Promise<Run
     credentials: {
       // Without a static token a random one is made, which no caller knows: only the login then works.
       kriptomatToken: settings.KRIPTOMAT_TOKEN,
-      kriptomatLogin: login,
+      kriptomatLogin: kriptomatLoginFrom(settings),
       sumsubAppToken: settings.SUMSUB_APP_TOKEN,
       sumsubSecretKey: settings.SUMSUB_SECRET_KEY,
       partnerClientId: settings.SUMSUB_PARTNER_CLIENT_ID,

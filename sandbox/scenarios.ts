@@ -47,10 +47,14 @@ export const SANDBOX_SCENARIOS = {
 
 export type SandboxScenarioName = keyof typeof SANDBOX_SCENARIOS;
 
+/** The scenario names, longest first, so a longer name wins over a prefix of it (`pending_forever`, `pending`). */
+const NAMES_LONGEST_FIRST = (Object.keys(SANDBOX_SCENARIOS) as SandboxScenarioName[]).sort(
+  (a, b) => b.length - a.length,
+);
+
 /** The name of the scenario a user id asks for: the longest scenario name it starts with, followed by `-`. */
-export function scenarioNameForUser(userId: string): SandboxScenarioName {
-  const names = Object.keys(SANDBOX_SCENARIOS).sort((a, b) => b.length - a.length) as SandboxScenarioName[];
-  return names.find((candidate) => userId.startsWith(`${candidate}-`)) ?? 'unknown';
+function scenarioNameForUser(userId: string): SandboxScenarioName {
+  return NAMES_LONGEST_FIRST.find((candidate) => userId.startsWith(`${candidate}-`)) ?? 'unknown';
 }
 
 /** The scenario a user id asks for. */

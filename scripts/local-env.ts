@@ -10,7 +10,7 @@ export interface LocalSecrets {
   KYC_API_TOKEN: string;
 }
 
-export const LOCAL_ENV_FILE = 'kyc.env';
+const LOCAL_ENV_FILE = 'kyc.env';
 
 /**
  * The engine's own env file in the data dir (`.data/kyc.env`): the secrets it generated on the first start,

@@ -2,7 +2,6 @@
  * The parts `npm start` runs in its own process once Temporal is up: the worker, the API (with the webhooks
  * and the codec endpoint) and, in the sandbox, both simulators. Each part is returned with its stop.
  */
-import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { startApiServer } from '../client/api/api-process';
@@ -11,6 +10,7 @@ import type { ApiConfig, WorkerConfig } from '../config';
 import { loadApiConfig, loadWorkerConfig } from '../config';
 import type { Logger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
+import type { HttpCallObserver } from '../observability/metrics-types';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import { startSandbox } from '../sandbox/start-sandbox';
 import { createKycWorker } from '../worker/create-worker';
@@ -57,19 +57,19 @@ export async function startApi(
   logger: Logger,
   sdkMetricsUrl: string,
   cleanups: Cleanup[],
-): Promise<{ client: Client; observeHttpCall: ReturnType<typeof createMetrics>['observeHttpCall'] }> {
+): Promise<{ observeHttpCall: HttpCallObserver }> {
   const client = await connectKycClient(config);
   cleanups.push(() => client.connection.close());
   const metrics = createMetrics({ client, sdkMetricsUrl });
   const server = await startApiServer(config, { client, logger, metrics });
   cleanups.push(() => server.close());
-  return { client, observeHttpCall: metrics.observeHttpCall };
+  return { observeHttpCall: metrics.observeHttpCall };
 }
 
 /** The worker, connected but not yet running (the caller runs it: it is the engine's main task). */
 export async function createEngineWorker(
   config: WorkerConfig,
-  observer: ReturnType<typeof createMetrics>['observeHttpCall'],
+  observer: HttpCallObserver,
   cleanups: Cleanup[],
 ): Promise<Worker> {
   const connection = await NativeConnection.connect(temporalConnectionSettings(config));

@@ -5,6 +5,7 @@ import { PartnerWebhookNotifier } from '../activities/partner/webhook-notifier';
 import { SumsubClient } from '../activities/sumsub/client';
 import { processSumsubLimiter } from '../activities/sumsub/rate-limit';
 import type { WorkerConfig } from '../config';
+import { kriptomatLoginFrom } from '../config';
 import type { HttpCallObserver } from '../observability/metrics-types';
 
 export interface PartnerClientOptions {
@@ -26,44 +27,22 @@ export function partnerClientsFrom(
     showUser: config.KRIPTOMAT_SHOW_USER_PATH,
     importKyc: config.KRIPTOMAT_IMPORT_PATH,
   };
-  const definedPaths = Object.fromEntries(Object.entries(paths).filter(([, path]) => path !== undefined));
-  const credentials =
-    config.KRIPTOMAT_CLIENT_ID &&
-    config.KRIPTOMAT_CLIENT_SECRET &&
-    config.KRIPTOMAT_EMAIL &&
-    config.KRIPTOMAT_PASSWORD &&
-    config.KRIPTOMAT_TOTP_SECRET
-      ? {
-          clientId: config.KRIPTOMAT_CLIENT_ID,
-          clientSecret: config.KRIPTOMAT_CLIENT_SECRET,
-          email: config.KRIPTOMAT_EMAIL,
-          password: config.KRIPTOMAT_PASSWORD,
-          totpSecret: config.KRIPTOMAT_TOTP_SECRET,
-        }
-      : undefined;
+  const credentials = kriptomatLoginFrom(config);
   const auth = createKriptomatAuth({
     baseUrl: config.KRIPTOMAT_BASE_URL,
     accessToken: config.KRIPTOMAT_TOKEN,
     credentials,
-    paths: definedPaths,
+    paths,
     observer,
   });
-  const sumsubAccount = { baseUrl: config.SUMSUB_BASE_URL, appToken: config.SUMSUB_APP_TOKEN };
-  const limits = { getsPer5s: config.SUMSUB_GETS_PER_5S, postsPer5s: config.SUMSUB_POSTS_PER_5S };
   return {
     kriptomat: new KriptomatClient({
       baseUrl: config.KRIPTOMAT_BASE_URL,
       auth,
-      paths: definedPaths,
+      paths,
       observer,
     }),
-    sumsub: new SumsubClient({
-      ...sumsubAccount,
-      secretKey: config.SUMSUB_SECRET_KEY,
-      shareTokenVariant: config.SUMSUB_SHARE_TOKEN_VARIANT,
-      limiter: processSumsubLimiter(sumsubAccount, limits),
-      observer,
-    }),
+    sumsub: sumsubClientFrom(config, { observer }),
     sumsubSettings: {
       levelName: config.SUMSUB_LEVEL_NAME,
       partnerClientId: config.SUMSUB_PARTNER_CLIENT_ID,
@@ -78,4 +57,31 @@ export function partnerClientsFrom(
           })
         : null,
   };
+}
+
+/**
+ * The SumSub client of this process, behind the process-wide limiter of its app token: the worker's
+ * activities and the API's WebSDK tokens share one budget when they run in one process (`npm start`).
+ */
+export function sumsubClientFrom(
+  config: Pick<
+    WorkerConfig,
+    | 'SUMSUB_BASE_URL'
+    | 'SUMSUB_APP_TOKEN'
+    | 'SUMSUB_SECRET_KEY'
+    | 'SUMSUB_GETS_PER_5S'
+    | 'SUMSUB_POSTS_PER_5S'
+  > &
+    Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT'>>,
+  { observer }: PartnerClientOptions = {},
+): SumsubClient {
+  const account = { baseUrl: config.SUMSUB_BASE_URL, appToken: config.SUMSUB_APP_TOKEN };
+  const limits = { getsPer5s: config.SUMSUB_GETS_PER_5S, postsPer5s: config.SUMSUB_POSTS_PER_5S };
+  return new SumsubClient({
+    ...account,
+    secretKey: config.SUMSUB_SECRET_KEY,
+    shareTokenVariant: config.SUMSUB_SHARE_TOKEN_VARIANT,
+    limiter: processSumsubLimiter(account, limits),
+    observer,
+  });
 }

@@ -1,8 +1,7 @@
 import { Runtime } from '@temporalio/worker';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../observability/logger';
 import { sdkLogger } from '../observability/logger';
+import { freeLoopbackPort } from '../scripts/ports';
 
 export interface WorkerRuntimeOptions {
   /** Where the SDK's logs go: worker, workflow and activity logs, and the native core's, in one stream. */
@@ -29,6 +28,7 @@ export interface WorkerRuntime {
  * running Worker stop polling and drain.
  */
 export async function installWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  // The SDK's listener takes a fixed address, not port 0.
   const port = options.sdkMetricsPort ?? (await freeLoopbackPort());
   // Loopback only: the worker's own /metrics is the one endpoint operators expose.
   const bindAddress = `127.0.0.1:${port}`;
@@ -42,16 +42,4 @@ export async function installWorkerRuntime(options: WorkerRuntimeOptions): Promi
     },
   });
   return { sdkMetricsUrl: `http://${bindAddress}/metrics` };
-}
-
-/** A port free on loopback right now (the SDK's listener takes a fixed address, not port 0). */
-async function freeLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -38,8 +38,7 @@ export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
     enterPhase(state, 'cancelled');
   }
   ctx.notifier.completed();
-  await ctx.notifier.delivered();
-  await condition(allHandlersFinished);
+  await settle(ctx);
   return state;
 }
 
@@ -68,13 +67,19 @@ async function runUntilDone(ctx: CaseContext, input: KycCaseInput): Promise<void
 }
 
 /** Hands the case to a fresh run once every notification and message handler has finished. */
-async function continueCase({ state, notifier }: CaseContext, input: KycCaseInput): Promise<never> {
-  await notifier.delivered();
-  await condition(allHandlersFinished);
+async function continueCase(ctx: CaseContext, input: KycCaseInput): Promise<never> {
+  const { state } = ctx;
+  await settle(ctx);
   const next = makeContinueAsNewFunc<(input: KycCaseInput) => Promise<KycCaseState>>({
     typedSearchAttributes: searchAttributesOf(state),
   });
   return next({ userId: input.userId, timings: input.timings, resume: { ...state, runs: state.runs + 1 } });
+}
+
+/** Before a run ends (completed or continued): every partner notification delivered, every handler done. */
+async function settle({ notifier }: CaseContext): Promise<void> {
+  await notifier.delivered();
+  await condition(allHandlersFinished);
 }
 
 function park(state: KycCaseState, step: OpenPhase, failure: { type: string; message: string }): void {

@@ -1,7 +1,8 @@
 import type { ApplicantReview, CaseReview, SumsubEvent } from '../domain';
+import { countedReview } from '../domain';
 
 /** What a SumSub review means for the case. */
-export type ReviewVerdict = 'green' | 'red_final' | 'red_retry' | 'in_progress';
+type ReviewVerdict = 'green' | 'red_final' | 'red_retry' | 'in_progress';
 
 /**
  * GREEN shares the applicant; RED+FINAL ends the case; RED+RETRY waits for the user to resubmit. Only a
@@ -25,26 +26,22 @@ export function reviewFromEvent(event: SumsubEvent, at: string): CaseReview | nu
   if (event.type === 'applicantReset')
     return { ...base, reviewStatus: 'init', reviewAnswer: null, rejectType: null };
   if (event.reviewStatus === null) return null;
-  const completed = event.reviewStatus === 'completed';
   return {
     ...base,
-    reviewStatus: event.reviewStatus,
-    reviewAnswer: completed ? event.reviewAnswer : null,
-    rejectType: completed ? event.rejectType : null,
+    ...countedReview(event.applicantId, event.reviewStatus, event.reviewAnswer, event.rejectType),
   };
 }
 
 /**
- * Folds a view of the review into the case's. Returns null when it is not this case's current review: another
+ * Folds a view of the review into the case's (which the case has once it knows its applicant). Returns null when it is not this case's current review: another
  * applicant's event, or a webhook no newer than the newest one applied (a duplicate, or out of order). A
  * status read (no `lastEventAt`) is the applicant as it is now and always counts. `changed` says whether
  * anything the case acts on changed. ISO timestamps compare as strings.
  */
 export function foldReview(
-  current: CaseReview | null,
+  current: CaseReview,
   incoming: CaseReview,
 ): { review: CaseReview; changed: boolean } | null {
-  if (current === null) return { review: incoming, changed: true };
   if (incoming.applicantId !== current.applicantId) return null;
   const eventAt = incoming.lastEventAt;
   if (eventAt !== null && current.lastEventAt !== null && eventAt <= current.lastEventAt) return null;

@@ -13,9 +13,6 @@ import { importKycResponseSchema, showUserResponseSchema } from './schemas';
 import type { KriptomatUser } from './schemas';
 import { shareTokenRefusal } from './share-token-refusal';
 
-export { DEFAULT_KRIPTOMAT_PATHS } from './paths';
-export type { KriptomatPaths } from './paths';
-
 export interface KriptomatClientOptions {
   baseUrl: string;
   auth: AccessTokenProvider;

@@ -2,7 +2,7 @@ import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 
 /** How long a Kriptomat call may take before it counts as unavailable. */
-export const DEFAULT_KRIPTOMAT_TIMEOUT_MS = 15_000;
+const DEFAULT_KRIPTOMAT_TIMEOUT_MS = 15_000;
 
 /**
  * The HTTP instance every Kriptomat call goes through, so no call can miss the `X-Requested-With` header the

@@ -36,7 +36,7 @@ export interface LoginTokenProviderOptions {
 }
 
 /** Kriptomat sessions last 60 minutes, the lifetime assumed when the login answer does not say. */
-export const KRIPTOMAT_SESSION_MS = 60 * 60 * 1000;
+const KRIPTOMAT_SESSION_MS = 60 * 60 * 1000;
 const DEFAULT_REFRESH_MARGIN_MS = 60_000;
 
 /**

@@ -11,9 +11,10 @@ export const DEFAULT_KRIPTOMAT_PATHS: KriptomatPaths = {
   importKyc: '/v1/users/{userId}/kyc-import',
 };
 
-/** The configured paths over the documented defaults. */
-export function resolveKriptomatPaths(paths?: Partial<KriptomatPaths>): KriptomatPaths {
-  return { ...DEFAULT_KRIPTOMAT_PATHS, ...paths };
+/** The configured paths over the documented defaults; an `undefined` path keeps its default. */
+export function resolveKriptomatPaths(paths: Partial<KriptomatPaths> = {}): KriptomatPaths {
+  const configured = Object.entries(paths).filter(([, path]) => path !== undefined);
+  return { ...DEFAULT_KRIPTOMAT_PATHS, ...Object.fromEntries(configured) };
 }
 
 /** A path template with the user id filled in, percent-encoded so an id can never change the route. */

@@ -16,7 +16,7 @@ const eddStatus = z
   .transform((raw): EddStatus => (raw ? (raw as EddStatus) : 'not_reported'));
 
 /** `data` of `GET /api/v1/partners/users/{user_id}`, as documented by Kriptomat. */
-export const kriptomatUserSchema = z.object({
+const kriptomatUserSchema = z.object({
   email: profileText,
   name: profileText,
   surname: profileText,

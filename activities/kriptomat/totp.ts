@@ -30,6 +30,6 @@ export function totpCode(secret: string, atMs = Date.now()): string {
 }
 
 /** Secrets are shown to people in groups and lower case (`abcd efgh ...`); the decoder wants neither. */
-export function normalizeTotpSecret(secret: string): string {
+function normalizeTotpSecret(secret: string): string {
   return secret.replace(/[\s-]/g, '').replace(/=+$/, '').toUpperCase();
 }

@@ -86,20 +86,16 @@ export class SumsubClient {
   /** A fresh single-use token letting `forClientId` (Kriptomat) import this applicant's KYC. */
   async createShareToken(applicantId: string, forClientId: string, ttlInSecs: number): Promise<ShareToken> {
     const params = { applicantId, forClientId, ttlInSecs };
+    const endpoint = shareEndpoint(this.shareTokenVariant);
     const body =
       this.shareTokenVariant === 'body'
-        ? await this.transport.send(
-            'POST',
-            '/resources/accessTokens/shareToken',
-            shareEndpoint('body'),
-            params,
-          )
+        ? await this.transport.send('POST', '/resources/accessTokens/shareToken', endpoint, params)
         : await this.transport.send(
             'POST',
             withQuery('/resources/accessTokens/-/shareToken', params),
-            shareEndpoint('query'),
+            endpoint,
           );
-    return parseBody(shareTokenSchema, body, shareEndpoint(this.shareTokenVariant));
+    return parseBody(shareTokenSchema, body, endpoint);
   }
 
   /** Sandbox only: decides the applicant's review by hand, as SumSub's `testCompleted` call does. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** SumSub counts its limits over 5 seconds (partner-apis.md: GET 300, POST 50, then 429). */
-export const SUMSUB_LIMIT_WINDOW_MS = 5_000;
+const SUMSUB_LIMIT_WINDOW_MS = 5_000;
 
 /**
  * SumSub counts arrivals, we only control departures: a request sent at the very end of our window may arrive

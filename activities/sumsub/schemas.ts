@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REJECT_TYPES, REVIEW_ANSWERS, REVIEW_STATUSES } from '../../domain';
+import { countedReview, REJECT_TYPES, REVIEW_ANSWERS, REVIEW_STATUSES } from '../../domain';
 import type { ApplicantReview, ReviewStatus } from '../../domain';
 
 /** Personal data SumSub may be given at creation; all of it optional, none of it ever logged. */
@@ -75,7 +75,6 @@ export const applicantStatusSchema = z
     reviewResult: reviewResultSchema.optional(),
   })
   .superRefine(requireDecisiveResult);
-export type ApplicantStatus = z.infer<typeof applicantStatusSchema>;
 
 /**
  * An applicant as the engine needs it. Unknown fields (the profile SumSub recognised, documents, ...) are
@@ -104,16 +103,11 @@ export type ShareToken = z.infer<typeof shareTokenSchema>;
 /** `{"ok":1}` of the sandbox `testCompleted` call. */
 export const testCompletedSchema = z.object({ ok: z.literal(1) });
 
-/** The review the case acts on: the answer and reject type mean something only once completed. */
+/** The review the case acts on, from SumSub's `reviewStatus` and `reviewResult`. */
 export function toApplicantReview(
   applicantId: string,
   review: { reviewStatus: ReviewStatus; reviewResult?: ReviewResult },
 ): ApplicantReview {
-  const result = review.reviewStatus === 'completed' ? review.reviewResult : undefined;
-  return {
-    applicantId,
-    reviewStatus: review.reviewStatus,
-    reviewAnswer: result?.reviewAnswer ?? null,
-    rejectType: result?.reviewAnswer === 'RED' ? (result.reviewRejectType ?? null) : null,
-  };
+  const { reviewAnswer, reviewRejectType } = review.reviewResult ?? {};
+  return countedReview(applicantId, review.reviewStatus, reviewAnswer, reviewRejectType);
 }

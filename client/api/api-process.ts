@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { SumsubClient } from '../../activities/sumsub/client';
 import { codecFromConfig } from '../../codec';
 import type { ApiConfig } from '../../config';
 import type { Logger } from '../../observability/logger';
 import type { KycMetrics } from '../../observability/metrics-types';
+import { sumsubClientFrom } from '../../worker/partner-clients';
 import { caseTimingsFromConfig } from '../case-timings';
 import { createApp } from './create-app';
 import type { RunningHttpServer } from './serve-app';
@@ -17,12 +17,7 @@ export async function startApiServer(
   config: ApiConfig,
   { client, logger, metrics }: { client: Client; logger: Logger; metrics?: KycMetrics },
 ): Promise<RunningHttpServer> {
-  const sumsub = new SumsubClient({
-    baseUrl: config.SUMSUB_BASE_URL,
-    appToken: config.SUMSUB_APP_TOKEN,
-    secretKey: config.SUMSUB_SECRET_KEY,
-    observer: metrics?.observeHttpCall,
-  });
+  const sumsub = sumsubClientFrom(config, { observer: metrics?.observeHttpCall });
   const app = createApp({
     client,
     config,

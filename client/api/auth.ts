@@ -3,16 +3,19 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+
 /**
- * True when `authorization` is `Bearer <secret>`. Both sides are hashed first, so the comparison takes the
- * same time whatever the token's length or first wrong byte. Without a configured secret nothing matches.
+ * A check of `Authorization: Bearer <secret>`. Both sides are hashed (the secret once, here), so the
+ * comparison takes the same time whatever the token's length or first wrong byte. Without a configured
+ * secret nothing matches.
  */
-export function bearerMatches(authorization: string | undefined, secret: string | undefined): boolean {
-  if (!secret || !authorization) return false;
-  const token = BEARER.exec(authorization)?.[1];
-  if (!token) return false;
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(token), digest(secret));
+export function bearerMatcher(secret: string | undefined): (authorization: string | undefined) => boolean {
+  const expected = secret ? sha256(secret) : null;
+  return (authorization) => {
+    const token = authorization && BEARER.exec(authorization)?.[1];
+    return Boolean(expected && token && timingSafeEqual(sha256(token), expected));
+  };
 }
 
 export interface BearerAuthOptions {
@@ -26,8 +29,9 @@ export interface BearerAuthOptions {
 
 /** Refuses with 401 `{error:'unauthorized'}` and a `WWW-Authenticate: Bearer` challenge unless the token matches. */
 export function bearerAuth({ secret, realm, onRefused }: BearerAuthOptions): MiddlewareHandler {
+  const matches = bearerMatcher(secret);
   return async (c, next) => {
-    if (bearerMatches(c.req.header('authorization'), secret)) return next();
+    if (matches(c.req.header('authorization'))) return next();
     onRefused?.();
     c.header('WWW-Authenticate', `Bearer realm="${realm}"`);
     return c.json({ error: 'unauthorized' }, 401);

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
 import { cancelCase, recheckCase, retryCase } from '../kyc-cases';
-import { mintWebSdkToken } from '../websdk-token';
+import { mintWebSdkToken, webSdkTokenSettings } from '../websdk-token';
 import type { ApiDeps } from './deps';
 import { BEARER_SECURITY, CLOSED, INVALID, NOT_FOUND, UNAUTHORIZED, UNAVAILABLE, json } from './responses';
 import {
@@ -77,8 +77,8 @@ export function registerCaseActionRoutes(app: OpenAPIHono, { client, config, sum
     return c.json({ userId, result: 'retry_requested' as const }, 202);
   });
 
+  const settings = webSdkTokenSettings(config);
   app.openapi(webSdkToken, async (c) => {
-    const settings = { levelName: config.SUMSUB_LEVEL_NAME, ttlSecs: config.SUMSUB_WEBSDK_TOKEN_TTL_SECS };
     const token = await mintWebSdkToken(client, sumsub, settings, c.req.valid('param').userId);
     c.header('Cache-Control', 'no-store');
     return c.json(token, 200);

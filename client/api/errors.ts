@@ -19,7 +19,7 @@ export interface ApiIssue {
 }
 
 /** A request that failed its schema; the error handler answers 400 with the issues. */
-export class RequestValidationError extends Error {
+class RequestValidationError extends Error {
   override name = 'RequestValidationError';
   constructor(readonly issues: ApiIssue[]) {
     super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
@@ -36,7 +36,7 @@ const TARGET_PREFIX: Record<keyof ValidationTargets, string> = {
 };
 
 /** zod's issues as the API reports them: the path prefixed by the part of the request it is in. */
-export function issuesOf(target: keyof ValidationTargets, error: ZodError): ApiIssue[] {
+function issuesOf(target: keyof ValidationTargets, error: ZodError): ApiIssue[] {
   return error.issues.map((issue) => ({
     path: [TARGET_PREFIX[target], ...issue.path.map(String)].join('.'),
     message: issue.message,
@@ -56,7 +56,7 @@ export function validationHook(result: ValidationResult): void {
  * True when the error means Temporal could not be reached or did not answer in time: the caller may try
  * again, so the API answers 503 rather than 500.
  */
-export function isTemporalUnavailable(error: unknown): boolean {
+function isTemporalUnavailable(error: unknown): boolean {
   return (
     error instanceof ServiceError ||
     error instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
@@ -72,7 +72,7 @@ interface ErrorAnswer {
 }
 
 /** The answer for one error, without side effects. */
-export function answerFor(error: unknown): ErrorAnswer {
+function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof RequestValidationError)
     return { status: 400, body: { error: 'invalid_request', issues: error.issues } };
   if (error instanceof InvalidUserIdError)

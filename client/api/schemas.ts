@@ -20,7 +20,7 @@ import {
 const USER_ID_RULE =
   'must be 1-128 characters of letters, digits, "_", "." or "-", starting with a letter or digit';
 
-export const UserIdSchema = z
+const UserIdSchema = z
   .string()
   .regex(USER_ID_PATTERN, USER_ID_RULE)
   .openapi({ description: 'The Kriptomat user id', example: '123456' });
@@ -111,7 +111,7 @@ export const CaseViewSchema = CaseStateSchema.extend({
     .openapi({ example: 'RUNNING', description: 'RUNNING, COMPLETED, TERMINATED, ...' }),
 }).openapi('CaseView');
 
-export const CaseSummarySchema = z
+const CaseSummarySchema = z
   .object({
     userId: z.string(),
     phase: z.string().nullable(),

@@ -1,9 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { kycWorkflowId } from '../../domain';
 import { recheckSignal } from '../../workflows/messages';
+import { signalCaseIfRunning } from '../kyc-cases';
 import type { WebhookReceipt } from '../sumsub-webhooks';
 import { createWebhookApp } from '../webhook-app';
 import { bearerAuth } from './auth';
@@ -34,17 +32,6 @@ const kriptomatWebhook = createRoute({
   },
 });
 
-/** Sends the case a recheck; a user without a running case is answered, not refused, so no one redelivers. */
-async function requestRecheck(client: Client, userId: string): Promise<'recheck_requested' | 'unknown_case'> {
-  try {
-    await client.workflow.getHandle(kycWorkflowId(userId)).signal(recheckSignal);
-    return 'recheck_requested';
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return 'unknown_case';
-    throw error;
-  }
-}
-
 /**
  * `POST /webhooks/sumsub` (the receiver of `client/webhook-app.ts`, digest checked on the raw body) and
  * `POST /webhooks/kriptomat` (ours: a bearer secret and `{userId}`). Each delivery is logged by result,
@@ -59,7 +46,7 @@ export function registerWebhookRoutes(app: OpenAPIHono, { client, config, logger
   const onReceipt = (receipt: WebhookReceipt) => {
     if (receipt.result === 'unavailable')
       logger.warn({ reason: receipt.reason }, 'SumSub webhook: Temporal unavailable');
-    if ('userId' in receipt) observe('sumsub', receipt.result, receipt.userId, receipt.type);
+    if ('type' in receipt) observe('sumsub', receipt.result, receipt.userId, receipt.type);
     else observe('sumsub', receipt.result);
   };
   app.route('/', createWebhookApp({ client, sumsubWebhookSecret: config.SUMSUB_WEBHOOK_SECRET, onReceipt }));
@@ -93,7 +80,9 @@ export function registerWebhookRoutes(app: OpenAPIHono, { client, config, logger
     async (c) => {
       const { userId } = c.req.valid('json');
       try {
-        const result = await requestRecheck(client, userId);
+        const result = (await signalCaseIfRunning(client, userId, recheckSignal))
+          ? ('recheck_requested' as const)
+          : ('unknown_case' as const);
         observe('kriptomat', result, userId);
         return c.json({ result }, 202);
       } catch (error) {

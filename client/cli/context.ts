@@ -1,6 +1,5 @@
 import type { Client } from '@temporalio/client';
 import path from 'node:path';
-import { kycDataConverter } from '../../codec';
 import type { CliConfig } from '../../config';
 import { environmentWithDotenv, loadCliConfig } from '../../config';
 import { ConfigurationError } from '../../domain';
@@ -65,8 +64,6 @@ export class CliContext {
   async connect(): Promise<Client> {
     if (this.client) return this.client;
     const config = this.config();
-    // A bad key is a configuration error: report it before spending the connect timeout on a dead address.
-    kycDataConverter(config);
     try {
       this.client = await connectKycClient(config);
     } catch (error) {

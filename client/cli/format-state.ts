@@ -40,7 +40,7 @@ export function formatCaseState(state: KycCaseState, workflowStatus?: string, no
 }
 
 /** An ISO time with how far it is from now, e.g. `2026-01-02T10:00:00.000Z (in 4m)`. */
-export function when(iso: string | null, now = new Date()): string {
+function when(iso: string | null, now = new Date()): string {
   if (!iso) return '-';
   const ms = Date.parse(iso) - now.getTime();
   return `${iso} (${ms >= 0 ? `in ${span(ms)}` : `${span(-ms)} ago`})`;

@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { PayloadDecryptionError } from '../../codec';
 import type { Logger } from '../../observability/logger';
-import { bearerMatches } from '../api/auth';
+import { bearerAuth } from '../api/auth';
 import { apiErrorHandler, validationHook } from '../api/errors';
 import { json } from '../api/responses';
 import { ErrorSchema, ValidationErrorSchema } from '../api/schemas';
@@ -49,12 +49,8 @@ const codecRoute = (path: '/encode' | '/decode', summary: string) =>
 
 /** Refuses a caller without the token (when one is configured), or off this machine (when none is). */
 function codecAuth(token: string | undefined, loopback: PeerCheck): MiddlewareHandler {
+  if (token) return bearerAuth({ secret: token, realm: 'kyc-codec' });
   return async (c, next) => {
-    if (token) {
-      if (bearerMatches(c.req.header('authorization'), token)) return next();
-      c.header('WWW-Authenticate', 'Bearer realm="kyc-codec"');
-      return c.json({ error: 'unauthorized' }, 401);
-    }
     if (loopback(c)) return next();
     const message = 'without KYC_CODEC_TOKEN only callers on this machine may use the codec';
     return c.json({ error: 'forbidden', message }, 403);

@@ -10,7 +10,7 @@ const base64 = z
   .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')
   .openapi({ format: 'byte' });
 
-export const PayloadJsonSchema = z
+const PayloadJsonSchema = z
   .object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })
   .openapi('Payload');
 

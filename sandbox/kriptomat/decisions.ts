@@ -3,7 +3,7 @@ import type { TimerSet } from '../shared/timers';
 import type { SimulatedUserStore } from './user-store';
 
 /** How long Kriptomat takes to decide on a pending user, by default (its real processing time is undocumented). */
-export const DEFAULT_DECISION_DELAY_MS = 2000;
+const DEFAULT_DECISION_DELAY_MS = 2000;
 
 /**
  * Kriptomat's own review: `decisionDelayMs` after a user becomes pending (by an import, or at the first read

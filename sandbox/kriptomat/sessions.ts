@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Kriptomat documents 60-minute sessions. */
-export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
 /** The bearer tokens the simulator accepts: the configured static one, and those it issued until they expire. */
 export class SessionStore {

@@ -4,23 +4,35 @@ import type { LoggedRequest } from './request-log';
 
 export type RequestFault = NonNullable<LoggedRequest['fault']>;
 
+interface SeededFaults {
+  current: FaultSettings;
+  requestRandom: () => number;
+  webhookRandom: () => number;
+}
+
+/** Validated settings (a ZodError otherwise) and their generators, fresh from the seed. */
+function seededFaults(settings: unknown): SeededFaults {
+  const current = faultSettingsSchema.parse(settings);
+  return {
+    current,
+    requestRandom: seededRandom(current.seed),
+    webhookRandom: seededRandom(current.seed + 1),
+  };
+}
+
 /**
  * Draws a simulator's faults from its current settings. Requests and webhooks use separate generators seeded
  * from the same seed, so adding a webhook does not shift which request fails next.
  */
 export class FaultInjector {
-  private current: FaultSettings;
-  private requestRandom: () => number;
-  private webhookRandom: () => number;
+  private state: SeededFaults;
 
   constructor(settings: unknown = {}) {
-    this.current = faultSettingsSchema.parse(settings);
-    this.requestRandom = seededRandom(this.current.seed);
-    this.webhookRandom = seededRandom(this.current.seed + 1);
+    this.state = seededFaults(settings);
   }
 
   get settings(): FaultSettings {
-    return { ...this.current };
+    return { ...this.state.current };
   }
 
   /**
@@ -28,18 +40,15 @@ export class FaultInjector {
    * same settings give the same faults. Throws a ZodError for invalid settings.
    */
   replace(settings: unknown): FaultSettings {
-    const parsed = faultSettingsSchema.parse(settings);
-    this.current = parsed;
-    this.requestRandom = seededRandom(parsed.seed);
-    this.webhookRandom = seededRandom(parsed.seed + 1);
+    this.state = seededFaults(settings);
     return this.settings;
   }
 
   /** One draw decides a request's fault, so the rates add up the way their names suggest. */
   drawRequestFault(): RequestFault | null {
-    const { timeoutRate, errorRate, rateLimitRate } = this.current;
+    const { timeoutRate, errorRate, rateLimitRate } = this.state.current;
     if (timeoutRate + errorRate + rateLimitRate === 0) return null;
-    const draw = this.requestRandom();
+    const draw = this.state.requestRandom();
     if (draw < timeoutRate) return 'timeout';
     if (draw < timeoutRate + errorRate) return 'error';
     if (draw < timeoutRate + errorRate + rateLimitRate) return 'rate_limit';
@@ -48,9 +57,9 @@ export class FaultInjector {
 
   /** Whether the next webhook is lost, or delivered twice. */
   drawWebhookFault(): { drop: boolean; duplicate: boolean } {
-    const { dropWebhookRate, duplicateWebhookRate } = this.current;
-    const drop = dropWebhookRate > 0 && this.webhookRandom() < dropWebhookRate;
-    const duplicate = !drop && duplicateWebhookRate > 0 && this.webhookRandom() < duplicateWebhookRate;
+    const { dropWebhookRate, duplicateWebhookRate } = this.state.current;
+    const drop = dropWebhookRate > 0 && this.state.webhookRandom() < dropWebhookRate;
+    const duplicate = !drop && duplicateWebhookRate > 0 && this.state.webhookRandom() < duplicateWebhookRate;
     return { drop, duplicate };
   }
 }

@@ -120,7 +120,7 @@ export class ApplicantStore implements SimulatedApplicants {
 }
 
 /** SumSub's `yyyy-MM-dd HH:mm:ss` dates, in UTC. */
-export function sumsubDate(ms: number): string {
+function sumsubDate(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 

@@ -27,11 +27,7 @@ export interface WebhookSenderOptions {
 }
 
 /** The documented webhook body of an applicant event: ids and review state only, no personal data. */
-export function webhookBody(
-  type: string,
-  applicant: SimulatedApplicant,
-  now: number,
-): Record<string, unknown> {
+function webhookBody(type: string, applicant: SimulatedApplicant, now: number): Record<string, unknown> {
   const { review } = applicant;
   return {
     applicantId: applicant.id,

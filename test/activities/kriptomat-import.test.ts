@@ -8,6 +8,7 @@ import { FakeShareTokenLedger } from '../helpers/fake-share-token-ledger';
 import { delay, PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
 import { failureOf } from '../helpers/rejections';
+import { eventually } from '../helpers/temporal';
 
 /** Importing a SumSub share token into Kriptomat: the client against the simulator, with a fake ledger. */
 const DECISION_DELAY_MS = 300;
@@ -41,7 +42,9 @@ describe('KriptomatClient.importKyc against the simulator', () => {
     expect(await client.readKycStatus(userId)).toMatchObject({ kycStatus: 'pending' });
     expect(ledger.redemptions.at(-1)).toMatchObject({ forClientId: 'kriptomat', userId });
     expect(sim.log.shareTokensRedeemed.get(userId)).toBe(1);
-    await delay(DECISION_DELAY_MS + 200);
+    await eventually(async () =>
+      (await client.readKycStatus(userId)).kycStatus === decision ? true : undefined,
+    );
     expect(await client.readKycStatus(userId)).toMatchObject({ kycStatus: decision });
   });
 

@@ -59,7 +59,7 @@ const event: PartnerEvent = {
   eventId: 'case-Jürgen-42/completed/1',
   type: 'case.completed',
   userId: 'Jürgen-42',
-  phase: 'completed',
+  phase: 'approved',
   action: null,
   outcome: 'approved',
   kycStatus: 'passed',

@@ -1,11 +1,10 @@
 import { UserNotFoundError } from '../../domain';
 import type { ApplicantReview } from '../../domain';
 import type { ReviewResult } from '../../activities/sumsub/schemas';
-import { SumsubClient } from '../../activities/sumsub/client';
-import type { SumsubClientOptions } from '../../activities/sumsub/client';
+import type { SumsubClient } from '../../activities/sumsub/client';
 import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
-import { SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 import { failureOf } from '../helpers/rejections';
 
 /** The SumSub client against the simulator over real HTTP: every endpoint, as partner-apis.md documents it. */
@@ -13,15 +12,6 @@ const LEVEL = 'basic-kyc-level';
 const KRIPTOMAT = 'kriptomat-client-id';
 let sim: RunningSumsubSimulator;
 let client: SumsubClient;
-
-function clientFor(options: Partial<SumsubClientOptions> = {}): SumsubClient {
-  return new SumsubClient({
-    baseUrl: sim.url,
-    appToken: SUMSUB_APP_TOKEN,
-    secretKey: SUMSUB_SECRET,
-    ...options,
-  });
-}
 
 /** A `not_started-*` user never finishes alone, so its review changes only when a test decides it. */
 async function approvedApplicant(userId: string): Promise<string> {
@@ -32,7 +22,7 @@ async function approvedApplicant(userId: string): Promise<string> {
 
 beforeAll(async () => {
   sim = await startSumsubSimulator({ appToken: SUMSUB_APP_TOKEN, secretKey: SUMSUB_SECRET });
-  client = clientFor();
+  client = sumsubClient(sim.url);
 });
 afterAll(() => sim.close());
 
@@ -146,7 +136,7 @@ describe('tokens', () => {
 
   it.each(['query', 'body'] as const)('mints a share token with the %s variant', async (variant) => {
     const applicantId = await approvedApplicant(`not_started-share-${variant}`);
-    const token = await clientFor({ shareTokenVariant: variant }).createShareToken(
+    const token = await sumsubClient(sim.url, { shareTokenVariant: variant }).createShareToken(
       applicantId,
       KRIPTOMAT,
       600,
@@ -205,12 +195,7 @@ describe('share tokens at the recipient (ledger.redeem)', () => {
       now: clock,
     });
     try {
-      const timedClient = new SumsubClient({
-        baseUrl: timed.url,
-        appToken: SUMSUB_APP_TOKEN,
-        secretKey: SUMSUB_SECRET,
-        now: clock,
-      });
+      const timedClient = sumsubClient(timed.url, { now: clock });
       const { id } = await timedClient.ensureApplicant(LEVEL, { externalUserId: 'not_started-expiry-1' });
       await timedClient.completeTestReview(id, { reviewAnswer: 'GREEN' });
       const early = await timedClient.createShareToken(id, KRIPTOMAT, 60);

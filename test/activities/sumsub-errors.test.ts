@@ -1,27 +1,15 @@
 import { ContractViolationError } from '../../domain';
 import type { KycError } from '../../domain';
-import { SumsubClient } from '../../activities/sumsub/client';
 import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
-import { sendRaw, SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+import { sendRaw, SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 import { failureOf } from '../helpers/rejections';
 
 /** How the client fails: refused signatures, injected faults, and bodies that break the contract. */
 const LEVEL = 'basic-kyc-level';
 let sim: RunningSumsubSimulator;
-
-function clientFor(
-  options: { secretKey?: string; now?: () => number; timeoutMs?: number; baseUrl?: string } = {},
-) {
-  return new SumsubClient({
-    baseUrl: sim.url,
-    appToken: SUMSUB_APP_TOKEN,
-    secretKey: SUMSUB_SECRET,
-    ...options,
-  });
-}
 
 beforeAll(async () => {
   sim = await startSumsubSimulator({ appToken: SUMSUB_APP_TOKEN, secretKey: SUMSUB_SECRET });
@@ -32,7 +20,7 @@ afterEach(() => sim.setFaults({}));
 describe('signature checks', () => {
   it('refuses a wrong secret as a non-retryable auth failure with the correlation id', async () => {
     const error = await failureOf(
-      clientFor({ secretKey: 'wrong-secret' }).getApplicantByExternalUserId('x-1'),
+      sumsubClient(sim.url, { secretKey: 'wrong-secret' }).getApplicantByExternalUserId('x-1'),
     );
     expect(error).toMatchObject({ type: 'PartnerAuthFailed', retryable: false, context: { status: 401 } });
     expect(error.message).toMatch(/correlation id req-[0-9a-f-]{36}\)$/);
@@ -47,7 +35,7 @@ describe('signature checks', () => {
     ['50 s ahead', 50_000, true],
     ['50 s behind', -50_000, true],
   ])('with a client clock %s, accepts it: %s', async (_name, skewMs, accepted) => {
-    const skewed = clientFor({ now: () => Date.now() + skewMs });
+    const skewed = sumsubClient(sim.url, { now: () => Date.now() + skewMs });
     const result = await skewed.createWebSdkAccessToken(`x-skew-${skewMs}`, LEVEL, 600).then(
       () => 'ok',
       (error: KycError) => error.type,
@@ -88,7 +76,7 @@ describe('signature checks', () => {
 describe('injected faults', () => {
   it('maps a 500 to a retryable PartnerUnavailable with the correlation id', async () => {
     sim.setFaults({ errorRate: 1 });
-    const error = await failureOf(clientFor().getApplicantByExternalUserId('x-fault-1'));
+    const error = await failureOf(sumsubClient(sim.url).getApplicantByExternalUserId('x-fault-1'));
     expect(error).toMatchObject({ type: 'PartnerUnavailable', retryable: true, context: { status: 500 } });
     expect(error.context?.correlationId).toMatch(/^req-/);
     expect(sim.log.find({ userId: 'x-fault-1' })).toEqual([
@@ -98,14 +86,14 @@ describe('injected faults', () => {
 
   it('maps a 429 to RateLimited, honouring Retry-After', async () => {
     sim.setFaults({ rateLimitRate: 1, retryAfterSeconds: 3 });
-    const error = await failureOf(clientFor().createWebSdkAccessToken('x-fault-2', LEVEL, 600));
+    const error = await failureOf(sumsubClient(sim.url).createWebSdkAccessToken('x-fault-2', LEVEL, 600));
     expect(error).toMatchObject({ type: 'RateLimited', retryable: true, retryAfterMs: 3000 });
   });
 
   it('maps a hanging call to a retryable PartnerUnavailable once the client times out', async () => {
     sim.setFaults({ timeoutRate: 1, hangMs: 2_000 });
     const started = Date.now();
-    const error = await failureOf(clientFor({ timeoutMs: 200 }).getApplicant('abc'));
+    const error = await failureOf(sumsubClient(sim.url, { timeoutMs: 200 }).getApplicant('abc'));
     expect(error).toMatchObject({ type: 'PartnerUnavailable', retryable: true });
     expect(error.message).toContain('no response');
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -114,7 +102,7 @@ describe('injected faults', () => {
   it('delays answers by latencyMs', async () => {
     sim.setFaults({ latencyMs: 150 });
     const started = Date.now();
-    await clientFor().createWebSdkAccessToken('x-fault-3', LEVEL, 600);
+    await sumsubClient(sim.url).createWebSdkAccessToken('x-fault-3', LEVEL, 600);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
@@ -124,7 +112,7 @@ describe('injected faults', () => {
       const outcomes: string[] = [];
       for (let i = 0; i < 12; i++) {
         outcomes.push(
-          await clientFor()
+          await sumsubClient(sim.url)
             .createWebSdkAccessToken('x-fault-4', LEVEL, 600)
             .then(
               () => 'ok',
@@ -158,7 +146,7 @@ describe('a misbehaving server', () => {
   it.each(cases)('classifies %s', async (_name, reply, expected) => {
     const server = await startScriptedServer(() => reply);
     try {
-      expect(await failureOf(clientFor({ baseUrl: server.url }).getReview('a1'))).toMatchObject(expected);
+      expect(await failureOf(sumsubClient(server.url).getReview('a1'))).toMatchObject(expected);
     } finally {
       await server.close();
     }
@@ -170,7 +158,7 @@ describe('a misbehaving server', () => {
       body: '{"description":"Invalid id","code":400,"correlationId":"corr-7","errorCode":1001,"errorName":"bad-id"}',
     }));
     try {
-      const error = await failureOf(clientFor({ baseUrl: server.url }).getReview('a1'));
+      const error = await failureOf(sumsubClient(server.url).getReview('a1'));
       expect(error.message).toBe(
         'request refused: 1001 bad-id (SumSub GET /resources/applicants/{applicantId}/status, HTTP 400, correlation id corr-7)',
       );
@@ -192,7 +180,7 @@ describe('a misbehaving server', () => {
   ])('refuses %s as a contract violation naming the field', async (_name, body, field, value) => {
     const server = await startScriptedServer(() => status(body));
     try {
-      const error = await failureOf(clientFor({ baseUrl: server.url }).getReview('a1'));
+      const error = await failureOf(sumsubClient(server.url).getReview('a1'));
       expect(error).toBeInstanceOf(ContractViolationError);
       expect((error as ContractViolationError).issues).toEqual([
         expect.stringMatching(new RegExp(`^${field}: `)),
@@ -206,7 +194,7 @@ describe('a misbehaving server', () => {
   it('refuses an applicant body without id', async () => {
     const server = await startScriptedServer(() => status({ externalUserId: 'u1' }));
     try {
-      const error = await failureOf(clientFor({ baseUrl: server.url }).getApplicant('a1'));
+      const error = await failureOf(sumsubClient(server.url).getApplicant('a1'));
       expect((error as ContractViolationError).issues).toEqual([expect.stringMatching(/^id: /)]);
     } finally {
       await server.close();

@@ -1,4 +1,3 @@
-import { SumsubClient } from '../../activities/sumsub/client';
 import { processSumsubLimiter, StartRateLimiter } from '../../activities/sumsub/rate-limit';
 import { loadWorkerConfig } from '../../config';
 import type { LoggedRequest } from '../../sandbox/shared/request-log';
@@ -6,7 +5,7 @@ import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
 import { partnerClientsFrom } from '../../worker/partner-clients';
 import { TEST_CODEC_ENV } from '../helpers/codec';
-import { SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 
 /**
  * SumSub answers 429 past 300 GETs or 50 POSTs in 5 s (partner-apis.md). The worker's limiter must hold its
@@ -50,11 +49,7 @@ describe('the SumSub rate limit of a worker process', () => {
     });
     const clients = [partnerClientsFrom(config).sumsub, partnerClientsFrom(config).sumsub];
     // Applicants to read, made beforehand by a client outside the limit.
-    const unlimited = new SumsubClient({
-      baseUrl: sim.url,
-      appToken: SUMSUB_APP_TOKEN,
-      secretKey: SUMSUB_SECRET,
-    });
+    const unlimited = sumsubClient(sim.url);
     const existing = await Promise.all(
       Array.from({ length: CALLS }, (_, i) =>
         unlimited.ensureApplicant(LEVEL, { externalUserId: `read-${i}` }),

@@ -1,27 +1,26 @@
 import type { Client } from '@temporalio/client';
-import { Writable } from 'node:stream';
 import { createApp } from '../../client/api';
 import type { ApiAppConfig, ApiDeps } from '../../client/api';
 import { codecFromConfig, kycDataConverter } from '../../codec';
 import type { KycCaseState } from '../../domain';
-import { createLogger } from '../../observability/logger';
 import type { ApiRequestRecord, KycMetrics } from '../../observability/metrics-types';
 import { TEST_CODEC_CONFIG, codecClient } from '../helpers/codec';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
 import { FAST_TIMINGS, startFakeCaseEnv } from '../helpers/fake-case-env';
+import { memoryLogger } from '../helpers/memory-logger';
 import { eventually } from '../helpers/temporal';
 
 /** Secrets of the API tests: fake, and distinctive so leak checks can search the logs for them. */
 export const API_TOKEN = 'api-token-under-test-DO-NOT-LEAK-1';
 export const KRIPTOMAT_SECRET = 'kriptomat-hook-secret-DO-NOT-LEAK-2';
-export const SUMSUB_SECRET = 'sumsub-hook-secret-DO-NOT-LEAK-3';
+export const SUMSUB_WEBHOOK_SECRET = 'sumsub-hook-secret-DO-NOT-LEAK-3';
 export const WEBSDK_TOKEN_PREFIX = '_act-sbx-websdk-DO-NOT-LEAK-';
 
 /** The API's configuration in tests (the task queue is the fake env's). */
 export function apiConfig(taskQueue: string, overrides: Partial<ApiAppConfig> = {}): ApiAppConfig {
   return {
     KYC_API_TOKEN: API_TOKEN,
-    SUMSUB_WEBHOOK_SECRET: SUMSUB_SECRET,
+    SUMSUB_WEBHOOK_SECRET,
     KRIPTOMAT_WEBHOOK_SECRET: KRIPTOMAT_SECRET,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SUMSUB_LEVEL_NAME: 'basic-kyc-level',
@@ -46,23 +45,6 @@ export class FakeMetrics implements KycMetrics {
   render() {
     return Promise.resolve({ contentType: 'text/plain; version=0.0.4', body: 'kyc_api_requests_total 1\n' });
   }
-}
-
-/** A pino logger writing to memory: the tests read every line it wrote. */
-export function memoryLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const logger = createLogger({ service: 'api', level: 'debug', destination });
-  return {
-    logger,
-    text: () => lines.join('\n'),
-    entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
 }
 
 /** A fake SumSub token endpoint that remembers its calls. */

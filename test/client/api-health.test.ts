@@ -1,17 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
 import { createHmac } from 'node:crypto';
-import net from 'node:net';
 import { createApp } from '../../client/api';
 import { codecFromConfig } from '../../codec';
 import { TEST_CODEC_CONFIG } from '../helpers/codec';
+import { memoryLogger } from '../helpers/memory-logger';
+import { freePort } from '../helpers/ports';
 import type { ApiEnv, FakeMetrics } from './api-harness';
 import {
   API_TOKEN,
   KRIPTOMAT_SECRET,
-  SUMSUB_SECRET,
+  SUMSUB_WEBHOOK_SECRET,
   apiConfig,
   fakeSumsub,
-  memoryLogger,
   startApiEnv,
 } from './api-harness';
 
@@ -23,18 +23,9 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.stop());
 
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** The API in front of a Temporal address where nothing answers. */
 async function appWithoutTemporal(metrics?: FakeMetrics) {
-  const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
+  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
   const logs = memoryLogger();
   const app = createApp({
     client: new Client({ connection }),
@@ -99,7 +90,7 @@ describe('when Temporal cannot be reached', () => {
         {
           method: 'POST',
           headers: {
-            'x-payload-digest': createHmac('sha256', SUMSUB_SECRET).update(sumsubBody).digest('hex'),
+            'x-payload-digest': createHmac('sha256', SUMSUB_WEBHOOK_SECRET).update(sumsubBody).digest('hex'),
             'x-payload-digest-alg': 'HMAC_SHA256_HEX',
           },
           body: sumsubBody,

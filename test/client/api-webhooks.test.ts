@@ -5,14 +5,14 @@ import { codecFromConfig } from '../../codec';
 import { TEST_CODEC_CONFIG } from '../helpers/codec';
 import { FAST_TIMINGS } from '../helpers/fake-case-env';
 import { applicantIdOf } from '../helpers/fake-partners';
+import { memoryLogger } from '../helpers/memory-logger';
 import type { ApiEnv } from './api-harness';
 import {
   KRIPTOMAT_SECRET,
-  SUMSUB_SECRET,
+  SUMSUB_WEBHOOK_SECRET,
   WEBSDK_TOKEN_PREFIX,
   apiConfig,
   fakeSumsub,
-  memoryLogger,
   startApiEnv,
 } from './api-harness';
 
@@ -112,7 +112,7 @@ describe('POST /webhooks/sumsub', () => {
       reviewResult: { reviewAnswer: 'GREEN' },
       createdAtMs: formatCreatedAtMs(new Date()),
     });
-    const digest = createHmac('sha256', SUMSUB_SECRET).update(raw).digest('hex');
+    const digest = createHmac('sha256', SUMSUB_WEBHOOK_SECRET).update(raw).digest('hex');
     return { raw, headers: { 'x-payload-digest': digest, 'x-payload-digest-alg': 'HMAC_SHA256_HEX' } };
   }
   const post = (raw: string, headers: Record<string, string>) =>

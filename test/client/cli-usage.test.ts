@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseUserCsv } from '../../client/cli/user-file';
 import { TEST_CODEC_ENV } from '../helpers/codec';
+import { freePort } from '../helpers/ports';
 import { kyc } from './cli-process';
 
 // What the CLI answers before (or instead of) talking to a case: help, usage, configuration, a dead address.
@@ -72,7 +72,7 @@ test('kyc token without SumSub credentials exits 4 naming them', async () => {
 });
 
 test('a Temporal address nobody listens on exits 5', async () => {
-  const address = `127.0.0.1:${await unusedPort()}`;
+  const address = `127.0.0.1:${await freePort()}`;
   const { code, stderr } = await kyc(['status', 'u-1', '--address', address], { ...TEST_CODEC_ENV }, dir);
   expect(code).toBe(5);
   expect(stderr).toContain(`cannot reach Temporal at ${address}`);
@@ -101,12 +101,3 @@ describe('backfill CSV', () => {
     expect(() => parseUserCsv('id,name\n1,Ada\n', 'users.csv')).toThrow(/userId or user_id column/);
   });
 });
-
-/** A loopback port that was free a moment ago: nothing listens there. */
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -7,7 +7,8 @@ import { createApp } from '../../client/api';
 import { createCodecApp, isLoopbackAddress, toPayloadJson } from '../../client/codec-server';
 import type { PeerCheck } from '../../client/codec-server';
 import { AesGcmPayloadCodec, generateCodecKey, parseKeyring } from '../../codec';
-import { apiConfig, fakeSumsub, memoryLogger } from './api-harness';
+import { memoryLogger } from '../helpers/memory-logger';
+import { apiConfig, fakeSumsub } from './api-harness';
 
 /**
  * The codec endpoint the Temporal UI and CLI call: it decodes what the engine encrypted, across a key

@@ -72,17 +72,14 @@ export function interpolatedNames(value: string): string[] {
   return names.filter((name): name is string => name !== undefined);
 }
 
-/** A value as compose would resolve it with `vars` set (unset ones take their defaults). */
-export function interpolate(value: string, vars: Record<string, string> = {}): string {
+/** A value as compose would resolve it with no variable set: each takes its default, a required one fails. */
+export function interpolate(value: string): string {
   return value.replace(
     INTERPOLATION,
     (whole, braced?: string, operator?: string, fallback?: string, bare?: string) => {
-      const name = braced ?? bare ?? '';
-      const set = vars[name];
-      if (operator?.endsWith('-'))
-        return set === undefined || (operator === ':-' && set === '') ? (fallback ?? '') : set;
-      if (operator?.endsWith('?') && !set) throw new Error(`${name} is required: ${whole}`);
-      return set ?? '';
+      if (operator?.endsWith('-')) return fallback ?? '';
+      if (operator?.endsWith('?')) throw new Error(`${braced ?? bare ?? ''} is required: ${whole}`);
+      return '';
     },
   );
 }

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { totpCode } from '../../activities/kriptomat/totp';
 import { verifyWebhookDigest } from '../../activities/sumsub/webhook';
 import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+import { freePorts } from '../helpers/ports';
 import {
   sendRaw,
   startWebhookReceiver,
@@ -21,14 +20,6 @@ import {
  */
 const ROOT = path.resolve(__dirname, '../..');
 const PARTNER_CLIENT_ID = 'kriptomat-at-sumsub-4e1d';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface SandboxProcess {
   child: ChildProcess;
@@ -47,7 +38,7 @@ function runSandbox(env: Record<string, string>): SandboxProcess {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => output, exit };
 }
@@ -66,7 +57,7 @@ describe('sandbox/main.ts', () => {
 
   it('serves both simulators with the credentials it is given, and stops cleanly on SIGTERM', async () => {
     const receiver = await startWebhookReceiver();
-    const [kriptomatPort, sumsubPort] = [await freePort(), await freePort()];
+    const [kriptomatPort, sumsubPort] = await freePorts(2);
     const kriptomat = `http://127.0.0.1:${kriptomatPort}`;
     const sumsub = `http://127.0.0.1:${sumsubPort}`;
     try {
@@ -157,9 +148,10 @@ describe('sandbox/main.ts', () => {
   }, 60_000);
 
   it('refuses to start without credentials, naming the variables and never a value', async () => {
+    const [kriptomatPort, sumsubPort] = await freePorts(2);
     sandbox = runSandbox({
-      KRIPTOMAT_SIM_PORT: String(await freePort()),
-      SUMSUB_SIM_PORT: String(await freePort()),
+      KRIPTOMAT_SIM_PORT: String(kriptomatPort),
+      SUMSUB_SIM_PORT: String(sumsubPort),
       SUMSUB_APP_TOKEN,
       SUMSUB_SECRET_KEY: SUMSUB_SECRET,
       SUMSUB_SIM_WEBHOOK_URL: 'http://127.0.0.1:9/webhooks/sumsub',

@@ -2,7 +2,8 @@ import { formatCreatedAtMs, signWebhookBody } from '../../activities/sumsub/webh
 import type { KycCaseState } from '../../domain';
 import { kycWorkflowId } from '../../domain';
 import type { ApiAnswer, ApiEngine } from '../helpers/api-engine';
-import { decryptedHistoryText, startApiEngine } from '../helpers/api-engine';
+import { startApiEngine } from '../helpers/api-engine';
+import { decryptedHistoryText } from '../helpers/history';
 import { eventually } from '../helpers/temporal';
 
 /**

@@ -1,20 +1,15 @@
-import type { Payload } from '@temporalio/common';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { startApiServer } from '../../client/api/api-process';
 import type { RunningHttpServer } from '../../client/api/serve-app';
 import { connectKycClient } from '../../client/temporal-connection';
-import { codecFromConfig } from '../../codec';
 import { loadApiConfig, loadWorkerConfig } from '../../config';
-import { createLogger } from '../../observability/logger';
 import type { RunningSandbox, SandboxOptions } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import { createKycWorker } from '../../worker/create-worker';
-import { TEST_CODEC_CONFIG, TEST_CODEC_ENV } from './codec';
-import { historyAsText } from './history';
+import { TEST_CODEC_ENV } from './codec';
+import { memoryLogger } from './memory-logger';
+import { freePort } from './ports';
 import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue } from './temporal';
 
 /** What `api()` answers: the status, the headers and the parsed JSON body (null when there is none). */
@@ -25,18 +20,6 @@ export interface ApiAnswer<T> {
 }
 
 const secret = () => randomBytes(18).toString('base64url');
-
-/** A port free on the loopback interface right now (the SumSub simulator must be reachable before it runs). */
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Sandbox settings a test may choose; the wiring between the simulators and the API is the engine's. */
 export type ApiEngineSandboxOptions = Partial<
@@ -62,27 +45,17 @@ export async function startApiEngine(name: string, sandboxOptions: ApiEngineSand
   const webhookSecret = secret();
   const sumsubAppToken = `sbx:${secret()}`;
   const sumsubSecretKey = secret();
-  const logLines: string[] = [];
-  const logger = createLogger({
-    service: 'api-test',
-    level: 'info',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  });
+  const apiLogs = memoryLogger({ service: 'api-test', level: 'info' });
 
   // The API needs SumSub's URL when it starts and the simulator needs the API's for its webhooks: the
-  // simulator's port is chosen first, and the pair is started again should something else bind it meanwhile.
+  // simulator's port (free on the loopback interface right now) is chosen first, and the pair is started again should something else bind it meanwhile.
   let started: {
     api: RunningHttpServer;
     sandbox: RunningSandbox;
     client: Client;
   };
   for (let attempt = 1; ; attempt++) {
-    const sumsubPort = await freeLoopbackPort();
+    const sumsubPort = await freePort();
     const apiConfig = {
       ...loadApiConfig({
         ...TEST_CODEC_ENV,
@@ -102,7 +75,7 @@ export async function startApiEngine(name: string, sandboxOptions: ApiEngineSand
     };
     // The API's own client, built from its configuration as the API process builds it (codec included).
     const client = await connectKycClient(apiConfig);
-    const api = await startApiServer(apiConfig, { client, logger });
+    const api = await startApiServer(apiConfig, { client, logger: apiLogs.logger });
     try {
       const sandbox = await startSandbox({
         reviewDelayMs: 300,
@@ -154,17 +127,15 @@ export async function startApiEngine(name: string, sandboxOptions: ApiEngineSand
   }
 
   return {
-    env,
     client,
     sandbox,
     apiUrl: api.url,
     apiToken,
     /** The secret SumSub signs webhooks with (the API's `SUMSUB_WEBHOOK_SECRET`). */
     webhookSecret,
-    taskQueue,
     api: call,
     /** Everything the API logged so far. */
-    logs: () => logLines.join(''),
+    logs: apiLogs.text,
     stop: async () => {
       await api.close();
       await stopWorker();
@@ -176,22 +147,3 @@ export async function startApiEngine(name: string, sandboxOptions: ApiEngineSand
 }
 
 export type ApiEngine = Awaited<ReturnType<typeof startApiEngine>>;
-
-/**
- * A workflow's history as searchable text with every payload decrypted by the test key: the raw history
- * holds only ciphertext, so a leak check on it alone would pass whatever the workflow recorded.
- */
-export async function decryptedHistoryText(handle: WorkflowHandle): Promise<string> {
-  const history = await handle.fetchHistory();
-  const payloads: Payload[] = [];
-  const collect = (value: unknown): void => {
-    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
-    const record = value as Record<string, unknown>;
-    if (record.data instanceof Uint8Array && typeof record.metadata === 'object') payloads.push(record);
-    for (const child of Object.values(record)) collect(child);
-  };
-  collect(history);
-  const decoded = await codecFromConfig(TEST_CODEC_CONFIG).decode(payloads);
-  const plain = decoded.map((payload) => Buffer.from(payload.data ?? []).toString('utf8'));
-  return [historyAsText(history), ...plain].join('\n');
-}

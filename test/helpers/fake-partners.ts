@@ -41,10 +41,6 @@ export class FakePartners {
     this.failures.delete(`${name}/${userId}`);
   }
 
-  callsOf(name: ActivityName, userId: string): number {
-    return this.calls.filter((call) => call.name === name && call.userId === userId).length;
-  }
-
   /** The activity functions a worker registers. */
   activities(): KycActivities {
     return {

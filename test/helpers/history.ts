@@ -1,4 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { fromPayloadJson } from '../../client/codec-server';
+import { codecFromConfig } from '../../codec';
+import { TEST_CODEC_CONFIG } from './codec';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 
@@ -18,7 +21,7 @@ export function historyAsText(history: History): string {
 }
 
 /** A payload in a history's JSON form: metadata and data in base64. */
-export interface HistoryPayload {
+interface HistoryPayload {
   metadata: Record<string, string>;
   data: string;
 }
@@ -39,4 +42,16 @@ function isPayload(value: unknown): value is HistoryPayload {
   return (
     typeof data === 'string' && typeof metadata === 'object' && metadata !== null && 'encoding' in metadata
   );
+}
+
+/**
+ * A workflow's history as searchable text with every payload decrypted by the test key: the raw history
+ * holds only ciphertext, so a leak check on it alone would pass whatever the workflow recorded.
+ */
+export async function decryptedHistoryText(handle: WorkflowHandle): Promise<string> {
+  const history = await handle.fetchHistory();
+  const payloads = payloadsOf(history).map((payload) => fromPayloadJson(payload));
+  const decoded = await codecFromConfig(TEST_CODEC_CONFIG).decode(payloads);
+  const plain = decoded.map((payload) => Buffer.from(payload.data ?? []).toString('utf8'));
+  return [historyAsText(history), ...plain].join('\n');
 }

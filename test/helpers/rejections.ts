@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { KycError } from '../../domain';
 
 /** What `promise` rejects with, which must be an instance of `kind`; success or anything else fails the test. */
-export async function rejectionOf<T>(
+async function rejectionOf<T>(
   promise: Promise<unknown>,
   kind: abstract new (...args: never[]) => T,
 ): Promise<T> {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePorts } from './ports';
 import { requiredTestEnv, TEST_ENV } from './test-env';
 
 export const REPO = path.resolve(__dirname, '../..');
@@ -37,6 +37,7 @@ export function startEnv(ports: StartPorts, dataDir: string): NodeJS.ProcessEnv 
 /** `npm start` as a user runs it, in its own process group (so a test can signal it and its children). */
 export class StartProcess {
   readonly child: ChildProcess;
+  /** Settles once the process has exited and its stdout and stderr are fully read. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stdout = '';
   stderr = '';
@@ -51,7 +52,7 @@ export class StartProcess {
     this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) =>
-      this.child.once('exit', (code, signal) => resolve({ code, signal })),
+      this.child.once('close', (code, signal) => resolve({ code, signal })),
     );
   }
 
@@ -64,6 +65,7 @@ export class StartProcess {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.stdout)) {
       if (!this.running) {
+        await this.exited; // all of stderr read
         throw new Error(
           `npm start exited (${this.child.exitCode ?? this.child.signalCode}):\n${this.stderr}`,
         );
@@ -92,24 +94,6 @@ export class StartProcess {
       // The group is already gone.
     }
   }
-}
-
-/** Ports the OS hands out for port 0, all held at once so that they differ. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const result = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return result;
 }
 
 /** Five free ports, named for `npm start`'s parts. */

@@ -1,11 +1,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
+import { SumsubClient } from '../../activities/sumsub/client';
+import type { SumsubClientOptions } from '../../activities/sumsub/client';
 
 /** Credentials the SumSub tests share; obviously fake, and distinctive so leak checks can search for them. */
 export const SUMSUB_APP_TOKEN = 'sbx:app-token-DO-NOT-LEAK-7f3a';
 export const SUMSUB_SECRET = 'secret-key-DO-NOT-LEAK-91c2';
 export const WEBHOOK_SECRET = 'webhook-secret-DO-NOT-LEAK-55d0';
+
+/** A SumSub client of `baseUrl` with the shared test credentials; `options` override any setting. */
+export function sumsubClient(baseUrl: string, options: Partial<SumsubClientOptions> = {}): SumsubClient {
+  return new SumsubClient({ baseUrl, appToken: SUMSUB_APP_TOKEN, secretKey: SUMSUB_SECRET, ...options });
+}
 
 /** One webhook as a receiver got it: the raw bytes and the headers, before any parsing. */
 export interface ReceivedWebhook {

@@ -1,7 +1,6 @@
 import { LoginTokenProvider } from '../../activities/kriptomat/login';
 import { KriptomatClient } from '../../activities/kriptomat/client';
 import { PartnerWebhookNotifier } from '../../activities/partner/webhook-notifier';
-import { SumsubClient } from '../../activities/sumsub/client';
 import type { HttpCallRecord } from '../../observability/metrics-types';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
@@ -9,7 +8,7 @@ import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
 import { PARTNER } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
-import { SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
+import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 
 /**
  * Every HTTP call of every partner client reaches the metrics: vendor, id-free endpoint, status (0 when no
@@ -51,18 +50,8 @@ describe('partner call observation', () => {
 
   it('sees SumSub calls, refused ones included', async () => {
     const { observer, seen } = recorder();
-    const client = new SumsubClient({
-      baseUrl: sumsub.url,
-      appToken: SUMSUB_APP_TOKEN,
-      secretKey: SUMSUB_SECRET,
-      observer,
-    });
-    const wrongKey = new SumsubClient({
-      baseUrl: sumsub.url,
-      appToken: SUMSUB_APP_TOKEN,
-      secretKey: 'wrong',
-      observer,
-    });
+    const client = sumsubClient(sumsub.url, { observer });
+    const wrongKey = sumsubClient(sumsub.url, { secretKey: 'wrong', observer });
 
     const { id } = await client.ensureApplicant('basic-kyc-level', { externalUserId: 'observed-1' });
     await expect(wrongKey.getReview(id)).rejects.toThrow();
@@ -103,12 +92,7 @@ describe('partner call observation', () => {
     const observer = () => {
       throw new Error('metrics bug');
     };
-    const client = new SumsubClient({
-      baseUrl: sumsub.url,
-      appToken: SUMSUB_APP_TOKEN,
-      secretKey: SUMSUB_SECRET,
-      observer,
-    });
+    const client = sumsubClient(sumsub.url, { observer });
     await expect(
       client.ensureApplicant('basic-kyc-level', { externalUserId: 'observed-2' }),
     ).resolves.toBeDefined();

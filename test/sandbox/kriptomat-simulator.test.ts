@@ -3,6 +3,7 @@ import type { KriptomatSimulator, KriptomatSimulatorOptions } from '../../sandbo
 import { NO_FAULTS } from '../../sandbox/shared/faults';
 import { FakeShareTokenLedger } from '../helpers/fake-share-token-ledger';
 import { delay, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+import { eventually } from '../helpers/temporal';
 
 /** The simulator's own rules (faults, import checks, decisions, `/_sandbox` routes), without a port. */
 let sim: KriptomatSimulator;
@@ -134,7 +135,7 @@ describe("Kriptomat's decision", () => {
     expect(await statusOf('pending-1')).toBe('pending');
     await delay(100);
     expect(await statusOf('pending-1')).toBe('pending');
-    await delay(350);
+    await eventually(async () => ((await statusOf('pending-1')) === 'passed' ? true : undefined));
     expect(await statusOf('pending-1')).toBe('passed');
   });
 

@@ -1,4 +1,3 @@
-import { SumsubClient } from '../../activities/sumsub/client';
 import { parseSumsubWebhook, verifyWebhookDigest } from '../../activities/sumsub/webhook';
 import type { WebhookDigestAlg } from '../../activities/sumsub/webhook';
 import { startSumsubSimulator } from '../../sandbox/sumsub/server';
@@ -7,6 +6,7 @@ import {
   startWebhookReceiver,
   SUMSUB_APP_TOKEN,
   SUMSUB_SECRET,
+  sumsubClient,
   waitFor,
   WEBHOOK_SECRET,
 } from '../helpers/sumsub';
@@ -31,7 +31,7 @@ async function setUp(options: Partial<SumsubSimulatorOptions> = {}, answer?: (in
     ...options,
   });
   running.push(sim, receiver);
-  const client = new SumsubClient({ baseUrl: sim.url, appToken: SUMSUB_APP_TOKEN, secretKey: SUMSUB_SECRET });
+  const client = sumsubClient(sim.url);
   return { sim, receiver, client };
 }
 

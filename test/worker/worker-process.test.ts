@@ -5,11 +5,12 @@ import { startOrJoinCase } from '../../client/kyc-cases';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import { codecClient, TEST_CODEC_ENV } from '../helpers/codec';
+import { freePort } from '../helpers/ports';
 import { eventually, startTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 import type { ProxyReply } from './vendor-proxy';
 import { startVendorProxy } from './vendor-proxy';
 import type { WorkerProcess } from './worker-process';
-import { freePort, spawnWorker } from './worker-process';
+import { spawnWorker } from './worker-process';
 
 /**
  * The worker as a production process (`node --import tsx worker/main.ts`) against a real dev server and the

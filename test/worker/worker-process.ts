@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,7 +11,7 @@ export interface WorkerProcess {
   output(): string;
   /** Its JSON log lines so far. */
   logs(): Record<string, unknown>[];
-  /** Settles when it exits. */
+  /** Settles when it has exited and all its output is read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal: NodeJS.Signals): void;
 }
@@ -35,7 +33,7 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return {
     output: () => stdout + stderr,
@@ -52,13 +50,4 @@ function parseJsonLine(line: string): Record<string, unknown>[] {
   } catch {
     return [];
   }
-}
-
-/** A port nothing listens on right now, for a server that must be told its port. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { SumsubClient } from '../../../activities/sumsub/client';
 import type { CliConfig } from '../../../config';
 import { ConfigurationError } from '../../../domain';
-import { mintWebSdkToken } from '../../websdk-token';
+import { mintWebSdkToken, webSdkTokenSettings } from '../../websdk-token';
 import type { CliContext } from '../context';
 import { userIdArgument } from '../options';
 
@@ -25,8 +25,7 @@ Example:
     .action(async (userId: string, options: { json?: boolean }) => {
       const config = ctx.config();
       const sumsub = sumsubClient(config);
-      const settings = { levelName: config.SUMSUB_LEVEL_NAME, ttlSecs: config.SUMSUB_WEBSDK_TOKEN_TTL_SECS };
-      const token = await mintWebSdkToken(await ctx.connect(), sumsub, settings, userId);
+      const token = await mintWebSdkToken(await ctx.connect(), sumsub, webSdkTokenSettings(config), userId);
       if (options.json) return ctx.json(token);
       ctx.out(token.token);
       ctx.err(`WebSDK token for ${userId}, valid ${token.expiresInSecs} s`);

@@ -48,11 +48,11 @@ describe('KriptomatClient against injected faults', () => {
   });
 
   it('reports a hung call as PartnerUnavailable once the client times out', async () => {
-    sim.setFaults({ timeoutRate: 1, hangMs: 1000 });
-    const startedAt = Date.now();
+    // The simulator holds the call far longer than the client's 250 ms, so only the client's timeout ends it.
+    sim.setFaults({ timeoutRate: 1, hangMs: 5_000 });
     const error = await failureOf(client.readKycStatus('passed-1'));
-    expect(Date.now() - startedAt).toBeLessThan(900);
     expect(error).toMatchObject({ type: 'PartnerUnavailable', retryable: true });
+    expect(error.message).toMatch(/ECONNABORTED|ETIMEDOUT/);
     expect(error.context?.status).toBeUndefined();
   });
 

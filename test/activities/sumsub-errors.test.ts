@@ -91,12 +91,11 @@ describe('injected faults', () => {
   });
 
   it('maps a hanging call to a retryable PartnerUnavailable once the client times out', async () => {
-    sim.setFaults({ timeoutRate: 1, hangMs: 2_000 });
-    const started = Date.now();
+    // The simulator holds the call far longer than the client's 200 ms, so only the client's timeout ends it.
+    sim.setFaults({ timeoutRate: 1, hangMs: 5_000 });
     const error = await failureOf(sumsubClient(sim.url, { timeoutMs: 200 }).getApplicant('abc'));
     expect(error).toMatchObject({ type: 'PartnerUnavailable', retryable: true });
-    expect(error.message).toContain('no response');
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(error.message).toMatch(/no usable response: (ECONNABORTED|ETIMEDOUT)/);
   });
 
   it('delays answers by latencyMs', async () => {

@@ -53,11 +53,13 @@ describe('health', () => {
 
   it('/readyz answers 503 with a reason when Temporal does not answer, and /healthz stays ok', async () => {
     const { app, close } = await appWithoutTemporal();
-    const started = Date.now();
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: 'unavailable', reason: expect.any(String) as string });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // The probe's own deadline ended the wait, not the SDK's connection retries.
+    expect(await ready.json()).toMatchObject({
+      status: 'unavailable',
+      reason: expect.stringMatching(/DEADLINE_EXCEEDED/) as string,
+    });
     expect((await app.request('/healthz')).status).toBe(200);
     await close();
   });
@@ -97,11 +99,10 @@ describe('when Temporal cannot be reached', () => {
         },
       ],
     ];
+    // Without the 500 ms deadlines each request would wait out the SDK's retries (about 20 s), past the test's limit.
     for (const [path, init] of requests) {
-      const started = Date.now();
       const response = await app.request(path, init);
       expect({ path, status: response.status }).toEqual({ path, status: 503 });
-      expect(Date.now() - started).toBeLessThan(8_000);
     }
     expect(logs.text()).not.toContain('DO-NOT-LEAK');
     await close();

@@ -8,6 +8,7 @@ import { applicantIdOf } from '../helpers/fake-partners';
 import { memoryLogger } from '../helpers/memory-logger';
 import type { ApiEnv } from './api-harness';
 import {
+  API_TOKEN,
   KRIPTOMAT_SECRET,
   SUMSUB_WEBHOOK_SECRET,
   WEBSDK_TOKEN_PREFIX,
@@ -177,7 +178,15 @@ describe('POST /v1/cases/{userId}/sumsub-access-token', () => {
 });
 
 describe('logs', () => {
-  it('never carry a secret', () => {
+  it('never carry a secret, even from requests that send them', async () => {
+    const before = api.logs.entries().length;
+    const userId = await waitingOnKriptomat();
+    await kriptomat({ userId });
+    await kriptomat({ userId }, `${KRIPTOMAT_SECRET}-wrong`);
+    await api.call('POST', `/v1/cases/${userId}/sumsub-access-token`);
+    await api.call('GET', `/v1/cases/${userId}`, { token: `${API_TOKEN}-wrong` });
+
+    expect(api.logs.entries().length - before).toBeGreaterThanOrEqual(5);
     const text = api.logs.text();
     for (const secret of ['DO-NOT-LEAK-1', 'DO-NOT-LEAK-2', 'DO-NOT-LEAK-3', 'DO-NOT-LEAK-']) {
       expect(text).not.toContain(secret);

@@ -1,8 +1,10 @@
 /**
  * Records the histories the replay test guards (`npm run record-histories`): one representative case per path
  * through the workflow, run by the current code on a dev server with fake partners, saved as JSON under
- * test/replay/histories/. Re-record only when a change is meant to be incompatible and old cases are handled
- * (see "Changing the workflow safely" in the README).
+ * test/replay/histories/. Cases still open in each phase are saved too, since those are the histories a
+ * restarted worker replays. Re-record only when a change is meant to be incompatible and old cases are handled
+ * (see "Changing the workflow safely" in the README); `npm run record-histories -- <name>…` records only the
+ * named stories and leaves the other files as they were.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -16,10 +18,12 @@ import { KYC_SEARCH_ATTRIBUTES } from '../../domain';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { cancelSignal, recheckUpdate, retrySignal, sumsubEventSignal } from '../../workflows/messages';
+import type { KycActivities } from '../../activities/contract';
 import { untilState } from '../helpers/cases';
+import { eventually } from '../helpers/temporal';
 import { FAST_TIMINGS, sumsubEvent } from '../helpers/fake-case-env';
 import { FakePartners } from '../helpers/fake-partners';
-import type { CaseTimings, KycCaseState } from '../../domain';
+import type { CaseTimings, KycCaseState, OpenPhase } from '../../domain';
 
 const OUT = path.join(__dirname, 'histories');
 const GREEN = { reviewStatus: 'completed', reviewAnswer: 'GREEN', rejectType: null } as const;
@@ -98,6 +102,67 @@ const STORIES: Record<string, Story> = {
   },
 };
 
+type InFlightStory = (ctx: Parameters<Story>[0]) => Promise<{ handle: KycCaseHandle; phase: OpenPhase }>;
+
+/** Waits until an activity failing with an outage has been tried twice: the case is retrying it. */
+async function retried(partners: FakePartners, name: keyof KycActivities, userId: string): Promise<void> {
+  await eventually(() => {
+    const tries = partners.calls.filter((call) => call.name === name && call.userId === userId).length;
+    return tries >= 2 ? true : undefined;
+  });
+}
+
+/**
+ * Each story leaves one case open in a phase; its history is saved while it waits there (the history a worker
+ * restarted at that moment would replay), and then the case is terminated.
+ */
+const IN_FLIGHT: Record<string, InFlightStory> = {
+  'in-flight-checking': async ({ partners, userId, start }) => {
+    partners.user(userId, 'passed').fail('readKycStatus', userId, 'outage');
+    const handle = await start();
+    await retried(partners, 'readKycStatus', userId);
+    return { handle, phase: 'checking' };
+  },
+  'in-flight-sumsub-applicant': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'not_started').fail('ensureSumsubApplicant', userId, 'outage');
+    const handle = await start();
+    await until(handle, (state) => state.phase === 'sumsub_applicant');
+    await retried(partners, 'ensureSumsubApplicant', userId);
+    return { handle, phase: 'sumsub_applicant' };
+  },
+  'in-flight-awaiting-user': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'not_started');
+    const handle = await start();
+    const red = { reviewAnswer: 'RED', rejectType: 'RETRY' } as const;
+    await until(handle, (state) => state.phase === 'awaiting_user');
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z', red));
+    await until(handle, (state) => state.review?.reviewAnswer === 'RED');
+    return { handle, phase: 'awaiting_user' };
+  },
+  'in-flight-sharing': async ({ partners, userId, start, until }) => {
+    partners
+      .user(userId, 'not_started')
+      .review(userId, GREEN)
+      .fail('shareApplicantWithKriptomat', userId, 'outage');
+    const handle = await start();
+    await until(handle, (state) => state.phase === 'sharing');
+    await retried(partners, 'shareApplicantWithKriptomat', userId);
+    return { handle, phase: 'sharing' };
+  },
+  'in-flight-awaiting-kriptomat': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'pending');
+    const handle = await start({ pollSchedule: ['1s', '1h'] });
+    await until(handle, (state) => state.phase === 'awaiting_kriptomat' && state.kriptomatChecks >= 2);
+    return { handle, phase: 'awaiting_kriptomat' };
+  },
+  'in-flight-needs-attention': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'not_started').fail('ensureSumsubApplicant', userId, 'contract');
+    const handle = await start();
+    await until(handle, (state) => state.phase === 'needs_attention');
+    return { handle, phase: 'needs_attention' };
+  },
+};
+
 /**
  * The last run's history in Temporal's standard JSON form, exported by the Temporal CLI as an operator would
  * (`temporal workflow show --output json`).
@@ -118,6 +183,10 @@ async function exportHistory(
 }
 
 async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !(name in STORIES) && !(name in IN_FLIGHT));
+  if (unknown.length > 0) throw new Error(`no such story: ${unknown.join(', ')}`);
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
   const cli = await resolveTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -136,15 +205,25 @@ async function main(): Promise<void> {
   });
   await worker.runUntil(async () => {
     await fs.mkdir(OUT, { recursive: true });
-    for (const [name, story] of Object.entries(STORIES)) {
-      const userId = `replay-${name}`;
-      const handle = await story({
-        partners,
-        userId,
-        start: (timings) =>
-          startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
-        until: async (h, done) => void (await untilState(h, done)),
-      });
+    const context = (userId: string) => ({
+      partners,
+      userId,
+      start: (timings?: Partial<CaseTimings>) =>
+        startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
+      until: async (h: KycCaseHandle, done: (state: KycCaseState) => boolean) =>
+        void (await untilState(h, done)),
+    });
+    for (const [name, story] of Object.entries(IN_FLIGHT).filter(([name]) => wanted(name))) {
+      const { handle, phase } = await story(context(`replay-${name}`));
+      await fs.writeFile(
+        path.join(OUT, `${name}.json`),
+        await exportHistory(cli, env.address, handle.workflowId),
+      );
+      await handle.terminate('recorded for replay');
+      console.log(`${name}: open in ${phase}`);
+    }
+    for (const [name, story] of Object.entries(STORIES).filter(([name]) => wanted(name))) {
+      const handle = await story(context(`replay-${name}`));
       const result = await handle.result();
       // The run that finished the case, and for a case that continued as new also its first run.
       const last = await exportHistory(cli, env.address, handle.workflowId);

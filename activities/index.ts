@@ -1,5 +1,7 @@
 import type { KycActivities } from './contract';
 import { withFailureMapping } from './failures';
+import { withHeartbeat } from './heartbeat';
+import { withRetryAfterGate } from './retry-after-gate';
 import type { KriptomatPort, SumsubPort, SumsubSettings } from './kyc-activities';
 import { partnerActivities } from './kyc-activities';
 import { createNotifyPartner } from './partner/notify-activity';
@@ -19,15 +21,19 @@ export interface ActivityDeps {
 
 /**
  * Builds the activity functions a worker registers, bound to their clients. Every engine error reaches
- * Temporal as the failure its type dictates (retryable or not, with `Retry-After`).
+ * Temporal as the failure its type dictates (retryable or not, with `Retry-After`); a rate-limited activity
+ * never starts again before its `Retry-After`; and every activity heartbeats while it runs, so an attempt
+ * lost with a crashed worker is retried within seconds.
  */
 export function createActivities(deps: ActivityDeps): KycActivities {
   const partner = partnerActivities(deps.kriptomat, deps.sumsub, deps.sumsubSettings);
+  const vendorCall = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    withHeartbeat(withRetryAfterGate(withFailureMapping(fn)));
   return {
-    readKycStatus: withFailureMapping(partner.readKycStatus),
-    ensureSumsubApplicant: withFailureMapping(partner.ensureSumsubApplicant),
-    readApplicantReview: withFailureMapping(partner.readApplicantReview),
-    shareApplicantWithKriptomat: withFailureMapping(partner.shareApplicantWithKriptomat),
-    notifyPartner: createNotifyPartner(deps.notifier),
+    readKycStatus: vendorCall(partner.readKycStatus),
+    ensureSumsubApplicant: vendorCall(partner.ensureSumsubApplicant),
+    readApplicantReview: vendorCall(partner.readApplicantReview),
+    shareApplicantWithKriptomat: vendorCall(partner.shareApplicantWithKriptomat),
+    notifyPartner: withHeartbeat(createNotifyPartner(deps.notifier)),
   };
 }

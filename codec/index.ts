@@ -17,9 +17,15 @@ export function codecFromConfig(config: CodecConfig): AesGcmPayloadCodec {
   return new AesGcmPayloadCodec(parseKeyring(config.KYC_CODEC_KEY, config.KYC_CODEC_PREVIOUS_KEYS));
 }
 
-/** The data converter shared by worker and clients: default JSON payloads, sealed by the AES-GCM codec. */
+/** The failure converter that encodes failure messages and stack traces, for `bundleWorkflowCode`. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
+ * The data converter shared by worker and clients: default JSON payloads, sealed by the AES-GCM codec, and
+ * failure messages and stack traces encoded into payloads so they are sealed too.
+ */
 export function kycDataConverter(config: CodecConfig): DataConverter {
-  return { payloadCodecs: [codecFromConfig(config)] };
+  return { payloadCodecs: [codecFromConfig(config)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 /** A fresh `keyId:base64` key, for `npm start`'s sandbox and for operators rotating keys. */

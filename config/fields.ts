@@ -60,6 +60,8 @@ export const kriptomatFields = {
   KRIPTOMAT_LOGIN_PATH: pathTemplate.optional(),
   KRIPTOMAT_SHOW_USER_PATH: pathTemplate.optional(),
   KRIPTOMAT_IMPORT_PATH: pathTemplate.optional(),
+  /** How long one Kriptomat call may go unanswered before it counts as a timeout (retried); default 15 s. */
+  KRIPTOMAT_TIMEOUT: duration.optional(),
 };
 
 export const sumsubApiFields = {
@@ -70,6 +72,8 @@ export const sumsubApiFields = {
   /** Per process (worker or API); SumSub allows 300 GETs and 50 POSTs per 5 s per app token (partner-apis.md). */
   SUMSUB_GETS_PER_5S: z.coerce.number().int().min(1).max(300).default(270),
   SUMSUB_POSTS_PER_5S: z.coerce.number().int().min(1).max(50).default(45),
+  /** How long one SumSub call may go unanswered before it counts as a timeout (retried); default 15 s. */
+  SUMSUB_TIMEOUT: duration.optional(),
 };
 
 export const sumsubWorkerFields = {
@@ -115,6 +119,11 @@ export const workerFields = {
    * call's 15 s timeout, shorter than Kubernetes' default 30 s before it kills the pod.
    */
   KYC_SHUTDOWN_GRACE_TIME: duration.default(20_000),
+  /**
+   * Cases one worker keeps in memory between their tasks. A case no longer cached replays its (short) history
+   * when it next wakes, so this trades memory for a little CPU; unset, the SDK sizes it from the heap limit.
+   */
+  KYC_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
 };
 
 export const apiFields = {

@@ -30,6 +30,8 @@ export interface RunningDevServer {
   /** Settles with how the server ended (e.g. `exit code 1`), whether stopped or not: watch it for crashes. */
   exited: Promise<string>;
   stop(): Promise<void>;
+  /** Kills the server at once with `signal` (no orderly stop: a crash, for the chaos run) and waits for the exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /** A port the server needs is taken; `role` says which option chose it. */
@@ -113,6 +115,12 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
       clearTimeout(timer);
     })());
 
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    stopping = true;
+    if (live.has(child)) child.kill(signal);
+    await exited;
+  };
+
   const address = `${HOST}:${options.port}`;
   const uiUrl = options.uiPort === undefined ? null : `http://${HOST}:${options.uiPort}`;
   let failure: string | null = null;
@@ -131,7 +139,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     const lastLines = tail.map((line) => `  ${line}`).join('\n') || '  (no output)';
     throw new Error(`temporal dev server ${failure}. Last lines of its output:\n${lastLines}`);
   }
-  return { address, uiUrl, exited: exited.then(() => exit.reason ?? 'exited'), stop };
+  return { address, uiUrl, exited: exited.then(() => exit.reason ?? 'exited'), stop, kill };
 }
 
 /** The CLI spells types `Keyword`, `KeywordList`, ...; the SDK spells them `KEYWORD`, `KEYWORD_LIST`. */

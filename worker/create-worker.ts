@@ -34,12 +34,37 @@ export async function createKycWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(partnerClientsFrom(config, { observer: options.observer })),
+    // Activities heartbeat every few seconds against a 10 s heartbeat timeout (workflows/activity-proxies.ts):
+    // sent on at most every 3 s rather than the SDK's 8 s (0.8 of the timeout), so one slow answer from a busy
+    // server does not time out an attempt that is still running (and start a second one beside it).
+    maxHeartbeatThrottleInterval: '3s',
     // Every payload leaves the worker encrypted; only holders of the key (clients, the codec server) read it.
     dataConverter: kycDataConverter(config),
+    ...workerTuning(config),
+    ...source,
+  });
+}
+
+/**
+ * How the worker runs its tasks: concurrency and shutdown. Kept apart so the benchmark's skeleton worker
+ * (bench/) runs with exactly the same settings as the engine's.
+ */
+export function workerTuning(
+  config: Pick<
+    WorkerConfig,
+    'KYC_MAX_CONCURRENT_ACTIVITIES' | 'KYC_SHUTDOWN_GRACE_TIME' | 'KYC_MAX_CACHED_WORKFLOWS'
+  >,
+): Pick<
+  WorkerOptions,
+  'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime' | 'shutdownForceTime' | 'maxCachedWorkflows'
+> {
+  return {
+    ...(config.KYC_MAX_CACHED_WORKFLOWS !== undefined && {
+      maxCachedWorkflows: config.KYC_MAX_CACHED_WORKFLOWS,
+    }),
     // Bounds the SumSub rate limiter's queue too: each activity waits on at most one SumSub call.
     maxConcurrentActivityTaskExecutions: config.KYC_MAX_CONCURRENT_ACTIVITIES,
     shutdownGraceTime: config.KYC_SHUTDOWN_GRACE_TIME,
     shutdownForceTime: config.KYC_SHUTDOWN_GRACE_TIME + SHUTDOWN_FORCE_MARGIN_MS,
-    ...source,
-  });
+  };
 }

@@ -33,6 +33,7 @@ export function partnerClientsFrom(
     accessToken: config.KRIPTOMAT_TOKEN,
     credentials,
     paths,
+    timeoutMs: config.KRIPTOMAT_TIMEOUT,
     observer,
   });
   return {
@@ -40,6 +41,7 @@ export function partnerClientsFrom(
       baseUrl: config.KRIPTOMAT_BASE_URL,
       auth,
       paths,
+      timeoutMs: config.KRIPTOMAT_TIMEOUT,
       observer,
     }),
     sumsub: sumsubClientFrom(config, { observer }),
@@ -72,7 +74,7 @@ export function sumsubClientFrom(
     | 'SUMSUB_GETS_PER_5S'
     | 'SUMSUB_POSTS_PER_5S'
   > &
-    Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT'>>,
+    Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT' | 'SUMSUB_TIMEOUT'>>,
   { observer }: PartnerClientOptions = {},
 ): SumsubClient {
   const account = { baseUrl: config.SUMSUB_BASE_URL, appToken: config.SUMSUB_APP_TOKEN };
@@ -81,6 +83,7 @@ export function sumsubClientFrom(
     ...account,
     secretKey: config.SUMSUB_SECRET_KEY,
     shareTokenVariant: config.SUMSUB_SHARE_TOKEN_VARIANT,
+    timeoutMs: config.SUMSUB_TIMEOUT,
     limiter: processSumsubLimiter(account, limits),
     observer,
   });

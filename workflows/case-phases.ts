@@ -1,10 +1,11 @@
 import { condition } from '@temporalio/workflow';
 import type { CaseTimings, KycCaseState, OpenPhase } from '../domain';
 import { finalOutcomeFor } from '../domain';
-import { readKycStatus, shareApplicantWithKriptomat } from './activity-proxies';
+import { shareApplicantWithKriptomat } from './activity-proxies';
 import type { CaseControl } from './case-control';
 import { enterPhase, publish, recordSnapshot } from './case-record';
 import { currentWait, waitForLook } from './case-waits';
+import { readKriptomat } from './kriptomat-reads';
 import type { PartnerNotifier } from './partner-events';
 import { pollGap } from './poll-schedule';
 import { applicantOf, awaitUserRound, findApplicant } from './user-phases';
@@ -41,7 +42,7 @@ export async function runPhase(ctx: CaseContext, phase: OpenPhase): Promise<void
 
 /** Reads the Kriptomat user and routes the case by its status. */
 async function check({ state }: CaseContext): Promise<void> {
-  const snapshot = await readKycStatus(state.userId);
+  const snapshot = await readKriptomat(state.userId);
   recordSnapshot(state, snapshot);
   const { kycStatus } = snapshot;
   const waiting = kycStatus === 'pending' ? 'awaiting_kriptomat' : 'sumsub_applicant';
@@ -66,7 +67,7 @@ async function awaitKriptomatRound(ctx: CaseContext): Promise<void> {
   await waitForLook(state, wait, gap, 'next Kriptomat read', () => control.recheckRequested);
   control.recheckRequested = false;
   wait.looks += 1;
-  const snapshot = await readKycStatus(state.userId);
+  const snapshot = await readKriptomat(state.userId);
   const changed = recordSnapshot(state, snapshot);
   const outcome = finalOutcomeFor(snapshot.kycStatus);
   if (outcome) enterPhase(state, outcome);

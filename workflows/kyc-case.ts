@@ -8,12 +8,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseTimings, KycCaseInput, KycCaseState, OpenPhase } from '../domain';
-import { DEFAULT_CASE_TIMINGS, isOutcome, isRetryableErrorType } from '../domain';
+import { DEFAULT_CASE_TIMINGS, isOutcome, isRetryableErrorType, KYC_PHASE } from '../domain';
 import { CaseControl } from './case-control';
 import type { CaseContext } from './case-phases';
 import { runPhase } from './case-phases';
 import { enterPhase, newCaseState, publish, searchAttributesOf, showDetails } from './case-record';
 import { PartnerNotifier } from './partner-events';
+import { leanRoundTrips } from './patches';
 
 /**
  * One Kriptomat user's KYC case, from the first status read to approved, rejected, expired or cancelled
@@ -26,8 +27,9 @@ export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
   const control = new CaseControl(state);
   control.register();
   const ctx: CaseContext = { state, timings, control, notifier: new PartnerNotifier(state) };
-  // A resumed case's search attributes came along with continue-as-new; only the UI details are per run.
-  if (input.resume) showDetails(state);
+  // A resumed case's search attributes came along with continue-as-new, and a case started as the client
+  // library starts it already shows `checking`: only the UI details are per run.
+  if (input.resume || (leanRoundTrips() && startedShowing(state))) showDetails(state);
   else publish(state);
 
   try {
@@ -80,6 +82,11 @@ async function continueCase(ctx: CaseContext, input: KycCaseInput): Promise<neve
 async function settle({ notifier }: CaseContext): Promise<void> {
   await notifier.delivered();
   await condition(allHandlersFinished);
+}
+
+/** Whether the search attributes the case started with already show its phase (the start's are in history). */
+function startedShowing(state: KycCaseState): boolean {
+  return workflowInfo().typedSearchAttributes.get(KYC_PHASE) === state.phase;
 }
 
 function park(state: KycCaseState, step: OpenPhase, failure: { type: string; message: string }): void {

@@ -1,17 +1,21 @@
 import { isAxiosError } from 'axios';
 import type { CallContext, KycError } from '../../domain';
 import {
+  ContractViolationError,
   PartnerAuthError,
   PartnerRejectedError,
   PartnerUnavailableError,
   RateLimitedError,
 } from '../../domain';
+import { MAX_VENDOR_BODY_BYTES } from './limits';
 
 /**
  * Turns a failed HTTP call into the engine's error model. The message carries the status, endpoint and
  * correlation id, never the request URL, headers or body (they hold tokens and personal data).
  */
 export function classifyHttpError(error: unknown, endpoint: string): KycError {
+  const oversized = oversizedAnswer(error, endpoint);
+  if (oversized) return oversized;
   if (!isAxiosError(error) || !error.response) {
     const reason = isAxiosError(error) ? (error.code ?? 'network error') : 'unexpected error';
     return new PartnerUnavailableError(`no usable response: ${reason}`, { endpoint });
@@ -24,6 +28,21 @@ export function classifyHttpError(error: unknown, endpoint: string): KycError {
     return new RateLimitedError('rate limited', context, retryAfterMs(headers['retry-after']));
   if (status === 401 || status === 403) return new PartnerAuthError('credentials refused', context);
   return new PartnerRejectedError(`request refused${errorCodeSuffix(data)}`, context);
+}
+
+/**
+ * An answer abandoned because its body outgrew `MAX_VENDOR_BODY_BYTES`: the vendor answered, but nothing the
+ * engine can use, and asking again returns the same, so it is a contract violation for a person to look at,
+ * not an outage to wait out. axios reports it without the response; the status is read from the request.
+ */
+function oversizedAnswer(error: unknown, endpoint: string): ContractViolationError | undefined {
+  if (!isAxiosError(error) || error.response) return undefined;
+  if (!/^maxContentLength size of \d+ exceeded$/.test(error.message)) return undefined;
+  const status = (error.request as { res?: { statusCode?: unknown } } | undefined)?.res?.statusCode;
+  return new ContractViolationError([`(body): larger than the ${MAX_VENDOR_BODY_BYTES} bytes accepted`], {
+    endpoint,
+    status: typeof status === 'number' ? status : undefined,
+  });
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date; undefined when absent or unreadable. */

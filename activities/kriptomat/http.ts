@@ -1,5 +1,6 @@
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
+import { VENDOR_BODY_LIMITS } from '../http/limits';
 
 /** How long a Kriptomat call may take before it counts as unavailable. */
 const DEFAULT_KRIPTOMAT_TIMEOUT_MS = 15_000;
@@ -12,6 +13,7 @@ export function createKriptomatHttp(baseUrl: string, timeoutMs?: number): AxiosI
   return axios.create({
     baseURL: baseUrl,
     timeout: timeoutMs ?? DEFAULT_KRIPTOMAT_TIMEOUT_MS,
+    ...VENDOR_BODY_LIMITS,
     headers: { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' },
   });
 }

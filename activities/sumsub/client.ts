@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { ApplicantReview } from '../../domain';
 import { KycError, UserNotFoundError } from '../../domain';
 import { parseBody } from '../http/parse-body';
@@ -12,7 +13,7 @@ import {
 import type { NewApplicant, ReviewResult, ShareToken, SumsubApplicant, WebSdkAccessToken } from './schemas';
 import { encodeStrict, withQuery } from './signing';
 import { SumsubTransport } from './transport';
-import type { SumsubTransportOptions } from './transport';
+import type { SumsubAnswer, SumsubTransportOptions } from './transport';
 
 export interface SumsubClientOptions extends SumsubTransportOptions {
   /**
@@ -37,8 +38,9 @@ export class SumsubClient {
   /** Creates an applicant at `levelName`; a second create for the same external user id fails with a 409. */
   async createApplicant(levelName: string, applicant: NewApplicant): Promise<SumsubApplicant> {
     const endpoint = `SumSub POST ${APPLICANTS}`;
-    const body = await this.transport.send('POST', withQuery(APPLICANTS, { levelName }), endpoint, applicant);
-    return parseBody(applicantSchema, body, endpoint);
+    const path = withQuery(APPLICANTS, { levelName });
+    const answer = await this.transport.send('POST', path, endpoint, applicant);
+    return parseAnswer(applicantSchema, answer, endpoint);
   }
 
   /** The user's applicant, created if needed: a 409 means it exists already, so it is looked up instead. */
@@ -66,10 +68,10 @@ export class SumsubClient {
   /** The applicant's review status; an undocumented `reviewStatus` is a contract violation, not a default. */
   async getReview(applicantId: string): Promise<ApplicantReview> {
     const endpoint = `SumSub GET ${APPLICANTS}/{applicantId}/status`;
-    const body = await this.notFoundAsUser(
+    const answer = await this.notFoundAsUser(
       this.transport.send('GET', `${APPLICANTS}/${encodeStrict(applicantId)}/status`, endpoint),
     );
-    return toApplicantReview(applicantId, parseBody(applicantStatusSchema, body, endpoint));
+    return toApplicantReview(applicantId, parseAnswer(applicantStatusSchema, answer, endpoint));
   }
 
   /** A token for the partner's frontend to open SumSub's WebSDK for this user (always with a lifetime). */
@@ -80,14 +82,14 @@ export class SumsubClient {
   ): Promise<WebSdkAccessToken> {
     const endpoint = 'SumSub POST /resources/accessTokens';
     const path = withQuery('/resources/accessTokens', { userId: externalUserId, levelName, ttlInSecs });
-    return parseBody(accessTokenSchema, await this.transport.send('POST', path, endpoint), endpoint);
+    return parseAnswer(accessTokenSchema, await this.transport.send('POST', path, endpoint), endpoint);
   }
 
   /** A fresh single-use token letting `forClientId` (Kriptomat) import this applicant's KYC. */
   async createShareToken(applicantId: string, forClientId: string, ttlInSecs: number): Promise<ShareToken> {
     const params = { applicantId, forClientId, ttlInSecs };
     const endpoint = shareEndpoint(this.shareTokenVariant);
-    const body =
+    const answer =
       this.shareTokenVariant === 'body'
         ? await this.transport.send('POST', '/resources/accessTokens/shareToken', endpoint, params)
         : await this.transport.send(
@@ -95,7 +97,7 @@ export class SumsubClient {
             withQuery('/resources/accessTokens/-/shareToken', params),
             endpoint,
           );
-    return parseBody(shareTokenSchema, body, endpoint);
+    return parseAnswer(shareTokenSchema, answer, endpoint);
   }
 
   /** Sandbox only: decides the applicant's review by hand, as SumSub's `testCompleted` call does. */
@@ -103,15 +105,15 @@ export class SumsubClient {
     const endpoint = `SumSub POST ${APPLICANTS}/{applicantId}/status/testCompleted`;
     const path = `${APPLICANTS}/${encodeStrict(applicantId)}/status/testCompleted`;
     const body = { rejectLabels: [], ...result };
-    parseBody(testCompletedSchema, await this.transport.send('POST', path, endpoint, body), endpoint);
+    parseAnswer(testCompletedSchema, await this.transport.send('POST', path, endpoint, body), endpoint);
   }
 
   private async readApplicant(path: string, endpoint: string): Promise<SumsubApplicant> {
-    const body = await this.notFoundAsUser(this.transport.send('GET', path, endpoint));
-    return parseBody(applicantSchema, body, endpoint);
+    const answer = await this.notFoundAsUser(this.transport.send('GET', path, endpoint));
+    return parseAnswer(applicantSchema, answer, endpoint);
   }
 
-  private async notFoundAsUser(call: Promise<unknown>): Promise<unknown> {
+  private async notFoundAsUser(call: Promise<SumsubAnswer>): Promise<SumsubAnswer> {
     try {
       return await call;
     } catch (error) {
@@ -121,6 +123,11 @@ export class SumsubClient {
       throw error;
     }
   }
+}
+
+/** The answer's body checked against its schema; a violation names the endpoint and the answer's status. */
+function parseAnswer<T extends z.ZodType>(schema: T, answer: SumsubAnswer, endpoint: string): z.infer<T> {
+  return parseBody(schema, answer.data, endpoint, answer.status);
 }
 
 function shareEndpoint(variant: 'query' | 'body'): string {

@@ -3,6 +3,7 @@ import type { AxiosInstance } from 'axios';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
+import { VENDOR_BODY_LIMITS } from '../http/limits';
 import type { SumsubRateLimiter } from './rate-limit';
 import { signRequest } from './signing';
 
@@ -18,6 +19,12 @@ export interface SumsubTransportOptions {
   limiter?: SumsubRateLimiter;
   /** Told about every call: endpoint, status (0 without an answer) and duration. */
   observer?: HttpCallObserver;
+}
+
+/** A 2xx answer: its body as the HTTP client read it (JSON, or text when it did not parse) and its status. */
+export interface SumsubAnswer {
+  data: unknown;
+  status: number;
 }
 
 /**
@@ -40,6 +47,7 @@ export class SumsubTransport {
     this.http = axios.create({
       baseURL: options.baseUrl,
       timeout: options.timeoutMs ?? 15_000,
+      ...VENDOR_BODY_LIMITS,
       headers: { Accept: 'application/json' },
       transformRequest: [(data: unknown) => data],
     });
@@ -56,7 +64,7 @@ export class SumsubTransport {
     pathWithQuery: string,
     endpoint: string,
     body?: unknown,
-  ): Promise<unknown> {
+  ): Promise<SumsubAnswer> {
     const bytes = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
     const call = () => {
       const signed = signRequest(this.#credentials, { method, pathWithQuery, body: bytes }, this.now());
@@ -71,7 +79,7 @@ export class SumsubTransport {
     };
     try {
       const response = await (this.limiter ? this.limiter.schedule(method, call) : call());
-      return response.data as unknown;
+      return { data: response.data as unknown, status: response.status };
     } catch (error) {
       throw classifyHttpError(error, endpoint);
     }

@@ -108,9 +108,19 @@ function httpExceptionAnswer(error: HTTPException): ErrorAnswer {
     // hono's validators throw this for a body that is not JSON at all.
     return { status, body: { error: 'invalid_request', issues: [{ path: 'body', message: error.message }] } };
   }
-  const names: Partial<Record<number, string>> = { 413: 'payload_too_large', 415: 'unsupported_media_type' };
-  return { status, body: { error: names[status] ?? 'http_error', message: error.message } };
+  const known = KNOWN_HTTP_ERRORS[status];
+  if (known) return { status, body: known };
+  return { status, body: { error: 'http_error', message: error.message } };
 }
+
+/** hono's own refusals, which come without a message (413) or with a bare reason phrase (415). */
+const KNOWN_HTTP_ERRORS: Partial<Record<number, { error: string; message: string }>> = {
+  413: { error: 'payload_too_large', message: 'the request body is larger than this endpoint accepts' },
+  415: {
+    error: 'unsupported_media_type',
+    message: 'the request body must be JSON (content-type: application/json)',
+  },
+};
 
 /**
  * The one error handler of the API (and the codec app): maps errors to statuses and logs the unexpected

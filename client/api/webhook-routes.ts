@@ -59,7 +59,7 @@ export function registerWebhookRoutes(app: OpenAPIHono, { client, config, logger
       body: { required: true, content: { 'application/json': { schema: z.looseObject({}) } } },
     },
     responses: {
-      200: { description: 'The case was signalled' },
+      200: { description: 'The case was signalled (`duplicate`: these bytes already were, not again)' },
       202: { description: 'No case for this user: accepted and ignored' },
       400: json(ErrorSchema, 'Correctly signed but malformed'),
       401: json(ErrorSchema, 'The digest does not match: nothing was signalled'),

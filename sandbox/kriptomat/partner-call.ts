@@ -2,6 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { SimulatorDeps, SimulatorEnv } from './context';
 import { UNAUTHENTICATED } from './context';
 import type { RequestFault } from '../shared/fault-injector';
+import { corruptAnswer } from '../shared/corruptions';
+import type { CorruptionKind } from '../shared/corruptions';
 
 export type KriptomatEndpoint = 'login' | 'showUser' | 'importKyc';
 
@@ -17,17 +19,19 @@ export function partnerCall(
   const needsToken = endpoint !== 'login';
   return async (c, next) => {
     const tokenAccepted = needsToken && deps.sessions.accepts(c.req.header('authorization'));
-    const record = (status: number, fault: RequestFault | null) =>
+    const userId = c.req.param('userId') ?? null;
+    const record = (status: number, fault: RequestFault | null, corruption?: CorruptionKind) =>
       deps.log.record({
         service: 'kriptomat',
         endpoint,
         method: c.req.method,
         path: c.req.path,
-        userId: c.req.param('userId') ?? null,
+        userId,
         status,
         // For login, "authorised" means the credentials were accepted.
         authorized: needsToken ? tokenAccepted : status === 200,
         fault,
+        ...(corruption && { corruption }),
       });
 
     await deps.timers.sleep(deps.faults.settings.latencyMs);
@@ -38,8 +42,25 @@ export function partnerCall(
       return c.json(UNAUTHENTICATED, 401);
     }
     await next();
-    record(c.res.status, null);
+    const rule = deps.faults.corruptionFor(endpoint, userId);
+    if (!rule) return record(c.res.status, null);
+    // The endpoint did its work (a corrupted import still imports); only its answer is rewritten.
+    const answer = corruptAnswer(rule, c.res.status, await jsonOf(c.res));
+    record(answer.status, null, rule.kind);
+    c.res = new Response(answer.body, {
+      status: answer.status,
+      headers: { 'content-type': answer.contentType },
+    });
   };
+}
+
+/** The JSON body of an answer the route built, or undefined when it has none. */
+async function jsonOf(response: Response): Promise<unknown> {
+  try {
+    return await response.clone().json();
+  } catch {
+    return undefined;
+  }
 }
 
 async function injectFault(

@@ -26,6 +26,17 @@ export function addSandboxRoutes(app: Hono<SimulatorEnv>, deps: SimulatorDeps): 
     }
   });
 
+  /** The corruption rules (`sandbox/shared/corruptions.ts`), replaced as a whole: `[]` clears them. */
+  app.get('/_sandbox/corruptions', (c) => c.json(deps.faults.corruptions));
+  app.put('/_sandbox/corruptions', async (c) => {
+    try {
+      return c.json(deps.faults.replaceCorruptions(await readJson(c)));
+    } catch (error) {
+      if (error instanceof z.ZodError) return c.json({ error: z.prettifyError(error) }, 400);
+      throw error;
+    }
+  });
+
   /** Counts for scripts and benchmarks: calls per endpoint and share tokens redeemed (`?userId=` for one user). */
   app.get('/_sandbox/requests', (c) => {
     const userId = c.req.query('userId');

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import type { FaultSettings, faultSettingsSchema } from '../shared/faults';
+import type { CorruptionRule } from '../shared/corruptions';
 import type { RequestLog } from '../shared/request-log';
 import { createKriptomatSimulator } from './app';
 import type { KriptomatSimulatorOptions } from './app';
@@ -17,6 +18,8 @@ export interface RunningKriptomatSimulator {
   sessions: SessionStore;
   /** Replaces the fault settings (as `PUT /_sandbox/faults` does) and returns them in full. */
   setFaults(settings: z.input<typeof faultSettingsSchema>): FaultSettings;
+  /** Replaces the corruption rules, as `PUT /_sandbox/corruptions` does (`[]` clears them). */
+  setCorruptions(rules: CorruptionRule[]): CorruptionRule[];
   /** Stops listening, drops open connections and cancels every pending timer. */
   close(): Promise<void>;
 }
@@ -44,6 +47,7 @@ export async function startKriptomatSimulator(
     log: simulator.log,
     sessions: simulator.sessions,
     setFaults: (settings) => simulator.faults.replace(settings),
+    setCorruptions: (rules) => simulator.faults.replaceCorruptions(rules),
     close: () => {
       simulator.stop();
       server.closeAllConnections();

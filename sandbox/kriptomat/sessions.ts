@@ -31,6 +31,11 @@ export class SessionStore {
     return false;
   }
 
+  /** Every token issued at login and not forgotten, for tests that check none of them leaked. */
+  issuedTokens(): string[] {
+    return [...this.issued.keys()];
+  }
+
   /** Forgets every issued token (as a server restart or a revoked session would); the static one stays. */
   revokeAll(): void {
     this.issued.clear();

@@ -1,3 +1,5 @@
+import { corruptionRulesSchema, ruleFor } from './corruptions';
+import type { CorruptionRule } from './corruptions';
 import { faultSettingsSchema, seededRandom } from './faults';
 import type { FaultSettings } from './faults';
 import type { LoggedRequest } from './request-log';
@@ -26,9 +28,26 @@ function seededFaults(settings: unknown): SeededFaults {
  */
 export class FaultInjector {
   private state: SeededFaults;
+  /** Kept apart from the rates: replacing one never resets the other. */
+  private rules: CorruptionRule[] = [];
 
   constructor(settings: unknown = {}) {
     this.state = seededFaults(settings);
+  }
+
+  get corruptions(): CorruptionRule[] {
+    return structuredClone(this.rules);
+  }
+
+  /** Replaces every corruption rule (`[]` clears them). Throws a ZodError for invalid rules. */
+  replaceCorruptions(rules: unknown): CorruptionRule[] {
+    this.rules = corruptionRulesSchema.parse(rules);
+    return this.corruptions;
+  }
+
+  /** The rule that rewrites the answer of this call, if any. */
+  corruptionFor(endpoint: string, userId: string | null): CorruptionRule | undefined {
+    return ruleFor(this.rules, endpoint, userId);
   }
 
   get settings(): FaultSettings {

@@ -1,3 +1,5 @@
+import type { CorruptionKind } from './corruptions';
+
 /**
  * What a simulator saw, for tests and benchmarks to count: one entry per request and one per outbound
  * webhook delivery. Entries never hold a token, a signature or a personal field.
@@ -16,6 +18,8 @@ export interface LoggedRequest {
   authorized: boolean;
   /** The fault injected into this call, if any. */
   fault: 'error' | 'rate_limit' | 'timeout' | null;
+  /** The corruption its answer was rewritten with (`sandbox/shared/corruptions.ts`), when one applied. */
+  corruption?: CorruptionKind;
   at: number;
 }
 

@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, Handler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { corruptAnswer } from '../shared/corruptions';
 import type { RequestLog } from '../shared/request-log';
 import type { ApplicantStore } from './applicant-store';
 import type { FaultInjector } from '../shared/fault-injector';
@@ -96,8 +97,18 @@ export function resourceHandler(ctx: SimulatorContext, route: ResourceRoute): Ha
       return c.json(body, 429, { 'Retry-After': String(retryAfterSeconds) });
     }
     const reply = authorized ? route.handle(request) : { status: 401 as const, body: signatureMismatch() };
-    ctx.log.record({ ...entry, status: reply.status, fault: null });
-    return c.json(reply.body, reply.status);
+    const rule = authorized ? ctx.faults.corruptionFor(route.endpoint, entry.userId) : undefined;
+    if (!rule) {
+      ctx.log.record({ ...entry, status: reply.status, fault: null });
+      return c.json(reply.body, reply.status);
+    }
+    // The route did its work (a corrupted create still creates); only its answer is rewritten.
+    const answer = corruptAnswer(rule, reply.status, reply.body);
+    ctx.log.record({ ...entry, status: answer.status, fault: null, corruption: rule.kind });
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: { 'content-type': answer.contentType },
+    });
   };
 }
 

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { WebhookDigestAlg } from '../../activities/sumsub/webhook';
 import type { FaultSettings } from '../shared/faults';
+import type { CorruptionRule } from '../shared/corruptions';
 import { RequestLog } from '../shared/request-log';
 import { createSumsubSimulatorApp } from './app';
 import { ApplicantStore } from './applicant-store';
@@ -49,6 +50,8 @@ export interface RunningSumsubSimulator {
   applicants: SimulatedApplicants;
   /** Replaces the fault settings, as `PUT /_sandbox/faults` does. */
   setFaults(settings: Partial<FaultSettings>): FaultSettings;
+  /** Replaces the corruption rules, as `PUT /_sandbox/corruptions` does (`[]` clears them). */
+  setCorruptions(rules: CorruptionRule[]): CorruptionRule[];
   /** Stops the server, every timer and every pending webhook delivery; later calls wait for the first. */
   close(): Promise<void>;
 }
@@ -114,6 +117,7 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions): Pro
     log,
     applicants: store,
     setFaults: (settings) => faults.replace(settings),
+    setCorruptions: (rules) => faults.replaceCorruptions(rules),
     close: () => (closing ??= stop()),
   };
 }

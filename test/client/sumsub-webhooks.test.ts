@@ -110,13 +110,24 @@ describe('POST /webhooks/sumsub', () => {
     await handle.terminate('test done');
   });
 
-  it('accepts a duplicate delivery, which changes nothing in the case', async () => {
+  it('accepts a duplicate delivery without signalling it again; one reaching another replica changes nothing', async () => {
     const { userId, handle } = await waitingCase();
     const raw = body(userId, { reviewResult: { reviewAnswer: 'RED', reviewRejectType: 'RETRY' } });
 
     expect((await post(raw)).status).toBe(200);
-    expect((await post(raw)).status).toBe(200);
+    const again = await post(raw);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ result: 'duplicate', userId, type: 'applicantReviewed' });
+    expect((await t.until(handle, (s) => s.sumsubEvents === 1)).sumsubEvents).toBe(1);
 
+    // Another API replica keeps its own memory of deliveries: it signals, and the workflow drops the repeat.
+    const replica = createWebhookApp({ client: t.env.client, sumsubWebhookSecret: SECRET });
+    const elsewhere = await replica.request('/webhooks/sumsub', {
+      method: 'POST',
+      body: raw,
+      headers: { 'content-type': 'application/json', ...sign(raw) },
+    });
+    expect(elsewhere.status).toBe(200);
     const state = await t.until(handle, (s) => s.sumsubEvents === 2);
     expect(state.review).toMatchObject({ reviewAnswer: 'RED', rejectType: 'RETRY' });
     const resubmits = () =>

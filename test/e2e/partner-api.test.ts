@@ -10,7 +10,7 @@ import { eventually } from '../helpers/temporal';
  * What a partner's backend relies on, proved over HTTP only against the system as deployed (the real API
  * process wiring, the real worker on a dev server, both simulators): signups answered 202 and decided as the
  * user's story says, repeated signups joining one case, cancel, listing, the WebSDK token kept out of history,
- * and SumSub webhooks taken only when signed, a redelivery changing nothing.
+ * and SumSub webhooks taken only when signed, a redelivery not signalled twice.
  */
 let engine: ApiEngine;
 beforeAll(async () => {
@@ -147,7 +147,7 @@ describe('a signup flow that calls more than once', () => {
 });
 
 describe('SumSub webhooks at /webhooks/sumsub', () => {
-  it('refuses a wrong signature with 401 and takes the signed body once, a redelivery changing nothing', async () => {
+  it('refuses a wrong signature with 401 and takes the signed body once, a redelivery not signalled again', async () => {
     const waiting = await caseAwaitingUser();
     const { userId } = waiting;
     const raw = JSON.stringify({
@@ -174,11 +174,15 @@ describe('SumSub webhooks at /webhooks/sumsub', () => {
     const taken = await caseWhen(userId, (state) => state.sumsubEvents === waiting.sumsubEvents + 1);
     expect(taken.review).toMatchObject({ reviewStatus: 'pending', reviewAnswer: null });
 
-    // SumSub redelivers the same bytes: accepted (so it stops), counted as received, folded into nothing.
-    expect((await postWebhook(raw, digest)).status).toBe(200);
-    const redelivered = await caseWhen(userId, (state) => state.sumsubEvents === waiting.sumsubEvents + 2);
-    expect(redelivered.review).toEqual(taken.review);
-    expect(redelivered.phase).toBe('awaiting_user');
+    // SumSub redelivers the same bytes: accepted (so it stops), and not signalled a second time. The recheck
+    // is an update, delivered after any signal sent before it, so its answer would count a second signal.
+    expect(await postWebhook(raw, digest)).toMatchObject({
+      status: 200,
+      body: { result: 'duplicate', userId },
+    });
+    const redelivered = await engine.api<CaseView>('POST', `/v1/cases/${userId}/recheck`);
+    expect(redelivered.body.sumsubEvents).toBe(waiting.sumsubEvents + 1);
+    expect(redelivered.body.phase).toBe('awaiting_user');
 
     expect((await engine.api('POST', `/v1/cases/${userId}/cancel`, { reason: 'test cleanup' })).status).toBe(
       202,

@@ -33,7 +33,12 @@ const isAddressInUse = (error: unknown) => (error as NodeJS.ErrnoException | nul
  * (`startApiServer`, the API process's own wiring) on a free loopback port. The partner talks to `apiUrl`;
  * SumSub's signed webhooks reach the cases through the API's `/webhooks/sumsub`, as in production.
  */
-export async function startApiEngine(name: string, sandboxOptions: ApiEngineSandboxOptions = {}) {
+export async function startApiEngine(
+  name: string,
+  sandboxOptions: ApiEngineSandboxOptions = {},
+  /** More of the API's environment (`KRIPTOMAT_WEBHOOK_SECRET`, `KYC_CODEC_TOKEN`, ...). */
+  apiEnv: Record<string, string> = {},
+) {
   const env = await startTestTemporal();
   const taskQueue = uniqueTaskQueue(name);
   const temporalEnv = {
@@ -69,6 +74,7 @@ export async function startApiEngine(name: string, sandboxOptions: ApiEngineSand
         // New cases decide in seconds: Kriptomat is polled every second, SumSub reports by webhook only.
         KYC_POLL_SCHEDULE: '1s',
         KYC_REVIEW_POLL_INTERVAL: '1h',
+        ...apiEnv,
       }),
       // serveApp binds a free port for 0, but the configuration schema accepts only 1-65535.
       KYC_API_PORT: 0,

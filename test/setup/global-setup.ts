@@ -2,6 +2,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { FAILURE_CONVERTER_PATH } from '../../codec';
 import { resolveChromium } from '../../scripts/chromium';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
@@ -17,6 +18,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.CHROMIUM_PATH = await resolveChromium();
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    // As the worker bundles it from its data converter: failures the workflow raises are encoded too.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kyc-jest-'));

@@ -45,6 +45,16 @@ describe('loadWorkerConfig', () => {
     });
   });
 
+  it("reads the vendors' HTTP timeouts as milliseconds, left to the clients' 15 s when unset", () => {
+    const base = { KRIPTOMAT_BASE_URL: 'https://api.kriptomat.io', KRIPTOMAT_TOKEN: 't', ...SUMSUB };
+    expect(loadWorkerConfig({ ...base, KRIPTOMAT_TIMEOUT: '3s', SUMSUB_TIMEOUT: '1500ms' })).toMatchObject({
+      KRIPTOMAT_TIMEOUT: 3_000,
+      SUMSUB_TIMEOUT: 1_500,
+    });
+    const defaults = loadWorkerConfig(base);
+    expect([defaults.KRIPTOMAT_TIMEOUT, defaults.SUMSUB_TIMEOUT]).toEqual([undefined, undefined]);
+  });
+
   it('names every missing or malformed variable, without echoing values', () => {
     const message = problemsWith({
       KRIPTOMAT_BASE_URL: 'ftp://secret-host.example',

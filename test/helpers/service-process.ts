@@ -5,8 +5,8 @@ import path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
-/** The worker as operators run it (`npm run worker`), in a child process. */
-export interface WorkerProcess {
+/** A process of the engine as operators run it (`worker/main.ts`, `client/api/main.ts`), with all it printed. */
+export interface ServiceProcess {
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
   /** Its JSON log lines so far. */
@@ -14,16 +14,18 @@ export interface WorkerProcess {
   /** Settles when it has exited and all its output is read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal: NodeJS.Signals): void;
+  /** Stops it (SIGTERM, as an orchestrator does) unless it already ended, and waits for `exited`. */
+  stop(): Promise<void>;
 }
 
 /**
- * Starts `node --import tsx worker/main.ts` with exactly `env` (plus PATH and HOME): neither the developer's
- * shell nor a `.env` in the repository can leak in, since KYC_ENV_FILE points at an empty file.
+ * Starts `node --import tsx <entry>` with exactly `env` plus PATH and HOME: neither the developer's shell nor
+ * a `.env` in the repository can leak in, since KYC_ENV_FILE points at an empty file.
  */
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const emptyEnvFile = path.join(os.tmpdir(), `kyc-worker-test-${process.pid}.env`);
+export function spawnService(entry: string, env: Record<string, string>): ServiceProcess {
+  const emptyEnvFile = path.join(os.tmpdir(), `kyc-service-test-${process.pid}.env`);
   writeFileSync(emptyEnvFile, '');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KYC_ENV_FILE: emptyEnvFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,8 +42,16 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     logs: () => stdout.split('\n').flatMap(parseJsonLine),
     exited,
     kill: (signal) => child.kill(signal),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
+
+/** The worker as `npm run worker` runs it. */
+export const spawnWorker = (env: Record<string, string>): ServiceProcess =>
+  spawnService('worker/main.ts', env);
 
 function parseJsonLine(line: string): Record<string, unknown>[] {
   if (!line.startsWith('{')) return [];

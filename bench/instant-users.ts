@@ -1,0 +1,40 @@
+import type { SumsubClient } from '../activities/sumsub/client';
+import type { SimulatedApplicants } from '../sandbox/sumsub/applicant-store';
+import type { ReceivedNotification } from './partner-receiver';
+
+/**
+ * The bench's users: the moment the engine tells the partner that a user must verify at SumSub
+ * (`case.action_required`), that user "completes the WebSDK" and SumSub decides GREEN, through the signed
+ * `testCompleted` call a person would use. So the review always follows the case's wait, as it does in life
+ * (a user cannot verify before the partner sends them), and the path takes no time of its own.
+ *
+ * Only users whose id starts with a prefix given to `complete` act; the others (the scale measure's) never do.
+ */
+export class InstantUsers {
+  private readonly prefixes = new Set<string>();
+  failures = 0;
+
+  constructor(
+    private readonly sumsub: Pick<SumsubClient, 'completeTestReview'>,
+    private readonly applicants: SimulatedApplicants,
+  ) {}
+
+  /** Users whose id starts with `prefix` complete SumSub when asked to. */
+  complete(prefix: string): void {
+    this.prefixes.add(prefix);
+  }
+
+  /** The partner receiver's hook. */
+  onNotification(event: ReceivedNotification): void {
+    if (event.type !== 'case.action_required') return;
+    if (![...this.prefixes].some((prefix) => event.userId.startsWith(prefix))) return;
+    const applicant = this.applicants.findByExternalUserId(event.userId);
+    if (!applicant) {
+      this.failures += 1;
+      return;
+    }
+    this.sumsub
+      .completeTestReview(applicant.id, { reviewAnswer: 'GREEN', rejectLabels: [] })
+      .catch(() => void (this.failures += 1));
+  }
+}

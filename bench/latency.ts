@@ -1,0 +1,102 @@
+import type { Client } from '@temporalio/client';
+import type { KycCaseState } from '../domain';
+import { kycWorkflowId } from '../domain';
+import type { Calibration } from './calibrate';
+import type { LatencyResult } from './report-schema';
+import { eventMs, percentiles, runPool, userIds, waitForCount } from './cases';
+import type { BenchStack } from './stack';
+import { SKELETON_TASK_QUEUE } from './stack';
+
+export interface LatencyOptions {
+  cases: number;
+  ratePerSecond: number;
+  tag: string;
+  calibration: Calibration;
+}
+
+/**
+ * Latencies at a steady arrival rate (not a flood: latency under a backlog measures the backlog). Each tick
+ * starts one engine case through the API and one skeleton case from a client, so both see the same moment
+ * of a noisy machine. Every timestamp comes from this host's clock: the bench's (PUT, SumSub's webhook time,
+ * the Kriptomat simulator's log) or the dev server's history, on the same machine.
+ */
+export async function measureLatency(stack: BenchStack, options: LatencyOptions): Promise<LatencyResult> {
+  const { client } = stack;
+  const users = userIds('not_started', options.tag, options.cases);
+  stack.users.complete(`not_started-${options.tag}-`);
+  const putAt = new Map<string, number>();
+  const startAt = new Map<string, number>();
+  const begin = Date.now();
+  await runPool(users, options.cases, async (userId, index) => {
+    const due = begin + (index * 1000) / options.ratePerSecond;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+    await Promise.all([
+      (async () => {
+        putAt.set(userId, Date.now());
+        const status = await stack.putCase(userId);
+        if (status !== 202) throw new Error(`PUT /v1/cases/${userId} answered ${status}`);
+      })(),
+      (async () => {
+        startAt.set(userId, Date.now());
+        await client.workflow.start('skeletonCase', {
+          workflowId: skeletonId(userId),
+          taskQueue: SKELETON_TASK_QUEUE,
+          args: [options.calibration.steps],
+        });
+      })(),
+    ]);
+  });
+  const timeoutMs = 120_000 + options.cases * 200;
+  const done = (prefix: string) => `WorkflowId STARTS_WITH "${prefix}" AND ExecutionStatus="Completed"`;
+  await waitForCount(client, done(`kyc:not_started-${options.tag}-`), options.cases, timeoutMs, 500);
+  await waitForCount(client, done(`skeleton:not_started-${options.tag}-`), options.cases, timeoutMs, 500);
+
+  const engineStart: number[] = [];
+  const engineWebhook: number[] = [];
+  const skeletonStart: number[] = [];
+  const skeletonSignal: number[] = [];
+  await runPool(users, 16, async (userId) => {
+    const engine = await timesOf(client, kycWorkflowId(userId));
+    engineStart.push(engine.firstTaskStarted - (putAt.get(userId) ?? NaN));
+    const state = (await client.workflow.getHandle(kycWorkflowId(userId)).result()) as KycCaseState;
+    const webhookAt = Date.parse(state.review?.lastEventAt ?? '');
+    const imported = stack.sandbox.log.find({ service: 'kriptomat', endpoint: 'importKyc', userId })[0]?.at;
+    if (imported !== undefined && !Number.isNaN(webhookAt)) engineWebhook.push(imported - webhookAt);
+    const skeleton = await timesOf(client, skeletonId(userId));
+    skeletonStart.push(skeleton.firstTaskStarted - (startAt.get(userId) ?? NaN));
+    if (skeleton.signalToActivity !== null) skeletonSignal.push(skeleton.signalToActivity);
+  });
+  return {
+    cases: options.cases,
+    ratePerSecond: options.ratePerSecond,
+    startToRunning: { engine: percentiles(engineStart), skeleton: percentiles(skeletonStart) },
+    webhookToImport: { engine: percentiles(engineWebhook), skeleton: percentiles(skeletonSignal) },
+  };
+}
+
+const skeletonId = (userId: string) => `skeleton:${userId}`;
+
+/**
+ * From a run's history: when a worker first took up its workflow task (the workflow runs: what that first
+ * task then does differs between the engine and the skeleton), and its last signal → next activity start.
+ */
+async function timesOf(
+  client: Client,
+  workflowId: string,
+): Promise<{ firstTaskStarted: number; signalToActivity: number | null }> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const first = events.find((event) => event.workflowTaskStartedEventAttributes);
+  const signals = events.flatMap((event, index) =>
+    event.workflowExecutionSignaledEventAttributes ? [index] : [],
+  );
+  const lastSignal = signals.at(-1) ?? -1;
+  const nextActivity =
+    lastSignal < 0
+      ? undefined
+      : events.slice(lastSignal).find((event) => event.activityTaskStartedEventAttributes);
+  const signal = events[lastSignal];
+  return {
+    firstTaskStarted: first ? eventMs(first) : NaN,
+    signalToActivity: signal && nextActivity ? eventMs(nextActivity) - eventMs(signal) : null,
+  };
+}

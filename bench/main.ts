@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: measures the engine on the sandbox beside a skeleton baseline on the same server, prints
+ * the tables and writes bench/results/<timestamp>.json and bench/results/latest.json. See `--help`.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import path from 'node:path';
+import { renderReport, writeReport } from './report';
+import type { BenchOptions, Measure } from './run-bench';
+import { MEASURES, runBench } from './run-bench';
+
+const positiveInt = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('a positive whole number');
+  return parsed;
+};
+const sizeList = (value: string): number[] => value.split(',').map((item) => positiveInt(item.trim()));
+const workerSetting = (value: string, previous: Record<string, string>): Record<string, string> => {
+  const match = /^(KYC_[A-Z_]+|NODE_OPTIONS)=(.+)$/.exec(value);
+  if (!match?.[1] || !match[2]) {
+    throw new InvalidArgumentError('KYC_NAME=value or NODE_OPTIONS=flags, e.g. KYC_MAX_CACHED_WORKFLOWS=500');
+  }
+  return { ...previous, [match[1]]: match[2] };
+};
+const measureList = (value: string): Measure[] => {
+  const names = value.split(',').map((item) => item.trim());
+  for (const name of names) {
+    if (!(MEASURES as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`one or more of ${MEASURES.join(', ')}`);
+    }
+  }
+  return names as Measure[];
+};
+
+const program = new Command('bench')
+  .description(
+    'Measure the engine on the sandbox, each figure beside a skeleton baseline run on the same server.',
+  )
+  .addOption(
+    new Option('-m, --measures <list>', `comma-separated: ${MEASURES.join(', ')}`)
+      .default([...MEASURES], 'all')
+      .argParser(measureList),
+  )
+  .addOption(
+    new Option('-s, --sizes <list>', 'case counts of the growth measure')
+      .default([100, 1000, 10000])
+      .argParser(sizeList),
+  )
+  .addOption(
+    new Option('--throughput-cases <n>', 'cases of the throughput measure')
+      .default(1000)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--scale-cases <n>', 'cases waiting in the scale measure')
+      .default(10000)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--latency-cases <n>', 'cases of the latency measure').default(200).argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--latency-rate <n>', 'latency cases started per second').default(10).argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--economy-cases <n>', 'cases per sandbox scenario in the economy measure')
+      .default(5)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--wait-seconds <n>', 'how long CPU is sampled while cases wait')
+      .default(30)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--concurrency <n>', 'start requests in flight at once').default(32).argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--db <kind>', 'where the dev server keeps its SQLite database')
+      .choices(['file', 'memory'])
+      .default('file'),
+  )
+  .addOption(
+    new Option(
+      '--sumsub-quota <kind>',
+      "`open`: the simulator has no quota; `real`: the engine's SumSub limiter as configured",
+    )
+      .choices(['open', 'real'])
+      .default('open'),
+  )
+  .addOption(new Option('--log-level <level>', 'LOG_LEVEL of the worker and the API').default('info'))
+  .addOption(
+    new Option('--worker-setting <NAME=value>', 'a KYC_ setting or NODE_OPTIONS of both workers (repeatable)')
+      .default({}, 'none')
+      .argParser(workerSetting),
+  )
+  .option('--out <dir>', 'where the JSON results go', path.join(__dirname, 'results'))
+  .option('--keep-logs', "keep every process's log under the work directory", false);
+
+async function main(): Promise<void> {
+  program.parse();
+  const { workerSetting, out, ...opts } = program.opts<
+    Omit<BenchOptions, 'say' | 'workerSettings'> & { out: string; workerSetting: Record<string, string> }
+  >();
+  // The SDK's own INFO lines (workers starting and stopping) would drown the progress, and the core's warning
+  // about the time-skipping server's capabilities means nothing here.
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
+  const say = (line: string) => void process.stderr.write(`${line}\n`);
+  const report = await runBench({ ...opts, workerSettings: workerSetting, say });
+  const file = await writeReport(report, out);
+  process.stdout.write(
+    `${renderReport(report)}\n\nwritten to ${file} and ${path.join(out, 'latest.json')}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

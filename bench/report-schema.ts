@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/**
+ * The bench's report: what `npm run bench` writes to bench/results/*.json and prints as a table. The schema
+ * is the one source of its types, and the smoke test parses a fresh report with it.
+ */
+
+const count = z.number().int().nonnegative();
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+/** A figure per process: `server`, `worker`, `api`, `skeletonWorker`, `bench`. */
+const perProcess = z.record(z.string(), nonNegative);
+
+export const PercentilesSchema = z.object({ p50: nonNegative, p99: nonNegative, max: nonNegative, count });
+
+export const HistoryShapeSchema = z.object({
+  events: count,
+  /** Local ones included. */
+  activities: count,
+  localActivities: count,
+  timers: count,
+  signals: count,
+  upserts: count,
+  workflowTasks: count,
+});
+
+export const ThroughputSideSchema = z.object({
+  cases: count,
+  /** Cases that ended as expected (the engine: approved). */
+  completedOk: count,
+  /** From the first start request to the last case's close. */
+  seconds: positive,
+  casesPerSecond: positive,
+  /** CPU time per case of each process, ms (the bench's own process runs the simulators). */
+  cpuMsPerCase: perProcess,
+  /** Highest resident memory during the run, MiB. */
+  peakRssMiB: perProcess,
+  /** History events per case. */
+  historyEvents: positive,
+});
+
+export const ThroughputSchema = z.object({
+  cases: count,
+  concurrency: count,
+  engine: ThroughputSideSchema,
+  skeleton: ThroughputSideSchema,
+  /** Engine cases per second over the skeleton's (target: at least 0.9). */
+  ratio: positive,
+  /** Partner API calls (Kriptomat and SumSub) per engine case, by endpoint. */
+  callsPerCase: perProcess,
+  /** The engine's calibration run, and the skeleton made from it. */
+  shape: z.object({
+    engine: HistoryShapeSchema,
+    skeleton: z.object({ activities: count, timers: count, signals: count }),
+  }),
+});
+
+export const LatencySchema = z.object({
+  cases: count,
+  ratePerSecond: positive,
+  /** `PUT /v1/cases/{id}` sent → a worker took up the workflow's first task; skeleton: start call → the same. */
+  startToRunning: z.object({ engine: PercentilesSchema, skeleton: PercentilesSchema }),
+  /** SumSub's webhook sent → Kriptomat's import request; skeleton: signal recorded → next activity started. */
+  webhookToImport: z.object({ engine: PercentilesSchema, skeleton: PercentilesSchema }),
+});
+
+export const WaitingFiguresSchema = z.object({
+  /** Resident memory of each process, MiB. */
+  rssMiB: perProcess,
+  /** CPU of each process while the cases wait, % of one core. */
+  cpuPercent: perProcess,
+});
+
+export const ScaleSideSchema = WaitingFiguresSchema.extend({
+  cases: count,
+  /** From the first start request until every case shows its waiting phase. */
+  startSeconds: positive,
+  startsPerSecond: positive,
+  /** Highest resident memory while they were starting, MiB. */
+  peakRssMiB: perProcess,
+});
+
+export const ScaleSchema = z.object({
+  cases: count,
+  waitSeconds: positive,
+  /** The same processes before any case. */
+  idle: WaitingFiguresSchema,
+  skeleton: ScaleSideSchema,
+  engine: ScaleSideSchema,
+});
+
+export const ScenarioEconomySchema = z.object({
+  cases: count,
+  /** The phase the cases were followed to: an outcome, or where they stay waiting. */
+  until: z.string(),
+  reached: count,
+  /** Partner API calls per case. */
+  kriptomat: nonNegative,
+  sumsub: nonNegative,
+  total: nonNegative,
+  byEndpoint: perProcess,
+  /** SumSub status reads per case (the fallback poll for lost webhooks). */
+  sumsubStatusReads: nonNegative,
+  notifications: nonNegative,
+  historyEvents: positive,
+});
+
+export const DayOfReadsSchema = z.object({
+  method: z.enum(['time-skipping', 'schedule-model']),
+  reads: count,
+  target: count,
+  model: z.object({ noJitter: count, meanJitter: count }),
+  note: z.string().nullable(),
+});
+
+export const EconomySchema = z.object({
+  casesPerScenario: count,
+  scenarios: z.record(z.string(), ScenarioEconomySchema),
+  dayOfReads: DayOfReadsSchema,
+  /** The onboarding skeleton's history events, beside the engine's `onboard` figure. */
+  skeletonHistoryEvents: positive,
+});
+
+export const GrowthRowSchema = z.object({
+  cases: count,
+  throughput: ThroughputSchema.nullable(),
+  scale: ScaleSchema.nullable(),
+});
+
+export const VerdictSchema = z.object({
+  figure: z.string(),
+  value: z.number(),
+  target: z.string(),
+  pass: z.boolean(),
+});
+
+export const BenchReportSchema = z.object({
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  machine: z.object({
+    cpus: count,
+    cpuModel: z.string(),
+    memoryGiB: positive,
+    node: z.string(),
+    os: z.string(),
+    temporal: z.string(),
+    database: z.string(),
+    /** The 1, 5 and 15 minute load averages before and after the run (other work on the machine). */
+    loadBefore: z.array(nonNegative),
+    loadAfter: z.array(nonNegative),
+  }),
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.number())])),
+  throughput: ThroughputSchema.nullable(),
+  latency: LatencySchema.nullable(),
+  scale: ScaleSchema.nullable(),
+  economy: EconomySchema.nullable(),
+  growth: z.array(GrowthRowSchema),
+  verdicts: z.array(VerdictSchema),
+});
+
+export type Percentiles = z.infer<typeof PercentilesSchema>;
+export type ThroughputSide = z.infer<typeof ThroughputSideSchema>;
+export type ThroughputResult = z.infer<typeof ThroughputSchema>;
+export type LatencyResult = z.infer<typeof LatencySchema>;
+export type WaitingFigures = z.infer<typeof WaitingFiguresSchema>;
+export type ScaleSide = z.infer<typeof ScaleSideSchema>;
+export type ScaleResult = z.infer<typeof ScaleSchema>;
+export type ScenarioEconomy = z.infer<typeof ScenarioEconomySchema>;
+export type DayOfReadsResult = z.infer<typeof DayOfReadsSchema>;
+export type EconomyResult = z.infer<typeof EconomySchema>;
+export type GrowthRow = z.infer<typeof GrowthRowSchema>;
+export type Verdict = z.infer<typeof VerdictSchema>;
+export type BenchReport = z.infer<typeof BenchReportSchema>;

@@ -1,0 +1,215 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { resolveTemporalCli } from '../scripts/temporal-cli';
+import { calibrateOnboarding, calibrateWaiting } from './calibrate';
+import { measureDayOfReads } from './day-of-reads';
+import { measureEconomy } from './economy';
+import { measureLatency } from './latency';
+import type { BenchReport, GrowthRow, ScaleResult, ThroughputResult } from './report-schema';
+import { measureScale } from './scale';
+import { shapeOfSteps } from './skeleton-plan';
+import type { BenchStack, StackOptions } from './stack';
+import { startStack } from './stack';
+import { measureThroughput } from './throughput';
+import { verdictsOf } from './verdicts';
+
+export const MEASURES = ['throughput', 'latency', 'scale', 'economy', 'growth'] as const;
+export type Measure = (typeof MEASURES)[number];
+
+export interface BenchOptions {
+  measures: Measure[];
+  /** Case counts of the growth measure: throughput and scale at each. */
+  sizes: number[];
+  throughputCases: number;
+  scaleCases: number;
+  latencyCases: number;
+  latencyRate: number;
+  economyCases: number;
+  /** How long CPU is sampled while cases wait (and on the idle stack). */
+  waitSeconds: number;
+  /** Start requests in flight at once. */
+  concurrency: number;
+  /**
+   * Timings of the latency and economy stack's cases, as the API reads them; the defaults (empty) are what
+   * a partner's cases get. The smoke test shortens the Kriptomat poll.
+   */
+  economyTimings?: Record<string, string>;
+  db: StackOptions['db'];
+  sumsubQuota: StackOptions['sumsubQuota'];
+  logLevel: string;
+  /** Extra settings of both workers (`KYC_MAX_CACHED_WORKFLOWS`: `500`), to try a tuning. */
+  workerSettings: Record<string, string>;
+  /** A Temporal CLI; found or built as `npm start` does when not given. */
+  temporalCli?: string;
+  /** Keep every process's log (and the database) under the work directory. */
+  keepLogs: boolean;
+  say: (line: string) => void;
+}
+
+/** Timings of the throughput and latency stacks: Kriptomat polled a second after the import. */
+const FAST_POLL = { KYC_POLL_SCHEDULE: '1s' };
+/** Timings of the scale stacks: nothing due for an hour, so what CPU the waiting cases use is waste. */
+const IDLE_HOUR = { KYC_POLL_SCHEDULE: '1h', KYC_REVIEW_POLL_INTERVAL: '1h' };
+
+/** Runs the chosen measures, each on a fresh stack, and returns the report (not yet written). */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const startedAt = new Date().toISOString();
+  const loadBefore = os.loadavg();
+  const temporalCli = options.temporalCli ?? (await resolveTemporalCli({ log: options.say }));
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'kyc-bench-'));
+  const wants = (measure: Measure) => options.measures.includes(measure);
+  const growthSizes = wants('growth') ? options.sizes : [];
+  const throughputSizes = unique([...growthSizes, ...(wants('throughput') ? [options.throughputCases] : [])]);
+  const scaleSizes = unique([...growthSizes, ...(wants('scale') ? [options.scaleCases] : [])]);
+  let failed = true;
+  try {
+    const withStack = async <T>(
+      name: string,
+      caseTimings: Record<string, string>,
+      run: (stack: BenchStack) => Promise<T>,
+    ) => {
+      options.say(`[bench] ${name}`);
+      const stack = await startStack({
+        temporalCli,
+        workDir: await mkdtemp(path.join(workDir, `${name.replace(/\W+/g, '-')}-`)),
+        db: options.db,
+        caseTimings,
+        logLevel: options.logLevel,
+        workerSettings: options.workerSettings,
+        sumsubQuota: options.sumsubQuota,
+        say: (line) => options.say(`  ${line}`),
+      });
+      try {
+        return await run(stack);
+      } finally {
+        await stack.stop();
+      }
+    };
+
+    const throughputs = new Map<number, ThroughputResult>();
+    for (const cases of throughputSizes) {
+      const result = await withStack(`throughput, ${cases} cases`, FAST_POLL, async (stack) => {
+        const calibration = await calibrateOnboarding(stack, `c${cases}`);
+        return measureThroughput(stack, {
+          cases,
+          concurrency: options.concurrency,
+          tag: `t${cases}`,
+          calibration,
+          skeletonShape: shapeOfSteps(calibration.steps),
+        });
+      });
+      throughputs.set(cases, result);
+      options.say(
+        `  ${result.engine.casesPerSecond} cases/s, skeleton ${result.skeleton.casesPerSecond}: ${result.ratio}`,
+      );
+    }
+
+    const scales = new Map<number, ScaleResult>();
+    for (const cases of scaleSizes) {
+      const result = await withStack(`scale, ${cases} cases waiting`, IDLE_HOUR, async (stack) => {
+        const user = await calibrateWaiting(stack, 'not_started', 'awaiting_user', `c${cases}`);
+        const kriptomat = await calibrateWaiting(stack, 'pending_forever', 'awaiting_kriptomat', `c${cases}`);
+        return measureScale(stack, {
+          cases,
+          concurrency: options.concurrency,
+          waitSeconds: options.waitSeconds,
+          tag: `s${cases}`,
+          calibration: { user, kriptomat },
+        });
+      });
+      scales.set(cases, result);
+      options.say(
+        `  started in ${result.engine.startSeconds} s; worker ${result.engine.rssMiB.worker} MiB waiting`,
+      );
+    }
+
+    let latency: BenchReport['latency'] = null;
+    let economy: BenchReport['economy'] = null;
+    if (wants('latency') || wants('economy')) {
+      // The default timings (Kriptomat polled 30 s after an import): economy counts what a partner's cases cost.
+      await withStack('latency and economy', options.economyTimings ?? {}, async (stack) => {
+        const calibration = await calibrateOnboarding(stack, 'cl');
+        if (wants('latency')) {
+          latency = await measureLatency(stack, {
+            cases: options.latencyCases,
+            ratePerSecond: options.latencyRate,
+            tag: 'l',
+            calibration,
+          });
+        }
+        if (wants('economy')) {
+          economy = await measureEconomy(stack, {
+            casesPerScenario: options.economyCases,
+            tag: 'e',
+            calibration,
+            dayOfReads: () => measureDayOfReads(options.say),
+          });
+        }
+      });
+    }
+
+    const growth: GrowthRow[] = growthSizes.map((cases) => ({
+      cases,
+      throughput: throughputs.get(cases) ?? null,
+      scale: scales.get(cases) ?? null,
+    }));
+    const partial = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: await machine(temporalCli, options.db, loadBefore),
+      settings: settingsOf(options),
+      throughput: wants('throughput') ? (throughputs.get(options.throughputCases) ?? null) : null,
+      latency,
+      scale: wants('scale') ? (scales.get(options.scaleCases) ?? null) : null,
+      economy,
+      growth,
+    };
+    failed = false;
+    return { ...partial, verdicts: verdictsOf(partial) };
+  } finally {
+    if (options.keepLogs || failed) options.say(`[bench] logs kept in ${workDir}`);
+    else await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function unique(values: number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+function settingsOf(options: BenchOptions): BenchReport['settings'] {
+  const { say: _say, temporalCli: _cli, measures, economyTimings, workerSettings, ...rest } = options;
+  const pairs = (values: Record<string, string> | undefined) =>
+    Object.entries(values ?? {}).map(([name, value]) => `${name}=${value}`);
+  return {
+    ...rest,
+    measures: measures.join(','),
+    economyTimings: pairs(economyTimings).join(' ') || 'defaults',
+    workerSettings: pairs(workerSettings).join(' ') || 'defaults',
+  };
+}
+
+async function machine(
+  temporalCli: string,
+  db: string,
+  loadBefore: number[],
+): Promise<BenchReport['machine']> {
+  const cpus = os.cpus();
+  const version = await promisify(execFile)(temporalCli, ['--version']).then(
+    ({ stdout }) => stdout.trim(),
+    () => 'temporal (version unknown)',
+  );
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.versions.node,
+    os: `${os.type()} ${os.release()}`,
+    temporal: version,
+    database: `dev server on SQLite (${db === 'file' ? 'file' : 'in memory'})`,
+    loadBefore: loadBefore.map((value) => Math.round(value * 100) / 100),
+    loadAfter: os.loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}

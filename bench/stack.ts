@@ -1,0 +1,225 @@
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SumsubClient } from '../activities/sumsub/client';
+import { generateCodecKey, kycDataConverter } from '../codec';
+import type { RunningSandbox } from '../sandbox/start-sandbox';
+import { startSandbox } from '../sandbox/start-sandbox';
+import { startDevServer } from '../scripts/dev-server';
+import { freeLoopbackPort } from '../scripts/ports';
+import { NodeProcess } from './child-process';
+import { InstantUsers } from './instant-users';
+import { PartnerReceiver } from './partner-receiver';
+import { findChildPid } from './process-stats';
+
+export const ENGINE_TASK_QUEUE = 'kyc-bench';
+export const SKELETON_TASK_QUEUE = 'kyc-bench-skeleton';
+const NAMESPACE = 'default';
+const READY_TIMEOUT_MS = 120_000;
+
+export interface StackOptions {
+  temporalCli: string;
+  /** Logs (and the database, for `db: 'file'`) go here. */
+  workDir: string;
+  /** SQLite in a file, as `npm start` keeps it, or in memory. */
+  db: 'file' | 'memory';
+  /** Timings of new cases, as the API reads them (`KYC_POLL_SCHEDULE`, ...); unset ones keep the defaults. */
+  caseTimings: Record<string, string>;
+  logLevel: string;
+  /** Extra settings of both workers, the engine's and the skeleton's (`KYC_MAX_CACHED_WORKFLOWS=500`). */
+  workerSettings: Record<string, string>;
+  /** `open`: SumSub's rate limiter out of the way (the simulator has no quota); `real`: as configured. */
+  sumsubQuota: 'open' | 'real';
+  /** Tells the bench's progress (never a secret). */
+  say: (line: string) => void;
+}
+
+/** The pids whose memory and CPU the bench reads. */
+export interface StackPids {
+  server: number;
+  worker: number;
+  skeletonWorker: number;
+  api: number;
+}
+
+/**
+ * The engine as deployed, on the sandbox: a Temporal dev server (child process, SQLite, search attributes
+ * registered), the worker and the HTTP API as processes of their own, the simulators with no delays
+ * (reviews and decisions at once) in this process, webhooks delivered to the API, and the partner's webhook
+ * endpoint. Beside it, on the same server, the skeleton worker that runs the baseline workflows.
+ */
+export interface BenchStack {
+  client: Client;
+  sandbox: RunningSandbox;
+  partner: PartnerReceiver;
+  /** The users who complete SumSub as soon as the partner is told to send them there. */
+  users: InstantUsers;
+  apiUrl: string;
+  pids: StackPids;
+  /** `PUT /v1/cases/{userId}` as a partner's backend sends it; resolves with the status. */
+  putCase(userId: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<BenchStack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    return await startParts(options, cleanups, stop);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startParts(
+  options: StackOptions,
+  cleanups: (() => Promise<void>)[],
+  stop: () => Promise<void>,
+): Promise<BenchStack> {
+  const { workDir, say } = options;
+  const serverLog = createWriteStream(path.join(workDir, 'temporal.log'));
+  cleanups.push(() => new Promise((resolve) => serverLog.end(resolve)));
+  const port = await freeLoopbackPort();
+  say(`starting the Temporal dev server (${options.db === 'file' ? 'SQLite file' : 'SQLite in memory'})`);
+  const server = await startDevServer({
+    cli: options.temporalCli,
+    port,
+    ...(options.db === 'file' && { dbFile: path.join(workDir, 'temporal.db') }),
+    namespace: NAMESPACE,
+    log: (line) => void serverLog.write(`${line}\n`),
+  });
+  cleanups.push(() => server.stop());
+  const serverPid = findChildPid(['start-dev', '--port', String(port)]);
+  if (serverPid === null) throw new Error('cannot find the dev server process');
+
+  const codecKey = generateCodecKey('bench');
+  const connection = await Connection.connect({ address: server.address });
+  cleanups.push(() => connection.close());
+  const client = new Client({
+    connection,
+    namespace: NAMESPACE,
+    dataConverter: kycDataConverter({ KYC_CODEC_KEY: codecKey, KYC_CODEC_PREVIOUS_KEYS: [] }),
+  });
+
+  const partner = new PartnerReceiver();
+  await partner.start();
+  cleanups.push(() => partner.close());
+
+  const apiPort = await freeLoopbackPort();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const sandbox = await startSandbox({
+    webhookUrl: `${apiUrl}/webhooks/sumsub`,
+    // Only the scripted scenarios (economy) use it: a second, so that their first review follows the
+    // case's wait even on a busy machine. The onboarding measures use the instant users below.
+    reviewDelayMs: 1_000,
+    // Kriptomat decides a quarter second after an import: later than the engine's read just after the
+    // import, earlier than its first poll, so every onboarding case takes the same path.
+    decisionDelayMs: 250,
+  });
+  cleanups.push(() => sandbox.close());
+  const users = new InstantUsers(
+    new SumsubClient({
+      baseUrl: sandbox.sumsub.url,
+      appToken: sandbox.workerEnv.SUMSUB_APP_TOKEN ?? '',
+      secretKey: sandbox.workerEnv.SUMSUB_SECRET_KEY ?? '',
+    }),
+    sandbox.sumsub.applicants,
+  );
+  partner.onNotification = (event) => users.onNotification(event);
+
+  const common = {
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    KYC_CODEC_KEY: codecKey,
+    LOG_LEVEL: options.logLevel,
+    // Any .env of the developer's checkout must not leak into the engine under test.
+    KYC_ENV_FILE: path.join(workDir, 'empty.env'),
+  };
+  writeFileSync(common.KYC_ENV_FILE, '');
+  const workerEnv = async (taskQueue: string) => ({
+    ...common,
+    ...sandbox.workerEnv,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PARTNER_WEBHOOK_URL: partner.url,
+    PARTNER_WEBHOOK_SECRET: partner.secret,
+    KYC_METRICS_HOST: '127.0.0.1',
+    KYC_METRICS_PORT: String(await freeLoopbackPort()),
+    BENCH_SUMSUB_QUOTA: options.sumsubQuota,
+    ...options.workerSettings,
+  });
+  const apiToken = `bench-${randomBytes(18).toString('base64url')}`;
+
+  say('starting the worker, the skeleton worker and the API (each bundles or loads its code)');
+  const spawnNode = (name: string, script: string, env: Record<string, string>) => {
+    const child = new NodeProcess(name, script, env, path.join(workDir, `${name}.log`));
+    cleanups.push(() => child.stop());
+    return child;
+  };
+  const worker = spawnNode('worker', 'bench/engine-worker.ts', await workerEnv(ENGINE_TASK_QUEUE));
+  const skeletonWorker = spawnNode(
+    'skeleton-worker',
+    'bench/skeleton-worker.ts',
+    await workerEnv(SKELETON_TASK_QUEUE),
+  );
+  const api = spawnNode('api', 'client/api/main.ts', {
+    ...common,
+    ...options.caseTimings,
+    TEMPORAL_TASK_QUEUE: ENGINE_TASK_QUEUE,
+    KYC_API_HOST: '127.0.0.1',
+    KYC_API_PORT: String(apiPort),
+    KYC_API_TOKEN: apiToken,
+    SUMSUB_WEBHOOK_SECRET: sandbox.sumsubWebhookSecret,
+    SUMSUB_BASE_URL: sandbox.workerEnv.SUMSUB_BASE_URL ?? '',
+    SUMSUB_APP_TOKEN: sandbox.workerEnv.SUMSUB_APP_TOKEN ?? '',
+    SUMSUB_SECRET_KEY: sandbox.workerEnv.SUMSUB_SECRET_KEY ?? '',
+  });
+  await Promise.all([
+    worker.waitUntil(() => hasPollers(client, ENGINE_TASK_QUEUE), READY_TIMEOUT_MS),
+    skeletonWorker.waitUntil(() => hasPollers(client, SKELETON_TASK_QUEUE), READY_TIMEOUT_MS),
+    api.waitUntil(async () => (await fetch(`${apiUrl}/readyz`)).ok, READY_TIMEOUT_MS),
+  ]);
+
+  const authorization = `Bearer ${apiToken}`;
+  return {
+    client,
+    sandbox,
+    partner,
+    users,
+    apiUrl,
+    pids: { server: serverPid, worker: worker.pid, skeletonWorker: skeletonWorker.pid, api: api.pid },
+    putCase: async (userId) => {
+      const response = await fetch(`${apiUrl}/v1/cases/${encodeURIComponent(userId)}`, {
+        method: 'PUT',
+        headers: { authorization },
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    stop,
+  };
+}
+
+/** True once a worker polls the task queue for workflow tasks. */
+async function hasPollers(client: Client, taskQueue: string): Promise<boolean> {
+  const { pollers } = await client.workflowService.describeTaskQueue({
+    namespace: NAMESPACE,
+    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return pollers.length > 0;
+}
+
+/**
+ * The processes that work for one side of a measure: the server, that side's worker, the engine's API, and
+ * the bench itself (it runs the simulators, the partner's endpoint and the users).
+ */
+export function sidePids(pids: StackPids, side: 'engine' | 'skeleton'): Record<string, number> {
+  return side === 'engine'
+    ? { server: pids.server, worker: pids.worker, api: pids.api, bench: process.pid }
+    : { server: pids.server, worker: pids.skeletonWorker, bench: process.pid };
+}

@@ -1,0 +1,67 @@
+import type { BenchReport, Verdict } from './report-schema';
+
+/** Each target of the issue, against the figures of a report. */
+export const TARGETS = {
+  /** Engine throughput over the skeleton's. */
+  throughputRatio: 0.9,
+  /** Worker resident memory with the scale measure's cases waiting, MiB. */
+  workerRssMiB: 512,
+  /** Worker CPU while every case waits and nothing is due, % of one core: "no measurable busy-waiting". */
+  waitingWorkerCpuPercent: 1,
+  /** Kriptomat reads during a day of `pending`. */
+  dayOfReads: 30,
+} as const;
+
+/** The scenarios that go through SumSub while its webhooks arrive: no status read should be needed. */
+const WEBHOOK_SCENARIOS = ['onboard', 'onboard_declined', 'resubmit', 'sumsub_rejected'];
+
+/** The issue's targets checked against the report's figures (those it has). */
+export function verdictsOf(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const { throughput, scale, economy } = report;
+  if (throughput) {
+    const value = throughput.ratio;
+    verdicts.push({
+      figure: `throughput engine/skeleton (${throughput.cases} cases)`,
+      value,
+      target: `>= ${TARGETS.throughputRatio}`,
+      pass: value >= TARGETS.throughputRatio,
+    });
+  }
+  if (scale) {
+    const rss = scale.engine.rssMiB.worker ?? 0;
+    verdicts.push({
+      figure: `worker RSS, ${scale.cases} cases waiting (MiB)`,
+      value: rss,
+      target: `< ${TARGETS.workerRssMiB}`,
+      pass: rss < TARGETS.workerRssMiB,
+    });
+    const cpu = scale.engine.cpuPercent.worker ?? 0;
+    verdicts.push({
+      figure: `worker CPU, ${scale.cases} cases waiting (% of a core)`,
+      value: cpu,
+      target: `<= ${TARGETS.waitingWorkerCpuPercent} (no busy-waiting)`,
+      pass: cpu <= TARGETS.waitingWorkerCpuPercent,
+    });
+  }
+  if (economy) {
+    const { reads, method } = economy.dayOfReads;
+    verdicts.push({
+      figure: `Kriptomat reads in 24 h pending (${method})`,
+      value: reads,
+      target: `<= ${TARGETS.dayOfReads}`,
+      pass: reads <= TARGETS.dayOfReads,
+    });
+    const statusReads = WEBHOOK_SCENARIOS.reduce(
+      (sum, scenario) => sum + (economy.scenarios[scenario]?.sumsubStatusReads ?? 0),
+      0,
+    );
+    verdicts.push({
+      figure: 'SumSub status reads per case while webhooks arrive',
+      value: statusReads,
+      target: '0 (only the 15 min fallback polls)',
+      pass: statusReads === 0,
+    });
+  }
+  return verdicts;
+}

@@ -1,0 +1,135 @@
+import type { CaseVerdict } from './case-watch';
+import type { ChaosOptions } from './options';
+import type { Recovery } from './recovery-probe';
+import type { RetryAfterFigures } from './retry-after';
+import type { TokenFigures } from './token-audit';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** What the checks read: the run's figures, gathered once. */
+export interface CheckInputs {
+  options: ChaosOptions;
+  verdicts: readonly CaseVerdict[];
+  /** Cases not at their expected end when the bound passed. */
+  stuck: readonly CaseVerdict[];
+  usersImportedTwice: number;
+  tokens: TokenFigures;
+  retryAfter: RetryAfterFigures;
+  faultsInjected: Record<'error' | 'rate_limit' | 'timeout', number>;
+  webhooks: { dropped: number; duplicated: number };
+  worker: { kills: number; distinctPids: number; unexpectedExits: number };
+  serverRestarts: number;
+  recoveries: readonly Recovery[];
+  /** Cases whose partner calls could not be set against their histories. */
+  unmeasuredCases: number;
+  /** Starts the run could not make at all (the case never existed). */
+  startFailures: number;
+}
+
+/**
+ * The run's verdict, as a compliance lead would read it: every case where its scenario says, nobody imported
+ * twice, no share token used twice or by another user, `Retry-After` honoured, nothing stuck; and proof that
+ * the chaos really happened (faults injected, the worker really killed, the server really restarted), since a
+ * run in which nothing failed proves nothing.
+ */
+export function runChecks(inputs: CheckInputs): Check[] {
+  const { options, verdicts, tokens, retryAfter, faultsInjected, worker } = inputs;
+  const wrong = verdicts.filter((v) => v.problems.length > 0);
+  const checks: Check[] = [
+    {
+      name: 'every case at the end its scenario dictates',
+      ok: wrong.length === 0 && verdicts.length === options.cases,
+      detail: `${verdicts.length - wrong.length} of ${options.cases} cases` + examples(wrong),
+    },
+    {
+      name: 'no case stuck',
+      ok: inputs.stuck.length === 0 && inputs.startFailures === 0,
+      detail:
+        `${inputs.stuck.length} stuck, ${inputs.startFailures} never started` +
+        inputs.stuck
+          .slice(0, 10)
+          .map((v) => ` ${v.userId} (${v.phase})`)
+          .join(','),
+    },
+    {
+      name: 'no user imported twice',
+      ok: inputs.usersImportedTwice === 0,
+      detail: `${inputs.usersImportedTwice} users with more than one successful import`,
+    },
+    {
+      name: 'no share token used twice',
+      ok: tokens.redeemedTwice === 0 && tokens.presentedTwice === 0,
+      detail: `${tokens.redeemedTwice} redeemed twice, ${tokens.presentedTwice} presented twice (of ${tokens.minted} minted)`,
+    },
+    {
+      name: 'no share token used by another user',
+      ok: tokens.usedByAnotherUser === 0,
+      detail: `${tokens.usedByAnotherUser} presented for a user they were not minted for`,
+    },
+    {
+      name: 'Retry-After honoured',
+      ok: retryAfter.violations === 0,
+      detail:
+        `${retryAfter.violations} early retries of ${retryAfter.retried} retried 429s; smallest gap ` +
+        `${retryAfter.smallestGapMs ?? '-'} ms for Retry-After ${retryAfter.retryAfterMs} ms` +
+        retryAfter.early.map((e) => `; ${e.call} of ${e.userId} after ${e.gapMs} ms`).join(''),
+    },
+  ];
+  const faults = options.faults;
+  const injected = (kind: keyof typeof faultsInjected, rate: number) =>
+    rate === 0 || faultsInjected[kind] > 0;
+  checks.push({
+    name: 'faults really injected',
+    ok:
+      injected('error', faults.errorRate) &&
+      injected('rate_limit', faults.rateLimitRate) &&
+      injected('timeout', faults.timeoutRate) &&
+      (faults.dropWebhookRate === 0 || inputs.webhooks.dropped > 0) &&
+      (faults.duplicateWebhookRate === 0 || inputs.webhooks.duplicated > 0),
+    detail:
+      `${faultsInjected.error} 5xx, ${faultsInjected.rate_limit} 429, ${faultsInjected.timeout} timeouts, ` +
+      `${inputs.webhooks.dropped} webhooks dropped, ${inputs.webhooks.duplicated} duplicated`,
+  });
+  checks.push({
+    name: 'worker really killed and replaced',
+    ok: worker.kills === options.workerKills && worker.distinctPids >= options.workerKills + 1,
+    detail: `${worker.kills} SIGKILLs, ${worker.distinctPids} worker processes`,
+  });
+  checks.push({
+    name: 'worker never died on its own',
+    ok: worker.unexpectedExits === 0,
+    detail: `${worker.unexpectedExits} exits not caused by the run`,
+  });
+  checks.push({
+    name: 'Temporal server really restarted',
+    ok: inputs.serverRestarts === options.serverRestarts,
+    detail: `${inputs.serverRestarts} restarts on the same database file`,
+  });
+  checks.push({
+    name: 'extra calls measured for every case',
+    ok: inputs.unmeasuredCases === 0,
+    detail: `${inputs.unmeasuredCases} cases whose histories could not be read`,
+  });
+  const unrecovered = inputs.recoveries.filter((r) => r.recoveredMs === null);
+  checks.push({
+    name: 'new cases run again after every crash',
+    ok: unrecovered.length === 0 && inputs.recoveries.length === options.workerKills + options.serverRestarts,
+    detail:
+      inputs.recoveries
+        .map(
+          (r) => `${r.event}: ${r.recoveredMs === null ? 'never' : `${(r.recoveredMs / 1000).toFixed(1)} s`}`,
+        )
+        .join(', ') || 'no crash',
+  });
+  return checks;
+}
+
+function examples(wrong: readonly CaseVerdict[]): string {
+  if (wrong.length === 0) return '';
+  const shown = wrong.slice(0, 10).map((v) => ` ${v.userId}: ${v.problems.join('; ')}`);
+  return `; wrong:${shown.join(',')}${wrong.length > 10 ? ` and ${wrong.length - 10} more` : ''}`;
+}

@@ -1,0 +1,127 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { renderReport, writeReport } from '../../bench/report';
+import type { BenchReport } from '../../bench/report-schema';
+import { BenchReportSchema } from '../../bench/report-schema';
+import { MEASURES, runBench } from '../../bench/run-bench';
+import { SANDBOX_SCENARIOS } from '../../sandbox/scenarios';
+import { requiredTestEnv, TEST_ENV } from '../helpers/test-env';
+
+// The day-long measure runs a worker in this process: its SDK lines are noise here.
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { forward: {}, filter: { core: 'ERROR', other: 'ERROR' } } },
+});
+
+/**
+ * The bench's smoke run: every measure with a few cases, so the bench cannot rot unnoticed. It checks that
+ * the report has every figure, well-formed and plausible; never a timing target (tests do not time things).
+ */
+describe('npm run bench, with a few cases', () => {
+  const cases = 4;
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    report = await runBench({
+      measures: [...MEASURES],
+      sizes: [cases],
+      throughputCases: cases,
+      scaleCases: cases,
+      latencyCases: 3,
+      latencyRate: 5,
+      economyCases: 1,
+      waitSeconds: 1,
+      concurrency: 4,
+      db: 'memory',
+      sumsubQuota: 'open',
+      logLevel: 'warn',
+      workerSettings: {},
+      temporalCli: requiredTestEnv(TEST_ENV.temporalCli),
+      keepLogs: false,
+      // Kriptomat polled a second after the import, not 30: the cases end within seconds.
+      economyTimings: { KYC_POLL_SCHEDULE: '1s' },
+      say: () => undefined,
+    });
+  }, 600_000);
+
+  it('reports every figure, in the schema of bench/results', () => {
+    expect(() => BenchReportSchema.parse(report)).not.toThrow();
+    expect(report.throughput).not.toBeNull();
+    expect(report.latency).not.toBeNull();
+    expect(report.scale).not.toBeNull();
+    expect(report.economy).not.toBeNull();
+    expect(report.growth.map((row) => row.cases)).toEqual([cases]);
+    expect(report.verdicts.map((verdict) => verdict.figure).join('\n')).toMatch(
+      /throughput[\s\S]*RSS[\s\S]*CPU/,
+    );
+  });
+
+  it('ran every throughput case to its end, on both sides, with the skeleton shaped like the engine', () => {
+    const throughput = report.throughput!;
+    expect(throughput.engine).toMatchObject({ cases, completedOk: cases });
+    expect(throughput.skeleton).toMatchObject({ cases, completedOk: cases });
+    expect(throughput.ratio).toBeGreaterThan(0);
+    expect(throughput.callsPerCase['kriptomat.importKyc']).toBe(1);
+    expect(throughput.callsPerCase['sumsub.createApplicant']).toBe(1);
+    const { engine, skeleton } = throughput.shape;
+    expect(skeleton).toEqual({
+      activities: engine.activities,
+      timers: engine.timers,
+      signals: engine.signals,
+    });
+    expect(throughput.engine.cpuMsPerCase.worker).toBeGreaterThan(0);
+  });
+
+  it('measured each latency once per case, in order', () => {
+    const latency = report.latency!;
+    for (const figure of [latency.startToRunning, latency.webhookToImport]) {
+      for (const side of [figure.engine, figure.skeleton]) {
+        expect(side.count).toBe(3);
+        expect(side.p50).toBeLessThanOrEqual(side.p99);
+        expect(side.p99).toBeLessThanOrEqual(side.max);
+      }
+    }
+  });
+
+  it('held the scale cases waiting and sampled every process', () => {
+    const scale = report.scale!;
+    for (const side of [scale.engine, scale.skeleton]) {
+      expect(side.cases).toBe(cases);
+      expect(side.rssMiB.worker).toBeGreaterThan(0);
+      expect(side.rssMiB.server).toBeGreaterThan(0);
+      expect(Object.keys(side.cpuPercent)).toEqual(expect.arrayContaining(['server', 'worker']));
+    }
+    expect(scale.engine.rssMiB.api).toBeGreaterThan(0);
+  });
+
+  it('counted the calls of every sandbox scenario and a day of pending', () => {
+    const economy = report.economy!;
+    expect(Object.keys(economy.scenarios).sort()).toEqual(Object.keys(SANDBOX_SCENARIOS).sort());
+    for (const row of Object.values(economy.scenarios)) {
+      expect(row.reached).toBe(row.cases);
+      expect(row.kriptomat).toBeGreaterThanOrEqual(1);
+      expect(row.historyEvents).toBeGreaterThan(0);
+    }
+    expect(economy.scenarios.onboard?.sumsub).toBeGreaterThanOrEqual(2);
+    expect(economy.scenarios.passed?.sumsub).toBe(0);
+    const day = economy.dayOfReads;
+    expect(day.reads).toBeGreaterThan(20);
+    expect(day.reads).toBeLessThan(40);
+  });
+
+  it('writes the JSON and renders the tables', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kyc-bench-smoke-'));
+    try {
+      const file = await writeReport(report, dir);
+      expect(BenchReportSchema.parse(JSON.parse(await readFile(file, 'utf8')))).toEqual(report);
+      expect(await readFile(path.join(dir, 'latest.json'), 'utf8')).toBe(await readFile(file, 'utf8'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const text = renderReport(report);
+    for (const title of ['Throughput', 'Latency', 'Scale', 'Economy', 'Growth', 'Targets'])
+      expect(text).toContain(title);
+  });
+});

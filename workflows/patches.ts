@@ -1,0 +1,18 @@
+import { patched } from '@temporalio/workflow';
+
+/**
+ * Deliberate changes to the case's command sequence (README, "Changing the workflow safely"): a case that
+ * began before a change replays the commands it recorded; a new one takes the new path. Each id may be
+ * retired (`deprecatePatch`, then removed) once no case older than the change is still open.
+ */
+
+/**
+ * Found by the bench (bench/): Kriptomat reads run as local activities (workflows/kriptomat-reads.ts), and a
+ * case whose start already showed its phase in `KycPhase` does not show it again at once.
+ */
+const LEAN_ROUND_TRIPS = 'lean-round-trips-1';
+
+/** Whether this case takes the lean path (recorded once per run, with the SDK's `TemporalChangeVersion`). */
+export function leanRoundTrips(): boolean {
+  return patched(LEAN_ROUND_TRIPS);
+}

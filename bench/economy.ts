@@ -1,5 +1,5 @@
 import type { CasePhase } from '../domain';
-import { kycWorkflowId } from '../domain';
+import { isOutcome, kycWorkflowId } from '../domain';
 import type { SandboxScenarioName } from '../sandbox/scenarios';
 import type { Calibration } from './calibrate';
 import { countWorkflows, runPool, userIds } from './cases';
@@ -67,7 +67,6 @@ export async function measureEconomy(stack: BenchStack, options: EconomyOptions)
         if (reached >= users.length) break;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
-      // Calls are counted the moment the phase is reached (a waiting case would go on polling).
       results[scenario] = await costOf(stack, users, until, reached);
     }),
   );
@@ -90,23 +89,25 @@ async function costOf(
   until: CasePhase,
   reached: number,
 ): Promise<ScenarioEconomy> {
-  const byEndpoint: Record<string, number> = {};
-  for (const userId of users) {
-    for (const [endpoint, calls] of Object.entries(stack.sandbox.log.callsByEndpoint(userId))) {
-      if (endpoint !== USER_ACTION) byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + calls;
-    }
-  }
-  const notifications = users.reduce(
-    (sum, userId) => sum + (stack.partner.countByUser().get(userId) ?? 0),
-    0,
-  );
+  // A case that ends is counted once it has closed (its last notification sent); a waiting one at once, and
+  // then terminated, before its next look (or when it never got there, so that nothing waits on it).
+  const ends = isOutcome(until) && reached >= users.length;
   let events = 0;
   await runPool(users, 8, async (userId) => {
     const handle = stack.client.workflow.getHandle(kycWorkflowId(userId));
-    const description = await handle.describe();
-    events += description.historyLength;
-    if (description.status.name === 'RUNNING') await handle.terminate('bench: economy counted');
+    if (ends) await handle.result();
+    events += (await handle.describe()).historyLength;
+    if (!ends) await handle.terminate('bench: economy counted').catch(() => undefined);
   });
+  const wanted = new Set(users);
+  const byEndpoint: Record<string, number> = {};
+  for (const request of stack.sandbox.log.requests) {
+    if (request.userId === null || !wanted.has(request.userId)) continue;
+    const endpoint = `${request.service}.${request.endpoint}`;
+    if (endpoint !== USER_ACTION) byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
+  }
+  const received = stack.partner.countByUser();
+  const notifications = users.reduce((sum, userId) => sum + (received.get(userId) ?? 0), 0);
   const per = (value: number) => round(value / users.length, 2);
   const sum = (service: string) =>
     Object.entries(byEndpoint)

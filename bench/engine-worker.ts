@@ -19,8 +19,6 @@ runWorkerProcess('worker', async (connection, config, runtime) => {
     host: config.KYC_METRICS_HOST,
   });
   const tuned = OPEN_QUOTA ? { ...config, SUMSUB_GETS_PER_5S: 1e6, SUMSUB_POSTS_PER_5S: 1e6 } : config;
-  const bundle = process.env.BENCH_WORKFLOW_BUNDLE;
-  const source = bundle ? { workflowBundle: { codePath: bundle } } : undefined;
-  const worker = await createKycWorker(connection, tuned, source, { observer: metrics.observeHttpCall });
+  const worker = await createKycWorker(connection, tuned, undefined, { observer: metrics.observeHttpCall });
   return { worker, close: () => server.close() };
 });

@@ -131,12 +131,13 @@ export function renderReport(report: BenchReport): string {
   return parts.join('\n\n');
 }
 
-function machineLine({ machine, startedAt }: BenchReport): string {
+function machineLine({ machine, startedAt, settings }: BenchReport): string {
   const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
   return (
     `${startedAt}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
     `${machine.os}, ${machine.temporal}, ${machine.database}; load average ${load(machine.loadBefore)} before, ` +
-    `${load(machine.loadAfter)} after`
+    `${load(machine.loadAfter)} after; workers: ${String(settings.workerSettings)}; SumSub quota ` +
+    `${String(settings.sumsubQuota)}`
   );
 }
 

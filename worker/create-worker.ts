@@ -46,8 +46,8 @@ export async function createKycWorker(
 }
 
 /**
- * How the worker runs its tasks: concurrency and shutdown. Kept apart so the benchmark's skeleton worker
- * (bench/) runs with exactly the same settings as the engine's.
+ * How the worker runs its tasks: concurrency, cache and shutdown. Kept apart so the benchmark's skeleton
+ * worker (bench/) runs with exactly the same settings as the engine's.
  */
 export function workerTuning(
   config: Pick<
@@ -59,9 +59,8 @@ export function workerTuning(
   'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime' | 'shutdownForceTime' | 'maxCachedWorkflows'
 > {
   return {
-    ...(config.KYC_MAX_CACHED_WORKFLOWS !== undefined && {
-      maxCachedWorkflows: config.KYC_MAX_CACHED_WORKFLOWS,
-    }),
+    // Waiting cases sleep for hours between tasks: caching them all costs memory and saves almost nothing.
+    maxCachedWorkflows: config.KYC_MAX_CACHED_WORKFLOWS,
     // Bounds the SumSub rate limiter's queue too: each activity waits on at most one SumSub call.
     maxConcurrentActivityTaskExecutions: config.KYC_MAX_CONCURRENT_ACTIVITIES,
     shutdownGraceTime: config.KYC_SHUTDOWN_GRACE_TIME,

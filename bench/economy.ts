@@ -96,7 +96,8 @@ async function costOf(
   await runPool(users, 8, async (userId) => {
     const handle = stack.client.workflow.getHandle(kycWorkflowId(userId));
     if (ends) await handle.result();
-    events += (await handle.describe()).historyLength;
+    const { historyLength } = await handle.describe();
+    events += historyLength;
     if (!ends) await handle.terminate('bench: economy counted').catch(() => undefined);
   });
   const wanted = new Set(users);

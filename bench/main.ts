@@ -63,7 +63,9 @@ const program = new Command('bench')
     new Option('--latency-cases <n>', 'cases of the latency measure').default(200).argParser(positiveInt),
   )
   .addOption(
-    new Option('--latency-rate <n>', 'latency cases started per second').default(10).argParser(positiveInt),
+    new Option('--latency-rate <n>', 'latency cases started per second (and as many skeletons)')
+      .default(2)
+      .argParser(positiveInt),
   )
   .addOption(
     new Option('--economy-cases <n>', 'cases per sandbox scenario in the economy measure')

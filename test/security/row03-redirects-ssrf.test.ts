@@ -1,0 +1,180 @@
+import type { PartnerEvent } from '../../activities';
+import { StaticTokenProvider } from '../../activities/kriptomat/auth';
+import { KriptomatClient } from '../../activities/kriptomat/client';
+import { LoginTokenProvider } from '../../activities/kriptomat/login';
+import { PartnerWebhookNotifier } from '../../activities/partner/webhook-notifier';
+import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
+import type { HostilePeer } from './hostile-peers';
+import { json, messageOf, settled, startPeer, withAllowedHosts } from './hostile-peers';
+
+/**
+ * Issue 15, row 3: a vendor (or whoever answers for its host) replies 3xx to another host, or a configured URL
+ * points at this machine or the internal network. No redirect is followed: the call fails with an error that
+ * names the location's host and nothing more of it, and not one byte (no token, signature, password, TOTP
+ * code, share token or event) reaches the other host. Plain `http` and loopback addresses are refused unless
+ * the host is allowed (`KYC_ALLOW_INSECURE_HOSTS`), before any connection is opened.
+ */
+
+const PARTNER_SECRET = 'partner-webhook-secret-DO-NOT-LEAK-a71c';
+const event: PartnerEvent = {
+  eventId: 'case-u1/completed/1',
+  type: 'case.completed',
+  userId: 'u1',
+  phase: 'approved',
+  action: null,
+  outcome: 'approved',
+  kycStatus: 'passed',
+  eddStatus: 'not_reported',
+  occurredAt: '2025-01-02T03:04:05.000Z',
+};
+
+/** Every credential the clients below hold: none may reach the redirect target or an error message. */
+const CREDENTIALS = [
+  STATIC_TOKEN,
+  PARTNER.clientSecret,
+  PARTNER.password,
+  PARTNER.email,
+  SUMSUB_APP_TOKEN,
+  SUMSUB_SECRET,
+  PARTNER_SECRET,
+];
+
+/** "Another host": a second loopback address, where whatever follows a redirect would arrive. */
+let elsewhere: HostilePeer;
+/** The vendor, answering every request with a redirect to `elsewhere`, with a secret-looking path and query. */
+let redirecting: HostilePeer;
+let redirectStatus = 307;
+
+beforeAll(async () => {
+  elsewhere = await startPeer(
+    // What a hostile host would answer: a body that passes for the vendor's, so a followed redirect succeeds.
+    (_req, res) =>
+      json(res, 200, {
+        data: { id: 'u1', kyc_status: 'passed', edd_status: 'not_reported' },
+        access_token: 'x',
+        id: 'a1',
+        externalUserId: 'u1',
+      }),
+    '127.0.0.2',
+  );
+  redirecting = await startPeer((_req, res) => {
+    res.writeHead(redirectStatus, { location: `${elsewhere.url}/collect/secret-path?k=leaked-query` }).end();
+  });
+});
+beforeEach(() => {
+  elsewhere.arrivals.length = 0;
+  redirectStatus = 307;
+});
+afterAll(async () => {
+  await elsewhere.close();
+  await redirecting.close();
+});
+
+/** The call failed, its error names the location's host only, and nothing reached that host. */
+async function expectRedirectRefused(call: Promise<unknown>): Promise<void> {
+  const outcome = await settled(call);
+  expect(elsewhere.arrivals).toHaveLength(0);
+  expect(elsewhere.connections()).toBe(0);
+  expect(outcome.ok).toBe(false);
+  const message = messageOf(outcome.value);
+  expect(message).toContain('127.0.0.2');
+  expect(message).not.toMatch(/collect|secret-path|leaked-query/);
+  for (const credential of CREDENTIALS) expect(message).not.toContain(credential);
+}
+
+describe('redirects are not followed', () => {
+  it.each([301, 302, 303, 307, 308])('Kriptomat login (password, TOTP code, client secret) on %i', (status) =>
+    withAllowedHosts('127.0.0.1', async () => {
+      redirectStatus = status;
+      const auth = new LoginTokenProvider({ baseUrl: redirecting.url, credentials: PARTNER });
+      await expectRedirectRefused(
+        new KriptomatClient({ baseUrl: redirecting.url, auth }).readKycStatus('u1'),
+      );
+    }),
+  );
+
+  it('Kriptomat read with a bearer token: the other host answers nothing the client takes', () =>
+    withAllowedHosts('127.0.0.1', async () => {
+      redirectStatus = 302;
+      const auth = new StaticTokenProvider(STATIC_TOKEN);
+      await expectRedirectRefused(
+        new KriptomatClient({ baseUrl: redirecting.url, auth }).readKycStatus('u1'),
+      );
+    }));
+
+  it('Kriptomat import with a share token in its body', () =>
+    withAllowedHosts('127.0.0.1', async () => {
+      const auth = new StaticTokenProvider(STATIC_TOKEN);
+      const client = new KriptomatClient({ baseUrl: redirecting.url, auth });
+      await expectRedirectRefused(client.importKyc('u1', 'share-token-DO-NOT-LEAK-b2'));
+    }));
+
+  it.each([302, 307])('SumSub signed GET and POST on %i: no app token or signature elsewhere', (status) =>
+    withAllowedHosts('127.0.0.1', async () => {
+      redirectStatus = status;
+      const client = sumsubClient(redirecting.url);
+      await expectRedirectRefused(client.getApplicant('a1'));
+      await expectRedirectRefused(client.createApplicant('basic-kyc-level', { externalUserId: 'u1' }));
+      await expectRedirectRefused(client.createShareToken('a1', 'kriptomat', 600));
+    }),
+  );
+
+  it('the partner webhook: the event is not delivered, and not re-sent elsewhere', () =>
+    withAllowedHosts('127.0.0.1', async () => {
+      const notifier = new PartnerWebhookNotifier({ url: `${redirecting.url}/hook`, secret: PARTNER_SECRET });
+      await expectRedirectRefused(notifier.send(event));
+    }));
+});
+
+/** Connections and requests so far (a kept-alive socket could carry a request without a new connection). */
+const traffic = (peer: HostilePeer) => ({ connections: peer.connections(), requests: peer.arrivals.length });
+
+describe('plain http and loopback addresses are refused unless the host is allowed', () => {
+  let target: HostilePeer;
+  beforeAll(async () => {
+    target = await startPeer((_req, res) => json(res, 200, {}));
+  });
+  afterAll(() => target.close());
+
+  it('a partner URL on http://127.0.0.1 opens no connection when 127.0.0.1 is not allowed', () =>
+    withAllowedHosts(undefined, async () => {
+      const before = traffic(target);
+      const notifier = new PartnerWebhookNotifier({ url: `${target.url}/hook`, secret: PARTNER_SECRET });
+      const outcome = await settled(notifier.send(event));
+      expect(traffic(target)).toEqual(before);
+      expect(outcome.ok).toBe(false);
+      expect(messageOf(outcome.value)).toMatch(/127\.0\.0\.1/);
+      expect(messageOf(outcome.value)).not.toContain(PARTNER_SECRET);
+    }));
+
+  it('an https partner URL resolving to loopback opens no connection when its host is not allowed', () =>
+    withAllowedHosts('127.0.0.1', async () => {
+      const before = traffic(target);
+      // `localhost` is not on the list, though the address it resolves to is this very server's.
+      const url = `https://localhost:${target.port}/hook`;
+      const outcome = await settled(new PartnerWebhookNotifier({ url, secret: PARTNER_SECRET }).send(event));
+      expect(traffic(target)).toEqual(before);
+      expect(outcome.ok).toBe(false);
+      expect(messageOf(outcome.value)).toMatch(/localhost/);
+    }));
+
+  it('vendor base URLs on plain http are refused the same way, before any byte is sent', () =>
+    withAllowedHosts(undefined, async () => {
+      const before = traffic(target);
+      const kriptomat = new KriptomatClient({
+        baseUrl: target.url,
+        auth: new StaticTokenProvider(STATIC_TOKEN),
+      });
+      expect((await settled(kriptomat.readKycStatus('u1'))).ok).toBe(false);
+      expect((await settled(sumsubClient(target.url).getApplicant('a1'))).ok).toBe(false);
+      expect(traffic(target)).toEqual(before);
+    }));
+
+  it('an allowed host is reached as configured', () =>
+    withAllowedHosts('127.0.0.1,localhost', async () => {
+      const notifier = new PartnerWebhookNotifier({ url: `${target.url}/hook`, secret: PARTNER_SECRET });
+      await notifier.send(event);
+      expect(target.arrivals.at(-1)?.url).toBe('/hook');
+    }));
+});

@@ -13,6 +13,8 @@ export interface CaseTimings {
   reviewPollInterval: Duration;
   /** How long the user has to pass SumSub before the case ends `expired`. */
   userDeadline: Duration;
+  /** How long a case parked in `needs_attention` waits for an operator before it ends `unresolved`. */
+  parkedDeadline: Duration;
   /** Each gap is stretched by up to this fraction (never shortened), so cases started together spread out. */
   jitter: number;
   /** Waits per workflow run before the case continues as new, keeping every run's history small. */
@@ -24,6 +26,7 @@ export const DEFAULT_CASE_TIMINGS: CaseTimings = {
   decisionDeadline: '14d',
   reviewPollInterval: '15m',
   userDeadline: '30d',
+  parkedDeadline: '30d',
   jitter: 0.1,
   waitsPerRun: 50,
 };
@@ -43,6 +46,8 @@ export interface CaseErrorRecord {
   /** The phase whose step failed; `retry` resumes there. */
   step: OpenPhase;
   at: string;
+  /** When the parked case ends `unresolved` unless an operator retries it first (cases parked since 2026-12). */
+  expiresAt?: string;
 }
 
 /** The SumSub side of a case: which applicant, and the latest review the case has seen. */
@@ -81,6 +86,11 @@ export interface KycCaseState {
   kriptomatChecks: number;
   sumsubChecks: number;
   sumsubEvents: number;
+  /**
+   * Messages dropped unread: input that was not encrypted by the engine, failed authentication, or broke its
+   * schema. Missing in the state of cases that began before messages were checked.
+   */
+  droppedMessages?: number;
   wait: CaseWait | null;
   /** When the next scheduled look is due, while waiting. */
   nextCheckAt: string | null;

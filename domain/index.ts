@@ -3,5 +3,7 @@ export * from './case-state';
 export * from './errors';
 export * from './ids';
 export * from './kriptomat-status';
+export * from './plain-text';
 export * from './search-attributes';
 export * from './sumsub-review';
+export * from './untrusted-payload';

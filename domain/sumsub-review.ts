@@ -37,16 +37,33 @@ export function countedReview(
 }
 
 /**
- * A SumSub webhook as the case receives it (the `sumsubEvent` signal). Only the review fields; SumSub's
- * webhooks carry no personal data, and the receiver passes on nothing else.
+ * The SumSub event types about an applicant's KYC review. Only these wake a case (docs/vendor-apis.md, "SumSub
+ * webhooks"); transaction monitoring (`applicantKytTxn*`, `kytCase*`), AML, workflow, action, travel-rule and
+ * personal-info events share the URL, the applicant and even a RED `reviewResult`, but never decide a case.
+ */
+export const SUMSUB_REVIEW_EVENT_TYPES = [
+  'applicantReviewed',
+  'applicantPending',
+  'applicantPrechecked',
+  'applicantOnHold',
+  'applicantReset',
+  'applicantDeleted',
+] as const;
+export type SumsubReviewEventType = (typeof SUMSUB_REVIEW_EVENT_TYPES)[number];
+
+export function isSumsubReviewEventType(type: string): type is SumsubReviewEventType {
+  return (SUMSUB_REVIEW_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * A SumSub webhook as the case receives it (the `sumsubEvent` signal): a hint that the applicant's review may
+ * have changed, never the review itself. The case answers it by reading the review from SumSub, and that read
+ * decides, so a forged, delayed or replayed delivery cannot move a case.
  */
 export interface SumsubEvent {
-  /** `applicantReviewed`, `applicantPending`, `applicantReset`, ...: every type is accepted. */
+  /** One of `SUMSUB_REVIEW_EVENT_TYPES`; the receiver signals no other type. */
   type: string;
   applicantId: string;
-  reviewStatus: ReviewStatus | null;
-  reviewAnswer: ReviewAnswer | null;
-  rejectType: RejectType | null;
-  /** SumSub's `createdAtMs` as an ISO timestamp: orders events that arrive out of order. */
+  /** SumSub's `createdAtMs` as an ISO timestamp: shown to operators, never compared with anything. */
   createdAt: string;
 }

@@ -1,8 +1,9 @@
 import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import type { CaseReview, KycCaseState } from '../domain';
-import { isOutcome } from '../domain';
+import { isOutcome, isSumsubReviewEventType } from '../domain';
 import { showDetails } from './case-record';
-import type { CancelRequest } from './messages';
+import { acceptCancel, acceptSumsubEvent } from './message-input';
+import type { SumsubEventInput } from './message-input';
 import {
   cancelSignal,
   getStateQuery,
@@ -15,19 +16,29 @@ import { foldReview, reviewFromEvent } from './review';
 
 /**
  * The case's message handlers and the flags they raise for the phase loop. Handlers only record what
- * arrived; the loop decides what it means, so a message can never interleave with half a step.
+ * arrived; the loop decides what it means, so a message can never interleave with half a step. No message
+ * carries anything the case acts on: a webhook only wakes the case to read SumSub, whose answer decides.
  */
 export class CaseControl {
   recheckRequested = false;
   retryRequested = false;
   reviewChanged = false;
+  /** A SumSub review event arrived since the case last read the review: read it now. */
+  reviewHinted = false;
   cancelReason: string | null = null;
   /** Runs the phases; cancelling it (the `cancel` signal) interrupts any wait or activity in progress. */
   readonly work = new CancellationScope();
   /** The newest webhook time seen before the applicant was known. */
   private earlyEventAt: string | null = null;
 
-  constructor(private readonly state: KycCaseState) {}
+  /**
+   * @param readDecides whether this run treats webhooks as hints only (patches.ts); a run that began before
+   *   still folds the review a webhook carried, as it did when it was recorded.
+   */
+  constructor(
+    private readonly state: KycCaseState,
+    private readonly readDecides: boolean,
+  ) {}
 
   /** Registers every handler; call before the first await so no message is lost. */
   register(): void {
@@ -41,17 +52,38 @@ export class CaseControl {
     });
     setHandler(retrySignal, () => void (this.retryRequested = state.phase === 'needs_attention'));
     // The input is optional in practice: the Temporal UI and CLI can signal `cancel` without one.
-    setHandler(cancelSignal, (request?: Partial<CancelRequest>) => {
-      if (isOutcome(state.phase) || this.cancelReason !== null) return;
-      this.cancelReason = request?.reason || 'cancelled without a reason';
+    setHandler(cancelSignal, (input: unknown) => {
+      const reason = acceptCancel(state, input);
+      if (reason === null || isOutcome(state.phase) || this.cancelReason !== null) return;
+      this.cancelReason = reason || 'cancelled without a reason';
       this.work.cancel();
     });
-    setHandler(sumsubEventSignal, (event) => {
+    setHandler(sumsubEventSignal, (input: unknown) => {
+      const event = acceptSumsubEvent(state, input);
+      if (event === null) return;
       state.sumsubEvents += 1;
-      const review = reviewFromEvent(event, new Date().toISOString());
-      if (review) this.takeReview(review);
+      this.takeEvent(event);
       showDetails(state);
     });
+  }
+
+  /**
+   * A review event about this case's applicant (or before the applicant is known) asks for a read. Only in a
+   * run that began before webhooks became hints does a signal that still carries a review fold it in.
+   */
+  private takeEvent(event: SumsubEventInput): void {
+    const review = this.state.review;
+    if (!this.readDecides && event.reviewStatus !== undefined) {
+      const folded = reviewFromEvent(
+        { ...event, reviewStatus: event.reviewStatus },
+        new Date().toISOString(),
+      );
+      if (folded) this.takeReview(folded);
+      return;
+    }
+    if (!isSumsubReviewEventType(event.type)) return;
+    if (review && review.applicantId !== event.applicantId) return;
+    this.reviewHinted = true;
   }
 
   /** Folds a review into the case when it is newer; remembers it when the applicant is not known yet. */

@@ -22,9 +22,18 @@ export function renderDetails(state: KycCaseState): string {
     lines.push(`**Waiting since:** ${state.wait.since} · **deadline:** ${state.wait.deadlineAt}`);
   if (state.lastError) {
     const { type, step, message } = state.lastError;
-    lines.push(`**Last error** (${type}, in ${step}): ${message}`, '_Send `retry` once fixed, or `cancel`._');
+    lines.push(`**Last error** (${type}, in ${step}): ${escapeMarkdown(message)}`);
+    if (state.phase === 'needs_attention') {
+      const ends = state.lastError.expiresAt ? ` Ends \`unresolved\` at ${state.lastError.expiresAt}.` : '';
+      lines.push(`_Send \`retry\` once fixed, or \`cancel\`._${ends}`);
+    }
   }
-  if (state.cancelReason) lines.push(`**Cancelled:** ${state.cancelReason}`);
+  if (state.cancelReason) lines.push(`**Cancelled:** ${escapeMarkdown(state.cancelReason)}`);
   if (state.runs > 1) lines.push(`**Run:** ${state.runs} (continued as new)`);
   return lines.join('\n\n');
+}
+
+/** Text from outside (an operator's reason, a vendor's error) shown as itself, not as markdown. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>#|!~]/g, (char) => `\\${char}`);
 }

@@ -1,12 +1,14 @@
 import { condition } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { CaseTimings, KycCaseState, OpenPhase } from '../domain';
 import { finalOutcomeFor } from '../domain';
 import { shareApplicantWithKriptomat } from './activity-proxies';
 import type { CaseControl } from './case-control';
-import { enterPhase, publish, recordSnapshot } from './case-record';
+import { enterPhase, publish, recordSnapshot, showDetails } from './case-record';
 import { currentWait, waitForLook } from './case-waits';
 import { readKriptomat } from './kriptomat-reads';
 import type { PartnerNotifier } from './partner-events';
+import { parkedCasesEnd } from './patches';
 import { pollGap } from './poll-schedule';
 import { applicantOf, awaitUserRound, findApplicant } from './user-phases';
 
@@ -75,9 +77,20 @@ async function awaitKriptomatRound(ctx: CaseContext): Promise<void> {
   else if (changed) publish(state);
 }
 
-/** Parked: waits for an operator's `retry`, then resumes the step that failed. */
-async function awaitOperator({ state, control }: CaseContext): Promise<void> {
-  await condition(() => control.retryRequested);
+/**
+ * Parked: waits for an operator's `retry`, then resumes the step that failed. A case nobody retries ends
+ * `unresolved` at its parked deadline (the partner is told, like any ending), so no case stays open forever.
+ */
+async function awaitOperator({ state, control, timings }: CaseContext): Promise<void> {
+  if (parkedCasesEnd() && state.lastError) {
+    state.lastError.expiresAt ??= new Date(Date.now() + msToNumber(timings.parkedDeadline)).toISOString();
+    showDetails(state);
+    const left = Date.parse(state.lastError.expiresAt) - Date.now();
+    const retried = left > 0 && (await condition(() => control.retryRequested, left));
+    if (!retried && !control.retryRequested) return enterPhase(state, 'unresolved');
+  } else {
+    await condition(() => control.retryRequested);
+  }
   control.retryRequested = false;
   enterPhase(state, state.lastError?.step ?? 'checking');
 }

@@ -19,6 +19,7 @@ export function newCaseState(userId: string): KycCaseState {
     kriptomatChecks: 0,
     sumsubChecks: 0,
     sumsubEvents: 0,
+    droppedMessages: 0,
     wait: null,
     nextCheckAt: null,
     notifications: 0,
@@ -36,7 +37,8 @@ export function enterPhase(state: KycCaseState, phase: CasePhase): void {
   state.updatedAt = now;
   state.nextCheckAt = null;
   if (isOutcome(phase)) state.outcome = phase;
-  if (phase !== 'needs_attention') state.lastError = null;
+  // An unresolved case keeps the error it was parked with: that is why it ended.
+  if (phase !== 'needs_attention' && phase !== 'unresolved') state.lastError = null;
   // A wait belongs to its phase; parking keeps it so `retry` resumes the same wait and deadline.
   if (phase !== state.wait?.phase && phase !== 'needs_attention') state.wait = null;
   state.phases.push({ phase, at: now });

@@ -8,13 +8,21 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseTimings, KycCaseInput, KycCaseState, OpenPhase } from '../domain';
-import { DEFAULT_CASE_TIMINGS, isOutcome, isRetryableErrorType, KYC_PHASE } from '../domain';
+import {
+  DEFAULT_CASE_TIMINGS,
+  ERROR_TYPES,
+  isOutcome,
+  isRetryableErrorType,
+  isUntrustedPayload,
+  KYC_PHASE,
+  plainText,
+} from '../domain';
 import { CaseControl } from './case-control';
 import type { CaseContext } from './case-phases';
 import { runPhase } from './case-phases';
 import { enterPhase, newCaseState, publish, searchAttributesOf, showDetails } from './case-record';
 import { PartnerNotifier } from './partner-events';
-import { leanRoundTrips } from './patches';
+import { leanRoundTrips, reviewReadDecides } from './patches';
 
 /**
  * One Kriptomat user's KYC case, from the first status read to approved, rejected, expired or cancelled
@@ -22,9 +30,15 @@ import { leanRoundTrips } from './patches';
  * carried across continue-as-new, and returned as the result.
  */
 export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
+  // Only the engine's own client (with the codec) may start a case: a plaintext start is not one of ours.
+  if (isUntrustedPayload(input))
+    throw ApplicationFailure.nonRetryable(
+      'the case input was not encrypted by the engine',
+      ERROR_TYPES.Configuration,
+    );
   const timings = resolveTimings(input.timings);
   const state = input.resume ?? newCaseState(input.userId);
-  const control = new CaseControl(state);
+  const control = new CaseControl(state, reviewReadDecides());
   control.register();
   const ctx: CaseContext = { state, timings, control, notifier: new PartnerNotifier(state) };
   // A resumed case's search attributes came along with continue-as-new, and a case started as the client
@@ -78,6 +92,9 @@ async function continueCase(ctx: CaseContext, input: KycCaseInput): Promise<neve
   return next({ userId: input.userId, timings: input.timings, resume: { ...state, runs: state.runs + 1 } });
 }
 
+/** Activities sanitize vendor texts already; the case keeps its own bound on what it stores and shows. */
+const MAX_ERROR_MESSAGE_LENGTH = 500;
+
 /** Before a run ends (completed or continued): every partner notification delivered, every handler done. */
 async function settle({ notifier }: CaseContext): Promise<void> {
   await notifier.delivered();
@@ -90,7 +107,12 @@ function startedShowing(state: KycCaseState): boolean {
 }
 
 function park(state: KycCaseState, step: OpenPhase, failure: { type: string; message: string }): void {
-  state.lastError = { ...failure, step, at: new Date().toISOString() };
+  state.lastError = {
+    ...failure,
+    message: plainText(failure.message, MAX_ERROR_MESSAGE_LENGTH),
+    step,
+    at: new Date().toISOString(),
+  };
   enterPhase(state, 'needs_attention');
 }
 

@@ -18,7 +18,10 @@ export const recheckSignal = defineSignal('recheck');
  */
 export const recheckUpdate = defineUpdate<KycCaseState>('recheck');
 
-/** A SumSub webhook about this user's applicant. Duplicates and late, out-of-order events are harmless. */
+/**
+ * A SumSub review event about this user's applicant: wakes the case to read the review from SumSub, and that
+ * read decides. Forged, duplicated, late or out-of-order events are harmless; invalid input is dropped.
+ */
 export const sumsubEventSignal = defineSignal<[SumsubEvent]>('sumsubEvent');
 
 /** An operator fixed what parked the case in `needs_attention`: run the failed step again. */
@@ -28,5 +31,8 @@ export interface CancelRequest {
   reason: string;
 }
 
-/** End the case as `cancelled`, whatever phase it is in. */
+/**
+ * End the case as `cancelled`, whatever phase it is in. The reason is kept as one line of plain text of at most
+ * `MAX_CANCEL_REASON_LENGTH` characters (message-input.ts).
+ */
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');

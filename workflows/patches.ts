@@ -16,3 +16,21 @@ const LEAN_ROUND_TRIPS = 'lean-round-trips-1';
 export function leanRoundTrips(): boolean {
   return patched(LEAN_ROUND_TRIPS);
 }
+
+/**
+ * A SumSub webhook wakes the case to read the review, and that read decides (docs/vendor-apis.md, "A webhook
+ * is a hint"); a RED without a reject type waits instead of asking the user to resubmit. Recorded once per
+ * run: a run that began before keeps folding webhook reviews as it did.
+ */
+const REVIEW_READ_DECIDES = 'review-read-decides-1';
+
+export function reviewReadDecides(): boolean {
+  return patched(REVIEW_READ_DECIDES);
+}
+
+/** A case parked in `needs_attention` ends `unresolved` once `timings.parkedDeadline` has passed (a timer). */
+const PARKED_CASES_END = 'parked-cases-end-1';
+
+export function parkedCasesEnd(): boolean {
+  return patched(PARKED_CASES_END);
+}

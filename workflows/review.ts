@@ -1,18 +1,21 @@
-import type { ApplicantReview, CaseReview, SumsubEvent } from '../domain';
+import type { ApplicantReview, CaseReview, ReviewStatus } from '../domain';
 import { countedReview } from '../domain';
+import type { SumsubEventInput } from './message-input';
 
 /** What a SumSub review means for the case. */
-type ReviewVerdict = 'green' | 'red_final' | 'red_retry' | 'in_progress';
+type ReviewVerdict = 'green' | 'red_final' | 'red_retry' | 'red_unconfirmed' | 'in_progress';
 
 /**
  * GREEN shares the applicant; RED+FINAL ends the case; RED+RETRY waits for the user to resubmit. Only a
- * `completed` review carries an answer that counts. A RED without a reject type is treated as RETRY: waiting
- * (bounded by the case deadline) is recoverable, rejecting a user by mistake is not.
+ * `completed` review carries an answer that counts. A RED without a reject type is not final: the case records
+ * it and keeps waiting (bounded by the user deadline) without asking the user for anything, since rejecting a
+ * user by mistake cannot be undone and SumSub has not said a resubmission would help.
  */
 export function verdictOf(review: CaseReview | null): ReviewVerdict {
   if (review?.reviewStatus !== 'completed' || review.reviewAnswer === null) return 'in_progress';
   if (review.reviewAnswer === 'GREEN') return 'green';
-  return review.rejectType === 'FINAL' ? 'red_final' : 'red_retry';
+  if (review.rejectType === 'FINAL') return 'red_final';
+  return review.rejectType === 'RETRY' ? 'red_retry' : 'red_unconfirmed';
 }
 
 /** A status read of the applicant as a case review, learned at `at`. */
@@ -20,8 +23,14 @@ export function reviewFromRead(read: ApplicantReview, at: string): CaseReview {
   return { ...read, at, lastEventAt: null };
 }
 
-/** A webhook as a case review; null for events that say nothing about the review (e.g. `applicantCreated`). */
-export function reviewFromEvent(event: SumsubEvent, at: string): CaseReview | null {
+/**
+ * A webhook that carried its review (recorded before webhooks became hints) as a case review; null for events
+ * that say nothing about the review (e.g. `applicantCreated`).
+ */
+export function reviewFromEvent(
+  event: SumsubEventInput & { reviewStatus: ReviewStatus | null },
+  at: string,
+): CaseReview | null {
   const base = { applicantId: event.applicantId, at, lastEventAt: event.createdAt };
   if (event.type === 'applicantReset')
     return { ...base, reviewStatus: 'init', reviewAnswer: null, rejectType: null };

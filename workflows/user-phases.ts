@@ -22,7 +22,10 @@ export async function findApplicant(ctx: CaseContext): Promise<void> {
   notifier.actionRequired(resubmit ? 'resubmit_at_sumsub' : 'verify_at_sumsub');
 }
 
-/** Waits for a webhook, a recheck or the fallback poll, then acts on the review; expires at the deadline. */
+/**
+ * Waits for a webhook, a recheck or the fallback poll, reads the review, and acts on what SumSub answered;
+ * expires at the deadline.
+ */
 export async function awaitUserRound(ctx: CaseContext): Promise<void> {
   const { state, timings, control } = ctx;
   const wait = currentWait(state, 'awaiting_user', timings.userDeadline);
@@ -33,10 +36,12 @@ export async function awaitUserRound(ctx: CaseContext): Promise<void> {
     wait,
     gap,
     'SumSub review poll (fallback for lost webhooks)',
-    () => control.reviewChanged || control.recheckRequested,
+    () => control.reviewChanged || control.recheckRequested || control.reviewHinted,
   );
-  const mustLook = control.recheckRequested || !control.reviewChanged;
+  // Only a run that began before webhooks became hints can be woken by a review it was handed.
+  const mustLook = control.recheckRequested || control.reviewHinted || !control.reviewChanged;
   control.recheckRequested = false;
+  control.reviewHinted = false;
   wait.looks += 1;
   if (mustLook) await readReview(ctx);
   if (routeReview(ctx)) return;

@@ -3,7 +3,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { KycCaseHandle } from '../../client/kyc-cases';
 import { startOrJoinCase } from '../../client/kyc-cases';
-import type { CaseTimings, SumsubEvent } from '../../domain';
+import type { ApplicantReview, CaseTimings, SumsubEvent } from '../../domain';
+import { sumsubEventSignal } from '../../workflows/messages';
 import { untilState } from './cases';
 import { FakePartners, applicantIdOf } from './fake-partners';
 import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue } from './temporal';
@@ -45,6 +46,16 @@ export async function startFakeCaseEnv(name: string, options: { dataConverter?: 
     start: (userId: string, timings: Partial<CaseTimings> = {}): Promise<KycCaseHandle> =>
       startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
     until: untilState,
+    /** SumSub's review of the user changes, and its webhook (a hint: the case reads the review) arrives. */
+    reviewed: async (
+      handle: KycCaseHandle,
+      userId: string,
+      review: Omit<ApplicantReview, 'applicantId'>,
+      type = 'applicantReviewed',
+    ): Promise<void> => {
+      partners.review(userId, review);
+      await handle.signal(sumsubEventSignal, sumsubEvent(userId, new Date().toISOString(), type));
+    },
     stop: async () => {
       await stopWorker();
       await env.teardown();
@@ -54,19 +65,20 @@ export async function startFakeCaseEnv(name: string, options: { dataConverter?: 
 
 export type FakeCaseEnv = Awaited<ReturnType<typeof startFakeCaseEnv>>;
 
-/** A SumSub webhook as the `sumsubEvent` signal carries it. */
+/** A SumSub webhook as the `sumsubEvent` signal carries it: a hint about the applicant's review, no review. */
 export function sumsubEvent(
   userId: string,
   createdAt: string,
-  review: Partial<Pick<SumsubEvent, 'type' | 'reviewStatus' | 'reviewAnswer' | 'rejectType'>> = {},
+  type: string = 'applicantReviewed',
 ): SumsubEvent {
-  return {
-    type: 'applicantReviewed',
-    applicantId: applicantIdOf(userId),
-    reviewStatus: 'completed',
-    reviewAnswer: null,
-    rejectType: null,
-    createdAt,
-    ...review,
-  };
+  return { type, applicantId: applicantIdOf(userId), createdAt };
 }
+
+/** The review as SumSub tells it: a completed GREEN, or a completed RED with its reject type (if any). */
+export const REVIEWED = {
+  green: { reviewStatus: 'completed', reviewAnswer: 'GREEN', rejectType: null },
+  redRetry: { reviewStatus: 'completed', reviewAnswer: 'RED', rejectType: 'RETRY' },
+  redFinal: { reviewStatus: 'completed', reviewAnswer: 'RED', rejectType: 'FINAL' },
+  redUntyped: { reviewStatus: 'completed', reviewAnswer: 'RED', rejectType: null },
+  pending: { reviewStatus: 'pending', reviewAnswer: null, rejectType: null },
+} as const;

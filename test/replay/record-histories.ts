@@ -20,13 +20,14 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { cancelSignal, recheckUpdate, retrySignal, sumsubEventSignal } from '../../workflows/messages';
 import type { KycActivities } from '../../activities/contract';
 import { untilState } from '../helpers/cases';
+import { GENERATION } from './generation';
 import { eventually } from '../helpers/temporal';
-import { FAST_TIMINGS, sumsubEvent } from '../helpers/fake-case-env';
+import { FAST_TIMINGS, REVIEWED, sumsubEvent } from '../helpers/fake-case-env';
 import { FakePartners } from '../helpers/fake-partners';
 import type { CaseTimings, KycCaseState, OpenPhase } from '../../domain';
 
-const OUT = path.join(__dirname, 'histories');
-const GREEN = { reviewStatus: 'completed', reviewAnswer: 'GREEN', rejectType: null } as const;
+const OUT = path.join(__dirname, 'histories', GENERATION);
+const GREEN = REVIEWED.green;
 
 type Story = (ctx: {
   partners: FakePartners;
@@ -53,13 +54,13 @@ const STORIES: Record<string, Story> = {
     partners.user(userId, 'not_started');
     const handle = await start();
     await until(handle, (state) => state.phase === 'awaiting_user');
-    const red = { reviewAnswer: 'RED', rejectType: 'RETRY' } as const;
-    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z', red));
-    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z', red));
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2026-01-01T11:00:00.000Z', { reviewAnswer: 'GREEN' }),
-    );
+    partners.review(userId, REVIEWED.redRetry);
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z'));
+    await until(handle, (state) => state.review?.reviewAnswer === 'RED');
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z'));
+    await until(handle, (state) => state.sumsubChecks >= 2);
+    partners.review(userId, GREEN);
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T11:00:00.000Z'));
     await until(handle, (state) => state.phase === 'awaiting_kriptomat');
     partners.user(userId, 'passed');
     return handle;
@@ -68,9 +69,35 @@ const STORIES: Record<string, Story> = {
     partners.user(userId, 'not_started');
     const handle = await start();
     await until(handle, (state) => state.phase === 'awaiting_user');
-    const final = { reviewAnswer: 'RED', rejectType: 'FINAL' } as const;
-    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z', final));
+    // A transaction-monitoring RED+FINAL first: acknowledged, never read as the KYC verdict.
+    await handle.signal(
+      sumsubEventSignal,
+      sumsubEvent(userId, '2026-01-01T09:00:00.000Z', 'applicantKytTxnRejected'),
+    );
+    partners.review(userId, REVIEWED.redFinal);
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z'));
     return handle;
+  },
+  'approved-after-untyped-red-and-dropped-messages': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'not_started');
+    const handle = await start();
+    await until(handle, (state) => state.phase === 'awaiting_user');
+    partners.review(userId, REVIEWED.redUntyped);
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z'));
+    await until(handle, (state) => state.review?.reviewAnswer === 'RED');
+    // Input that breaks its schema is dropped unread; the case goes on.
+    await handle.signal(sumsubEventSignal, { verdict: 'GREEN' } as never);
+    await handle.signal(cancelSignal, { reason: 42 } as never);
+    await until(handle, (state) => state.droppedMessages === 2);
+    partners.review(userId, GREEN);
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T11:00:00.000Z'));
+    await until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    partners.user(userId, 'passed');
+    return handle;
+  },
+  'unresolved-after-parked-deadline': async ({ partners, userId, start }) => {
+    partners.user(userId, 'not_started').fail('ensureSumsubApplicant', userId, 'contract');
+    return start({ parkedDeadline: '2s' });
   },
   'retried-after-needs-attention': async ({ partners, userId, start, until }) => {
     partners
@@ -133,9 +160,9 @@ const IN_FLIGHT: Record<string, InFlightStory> = {
   'in-flight-awaiting-user': async ({ partners, userId, start, until }) => {
     partners.user(userId, 'not_started');
     const handle = await start();
-    const red = { reviewAnswer: 'RED', rejectType: 'RETRY' } as const;
     await until(handle, (state) => state.phase === 'awaiting_user');
-    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z', red));
+    partners.review(userId, REVIEWED.redRetry);
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T10:00:00.000Z'));
     await until(handle, (state) => state.review?.reviewAnswer === 'RED');
     return { handle, phase: 'awaiting_user' };
   },

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CASE_PHASES, isOutcome, KYC_PHASE } from '../../domain';
 import type { CasePhase } from '../../domain';
 import { testWorkflowSource } from '../helpers/temporal';
+import { GENERATION } from './generation';
 
 /**
  * Replays the saved histories of representative cases with today's workflow code. A change that would make
@@ -19,8 +20,11 @@ const searchAttributesHolder = z.object({
     .optional(),
 });
 
+/** Every saved history, of every generation (a folder each, see record-histories.ts), named `generation/story`. */
 async function savedHistories() {
-  const files = (await fs.readdir(HISTORIES)).filter((file) => file.endsWith('.json')).sort();
+  const files = (await fs.readdir(HISTORIES, { recursive: true }))
+    .filter((file) => file.endsWith('.json'))
+    .sort();
   return Promise.all(
     files.map(async (file) => ({
       workflowId: file.replace(/\.json$/, ''),
@@ -52,14 +56,14 @@ function phasesOf(history: unknown): CasePhase[] {
 }
 
 describe('saved case histories', () => {
-  it('hold a case passing through every phase, and a case still open in each open phase', async () => {
+  it("hold a case passing through every phase, and a case of today's code open in each open phase", async () => {
     const histories = await savedHistories();
     const passedThrough = new Set(histories.flatMap(({ history }) => phasesOf(history)));
     expect(CASE_PHASES.filter((phase) => !passedThrough.has(phase))).toEqual([]);
 
     // An open case's history is the one a restarted worker replays, so each open phase needs one that ends there.
     const openAt = histories
-      .filter(({ workflowId }) => workflowId.startsWith('in-flight-'))
+      .filter(({ workflowId }) => workflowId.startsWith(`${GENERATION}/in-flight-`))
       .map(({ history }) => phasesOf(history).at(-1));
     const missing = CASE_PHASES.filter((phase) => !isOutcome(phase) && !openAt.includes(phase));
     expect(missing).toEqual([]);
@@ -82,5 +86,42 @@ describe('saved case histories', () => {
       results.push({ workflowId: result.workflowId, error: result.error?.message ?? null });
     }
     expect(results).toEqual(histories.map(({ workflowId }) => ({ workflowId, error: null })));
+  });
+});
+
+const markerSchema = z.object({
+  events: z.array(
+    z.object({
+      markerRecordedEventAttributes: z
+        .object({
+          details: z
+            .record(z.string(), z.object({ payloads: z.array(z.object({ data: z.string() })) }))
+            .optional(),
+        })
+        .optional(),
+    }),
+  ),
+});
+
+/** The text of every marker payload in a history: the SDK records each `patched()` id in one. */
+function markerTexts(history: unknown): string[] {
+  return markerSchema
+    .parse(history)
+    .events.flatMap((event) => Object.values(event.markerRecordedEventAttributes?.details ?? {}))
+    .flatMap(({ payloads }) => payloads.map(({ data }) => Buffer.from(data, 'base64').toString('utf8')));
+}
+
+describe('histories of every patched path', () => {
+  it("are saved from today's code: each patch id is recorded in the newest generation", async () => {
+    const patches = await fs.readFile(path.join(__dirname, '../../workflows/patches.ts'), 'utf8');
+    const ids = [...patches.matchAll(/= '([a-z-]+-\d+)';/g)].map((match) => match[1] ?? '');
+    expect(ids).toEqual(
+      expect.arrayContaining(['lean-round-trips-1', 'review-read-decides-1', 'parked-cases-end-1']),
+    );
+    const newest = (await savedHistories()).filter(({ workflowId }) =>
+      workflowId.startsWith(`${GENERATION}/`),
+    );
+    const markers = newest.flatMap(({ history }) => markerTexts(history)).join('\n');
+    expect(ids.filter((id) => !markers.includes(id))).toEqual([]);
   });
 });

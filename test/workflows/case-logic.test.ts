@@ -1,4 +1,5 @@
 import type { CaseReview } from '../../domain';
+import { plainText } from '../../domain';
 import { pollGap, waitBefore } from '../../workflows/poll-schedule';
 import { foldReview, reviewFromEvent, verdictOf } from '../../workflows/review';
 
@@ -47,7 +48,7 @@ describe('SumSub reviews', () => {
     [{}, 'green'],
     [{ reviewAnswer: 'RED', rejectType: 'FINAL' }, 'red_final'],
     [{ reviewAnswer: 'RED', rejectType: 'RETRY' }, 'red_retry'],
-    [{ reviewAnswer: 'RED', rejectType: null }, 'red_retry'],
+    [{ reviewAnswer: 'RED', rejectType: null }, 'red_unconfirmed'],
     [{ reviewStatus: 'pending', reviewAnswer: null }, 'in_progress'],
     [{ reviewStatus: 'onHold', reviewAnswer: 'GREEN' }, 'in_progress'],
   ] as const)('%j means %s', (patch, verdict) => {
@@ -96,5 +97,14 @@ describe('SumSub reviews', () => {
       reviewAnswer: null,
     });
     expect(reviewFromEvent({ ...base, type: 'applicantCreated', reviewStatus: null }, 'now')).toBeNull();
+  });
+});
+
+describe('plain text from people and vendors', () => {
+  it('keeps one line: control characters and line breaks become spaces, and the length is capped', () => {
+    expect(plainText('duplicate\r\n**signup**\u0000\u001b[31m  by  mistake\u202e', 500)).toBe(
+      'duplicate **signup** [31m by mistake',
+    );
+    expect(plainText('x'.repeat(600), 500)).toHaveLength(500);
   });
 });

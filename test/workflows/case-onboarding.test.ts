@@ -4,7 +4,7 @@ import { KYC_OUTCOME, KYC_PHASE, kycWorkflowId } from '../../domain';
 import { getStateQuery, recheckUpdate, sumsubEventSignal } from '../../workflows/messages';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
 import { firstListed, ONBOARDING_PHASES, phasesOf } from '../helpers/cases';
-import { startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
+import { REVIEWED, startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
 import { eventually } from '../helpers/temporal';
 import { requiredTestEnv, TEST_ENV } from '../helpers/test-env';
 
@@ -20,7 +20,7 @@ afterAll(async () => t?.stop());
 const ONBOARDED = [...ONBOARDING_PHASES, 'approved'];
 
 describe('a not_started user', () => {
-  it('is onboarded: applicant, GREEN webhook, one import, then Kriptomat passes the user', async () => {
+  it('is onboarded: applicant, webhook, GREEN read, one import, then Kriptomat passes the user', async () => {
     const userId = t.userOf('onboard');
     t.partners.user(userId, 'not_started');
     const handle = await t.start(userId);
@@ -33,16 +33,19 @@ describe('a not_started user', () => {
     );
     expect(listed.typedSearchAttributes.get(KYC_PHASE)).toBe('awaiting_user');
 
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2026-01-01T10:00:00.000Z', { reviewAnswer: 'GREEN' }),
-    );
+    await t.reviewed(handle, userId, REVIEWED.green);
     await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
     t.partners.user(userId, 'passed');
     const result = await handle.result();
 
     expect(phasesOf(result)).toEqual(ONBOARDED);
-    expect(result).toMatchObject({ outcome: 'approved', kycStatus: 'passed', sumsubEvents: 1 });
+    // The webhook woke the case; its own read of the review found the GREEN.
+    expect(result).toMatchObject({
+      outcome: 'approved',
+      kycStatus: 'passed',
+      sumsubEvents: 1,
+      sumsubChecks: 1,
+    });
     expect(t.partners.imports.get(userId)).toBe(1);
     expect(t.partners.notifications.filter((event) => event.userId === userId)).toEqual([
       expect.objectContaining({
@@ -64,20 +67,12 @@ describe('a not_started user', () => {
     const handle = await t.start(userId);
     await t.until(handle, (state) => state.phase === 'awaiting_user');
 
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2026-01-01T10:00:00.000Z', { reviewAnswer: 'RED', rejectType: 'RETRY' }),
-    );
+    await t.reviewed(handle, userId, REVIEWED.redRetry);
     const red = await t.until(handle, (state) => state.review?.reviewAnswer === 'RED');
     expect(red.phase).toBe('awaiting_user');
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2026-01-01T11:00:00.000Z', { type: 'applicantPending', reviewStatus: 'pending' }),
-    );
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2026-01-01T12:00:00.000Z', { reviewAnswer: 'GREEN' }),
-    );
+    await t.reviewed(handle, userId, REVIEWED.pending, 'applicantPending');
+    await t.until(handle, (state) => state.review?.reviewStatus === 'pending');
+    await t.reviewed(handle, userId, REVIEWED.green);
     await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
     t.partners.user(userId, 'passed');
 
@@ -93,10 +88,7 @@ describe('a not_started user', () => {
     const handle = await t.start(userId);
     await t.until(handle, (state) => state.phase === 'awaiting_user');
 
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2026-01-01T10:00:00.000Z', { reviewAnswer: 'RED', rejectType: 'FINAL' }),
-    );
+    await t.reviewed(handle, userId, REVIEWED.redFinal);
     const result = await handle.result();
 
     expect(phasesOf(result)).toEqual(['checking', 'sumsub_applicant', 'awaiting_user', 'rejected']);
@@ -104,52 +96,63 @@ describe('a not_started user', () => {
     expect(t.partners.imports.get(userId)).toBeUndefined();
   });
 
-  it('ignores duplicate and out-of-order webhooks', async () => {
+  it('takes a webhook as a hint: the review SumSub answers decides, whatever the webhook claims', async () => {
     const userId = t.userOf('noisy');
     t.partners.user(userId, 'not_started');
     const handle = await t.start(userId);
     await t.until(handle, (state) => state.phase === 'awaiting_user');
 
-    const retry = sumsubEvent(userId, '2026-01-01T10:00:00.000Z', {
-      reviewAnswer: 'RED',
-      rejectType: 'RETRY',
-    });
-    await handle.signal(sumsubEventSignal, retry);
-    await handle.signal(sumsubEventSignal, retry); // SumSub redelivers
-    // A GREEN from before the RED arrives late: it is not the applicant's current review.
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2026-01-01T09:00:00.000Z', { reviewAnswer: 'GREEN' }),
-    );
-    // Another applicant's event reaches this case by mistake.
+    await t.reviewed(handle, userId, REVIEWED.redRetry);
+    await t.until(handle, (state) => state.sumsubChecks === 1);
+    // SumSub redelivers; a GREEN from an old signal shape claims a verdict; a transaction-monitoring RED+FINAL
+    // and another applicant's event reach the case. Only review events about this applicant make it look.
+    const at = '2026-01-01T10:00:00.000Z';
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, at));
     await handle.signal(sumsubEventSignal, {
-      ...sumsubEvent(userId, '2026-01-01T11:00:00.000Z', { reviewAnswer: 'GREEN' }),
-      applicantId: 'someone-else',
-    });
-    const after = await t.until(handle, (state) => state.sumsubEvents === 4);
+      ...sumsubEvent(userId, '2099-01-01T00:00:00.000Z'),
+      reviewStatus: 'completed',
+      reviewAnswer: 'GREEN',
+      rejectType: null,
+    } as never);
+    await handle.signal(sumsubEventSignal, sumsubEvent(userId, at, 'applicantKytTxnRejected'));
+    await handle.signal(sumsubEventSignal, { ...sumsubEvent(userId, at), applicantId: 'someone-else' });
+    const after = await t.until(handle, (state) => state.sumsubEvents === 5 && state.sumsubChecks >= 2);
 
     expect(after.phase).toBe('awaiting_user');
-    expect(after.review).toMatchObject({
-      reviewAnswer: 'RED',
-      rejectType: 'RETRY',
-      lastEventAt: '2026-01-01T10:00:00.000Z',
-    });
+    expect(after.review).toMatchObject({ reviewAnswer: 'RED', rejectType: 'RETRY' });
+    expect(after.sumsubChecks).toBeLessThanOrEqual(3);
     const resubmits = () =>
       t.partners.notifications.filter(
         (event) => event.userId === userId && event.action === 'resubmit_at_sumsub',
       );
-    // The notification is an activity the signal sets off: it may land a moment after the state changed.
+    // The notification is an activity the read sets off: it may land a moment after the state changed.
     await eventually(() => (resubmits().length > 0 ? true : undefined));
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2026-01-01T12:00:00.000Z', { reviewAnswer: 'GREEN' }),
-    );
+    await t.reviewed(handle, userId, REVIEWED.green);
     await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
     t.partners.user(userId, 'declined');
     expect(await handle.result()).toMatchObject({ outcome: 'rejected', kycStatus: 'declined' });
     expect(t.partners.imports.get(userId)).toBe(1);
-    // A finished case has sent every notification: the redelivered RED asked for one resubmission only.
+    // A finished case has sent every notification: the same RED read again asked for one resubmission only.
     expect(resubmits()).toHaveLength(1);
+  });
+
+  it('records a RED without a reject type and keeps waiting, asking the user for nothing', async () => {
+    const userId = t.userOf('red-untyped');
+    t.partners.user(userId, 'not_started');
+    const handle = await t.start(userId);
+    await t.until(handle, (state) => state.phase === 'awaiting_user');
+
+    await t.reviewed(handle, userId, REVIEWED.redUntyped);
+    const red = await t.until(handle, (state) => state.review?.reviewAnswer === 'RED');
+    expect(red).toMatchObject({ phase: 'awaiting_user', review: { rejectType: null } });
+    await t.reviewed(handle, userId, REVIEWED.green);
+    await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    t.partners.user(userId, 'passed');
+
+    expect((await handle.result()).outcome).toBe('approved');
+    expect(
+      t.partners.notifications.filter((event) => event.userId === userId).map((event) => event.action),
+    ).toEqual(['verify_at_sumsub', null]);
   });
 
   it('finds a GREEN review by its slow status poll when every webhook is lost', async () => {
@@ -206,10 +209,7 @@ describe('a not_started user', () => {
       review: { reviewStatus: 'pending' },
     });
     expect((await handle.query(getStateQuery)).sumsubChecks).toBe(1);
-    await handle.signal(
-      sumsubEventSignal,
-      sumsubEvent(userId, '2099-01-01T00:00:00.000Z', { reviewAnswer: 'RED', rejectType: 'FINAL' }),
-    );
+    await t.reviewed(handle, userId, REVIEWED.redFinal);
     expect((await handle.result()).outcome).toBe('rejected');
   });
 });

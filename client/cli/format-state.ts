@@ -24,6 +24,10 @@ export function formatCaseState(state: KycCaseState, workflowStatus?: string, no
     ['next check', when(state.nextCheckAt, now)],
     ['deadline', state.wait ? `${when(state.wait.deadlineAt, now)} (${state.wait.phase})` : '-'],
     ['last error', error ? `${error.type} in ${error.step} at ${error.at}: ${error.message}` : '-'],
+    // A parked case ends `unresolved` at its parked deadline unless an operator retries it first.
+    ...(state.phase === 'needs_attention' && error?.expiresAt
+      ? [['ends unresolved', when(error.expiresAt, now)] as [string, string]]
+      : []),
     [
       'looks',
       `kriptomat ${state.kriptomatChecks}, sumsub ${state.sumsubChecks}, webhooks ${state.sumsubEvents}`,

@@ -1,6 +1,8 @@
 import type { ApplicantReview } from '../domain';
 import type { KycActivities, ShareResult } from './contract';
 import type { KriptomatClient } from './kriptomat/client';
+import { importWithFreshTokens } from './kriptomat/import-attempts';
+import type { ImportAttemptOptions } from './kriptomat/import-attempts';
 import type { SumsubClient } from './sumsub/client';
 import { applicantFromProfile } from './sumsub/fixed-info';
 import { toApplicantReview } from './sumsub/schemas';
@@ -27,6 +29,7 @@ export function partnerActivities(
   kriptomat: KriptomatPort,
   sumsub: SumsubPort,
   settings: SumsubSettings,
+  importOptions: ImportAttemptOptions = {},
 ): Omit<KycActivities, 'notifyPartner'> {
   return {
     readKycStatus: (userId) => kriptomat.readKycStatus(userId),
@@ -43,18 +46,17 @@ export function partnerActivities(
 
     readApplicantReview: (applicantId) => sumsub.getReview(applicantId),
 
-    async shareApplicantWithKriptomat({ userId, applicantId }): Promise<ShareResult> {
-      // A previous attempt may have imported and then lost the answer: Kriptomat's status is the truth.
-      const before = await kriptomat.readKycStatus(userId);
-      if (before.kycStatus !== 'not_started') return { result: 'skipped', kyc: before };
-      // Share tokens are single-use and short-lived: a fresh one for every attempt.
-      const { token } = await sumsub.createShareToken(
-        applicantId,
-        settings.partnerClientId,
-        settings.shareTokenTtlSecs,
-      );
-      await kriptomat.importKyc(userId, token);
-      return { result: 'imported', kyc: await kriptomat.readKycStatus(userId) };
-    },
+    shareApplicantWithKriptomat: ({ userId, applicantId }): Promise<ShareResult> =>
+      importWithFreshTokens(
+        {
+          readKycStatus: () => kriptomat.readKycStatus(userId),
+          // Share tokens are single-use and short-lived: a fresh one for every attempt.
+          mintShareToken: async () =>
+            (await sumsub.createShareToken(applicantId, settings.partnerClientId, settings.shareTokenTtlSecs))
+              .token,
+          importKyc: (token) => kriptomat.importKyc(userId, token),
+        },
+        importOptions,
+      ),
   };
 }

@@ -8,6 +8,8 @@ import { generateCodecKey } from '../codec';
 export interface LocalSecrets {
   KYC_CODEC_KEY: string;
   KYC_API_TOKEN: string;
+  /** The secret last segment of Kriptomat's webhook URL (`/webhooks/kriptomat/<token>`). */
+  KRIPTOMAT_WEBHOOK_TOKEN: string;
 }
 
 const LOCAL_ENV_FILE = 'kyc.env';
@@ -32,6 +34,11 @@ export async function writeLocalEnv(
     KYC_CODEC_KEY: configured.KYC_CODEC_KEY ?? previous.KYC_CODEC_KEY ?? generateCodecKey('local-1'),
     KYC_API_TOKEN:
       configured.KYC_API_TOKEN ?? previous.KYC_API_TOKEN ?? randomBytes(24).toString('base64url'),
+    // 32 URL-safe characters: above the 24 the configuration asks for, and fit for a path segment.
+    KRIPTOMAT_WEBHOOK_TOKEN:
+      configured.KRIPTOMAT_WEBHOOK_TOKEN ??
+      previous.KRIPTOMAT_WEBHOOK_TOKEN ??
+      randomBytes(24).toString('base64url'),
   };
   const lines = [
     '# Written by `npm start` on every start: the local engine, for `set -a; . <this file>; set +a`.',

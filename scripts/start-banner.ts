@@ -28,6 +28,8 @@ export function formatBanner(info: BannerInfo): string {
     `  Temporal UI:    ${info.uiUrl ?? '(not run by npm start)'}  (payloads decoded by ${info.apiUrl}/codec)`,
     `  Temporal gRPC:  ${info.address}  (namespace ${info.namespace}, task queue ${info.taskQueue})`,
     `  Metrics:        ${info.apiUrl}/metrics`,
+    // The token is a credential: named, never printed (it is in the env file).
+    `  Kriptomat hook: ${info.apiUrl}/webhooks/kriptomat/$KRIPTOMAT_WEBHOOK_TOKEN  (register it at Kriptomat)`,
   ];
   if (info.sandbox) {
     lines.push(

@@ -21,10 +21,23 @@ export type Cleanup = () => Promise<void>;
 /** Short waits, so a sandbox case is decided in seconds; the environment may still set its own. */
 const SANDBOX_TIMINGS = { KYC_POLL_SCHEDULE: '2s,5s,15s,1m', KYC_REVIEW_POLL_INTERVAL: '1m' };
 
-/** Starts both simulators; SumSub delivers its webhooks to the API's `/webhooks/sumsub`. */
-export async function startSimulators(apiUrl: string, ports: { kriptomat: number; sumsub: number }) {
+/** Kriptomat's webhook URL at the API: the token is its credential (docs/vendor-apis.md, "Kriptomat webhook"). */
+export function kriptomatWebhookUrl(apiUrl: string, token: string): string {
+  return `${apiUrl}/webhooks/kriptomat/${token}`;
+}
+
+/**
+ * Starts both simulators: SumSub delivers its webhooks to the API's `/webhooks/sumsub`, Kriptomat its own to
+ * `/webhooks/kriptomat/<KRIPTOMAT_WEBHOOK_TOKEN>`.
+ */
+export async function startSimulators(
+  apiUrl: string,
+  ports: { kriptomat: number; sumsub: number },
+  kriptomatWebhookToken: string,
+) {
   return startSandbox({
     webhookUrl: `${apiUrl}/webhooks/sumsub`,
+    kriptomatWebhookUrl: kriptomatWebhookUrl(apiUrl, kriptomatWebhookToken),
     reviewDelayMs: 3000,
     decisionDelayMs: 2000,
     kriptomatPort: ports.kriptomat,

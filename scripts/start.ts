@@ -95,17 +95,18 @@ async function main(): Promise<number> {
     cleanups.push(() => server.stop());
     checkpoint();
 
-    const sandbox = sandboxMode ? await startSimulators(apiUrl, ports) : null;
-    if (sandbox) cleanups.push(() => sandbox.close());
-    checkpoint();
-
     const connection = {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_NAMESPACE: NAMESPACE,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       KYC_API_URL: apiUrl,
     };
+    // Before the simulators: Kriptomat's simulator is given the webhook URL with this engine's token.
     const local = await writeLocalEnv(dataDir, connection, env);
+    const webhookToken = local.secrets.KRIPTOMAT_WEBHOOK_TOKEN;
+    const sandbox = sandboxMode ? await startSimulators(apiUrl, ports, webhookToken) : null;
+    if (sandbox) cleanups.push(() => sandbox.close());
+    checkpoint();
     const uiOrigins = [`http://${HOST}:${ports.ui}`, `http://localhost:${ports.ui}`].join(',');
     const configs = engineConfigs(env, sandbox, {
       ...connection,

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { KycError } from '../../domain';
-import { PartnerAuthError } from '../../domain';
+import { ConfigurationError, PartnerAuthError, PartnerRejectedError } from '../../domain';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
@@ -20,7 +20,16 @@ export interface KriptomatLoginCredentials {
   password: string;
   /** The base32 TOTP secret of the partner account (what an authenticator app would hold). */
   totpSecret: string;
+  /**
+   * How `client_id` travels in the login body. Kriptomat's example sends an integer (`5`), so `auto` (the
+   * default) sends a numeric id as a JSON number and any other id as a string; `string` and `integer` force
+   * one (`integer` with a non-numeric id is a configuration error).
+   */
+  clientIdAs?: ClientIdFormat;
 }
+
+export const CLIENT_ID_FORMATS = ['auto', 'string', 'integer'] as const;
+export type ClientIdFormat = (typeof CLIENT_ID_FORMATS)[number];
 
 export interface LoginTokenProviderOptions {
   baseUrl: string;
@@ -33,16 +42,26 @@ export interface LoginTokenProviderOptions {
   refreshMarginMs?: number;
   /** Told about every login call. */
   observer?: HttpCallObserver;
+  /** The clock TOTP codes are made from (milliseconds); tests move it. */
+  now?: () => number;
+  /** How the provider waits for the next TOTP window; tests skip the wait. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Kriptomat sessions last 60 minutes, the lifetime assumed when the login answer does not say. */
 const KRIPTOMAT_SESSION_MS = 60 * 60 * 1000;
 const DEFAULT_REFRESH_MARGIN_MS = 60_000;
+/** RFC 6238 time step of the partner account's codes (Google Authenticator's). */
+export const TOTP_PERIOD_MS = 30_000;
+/** A code made this close to the end of its window could reach Kriptomat in the next one. */
+const WINDOW_EDGE_MS = 1_000;
 
 /**
  * Logs in with the partner's credentials and current TOTP code, caches the session token and replaces it
  * before it expires. Concurrent callers share one login in flight, so a burst of calls (or of 401s) costs
- * one login rather than one each.
+ * one login rather than one each. Every login uses a code of a later 30 s window than the previous one:
+ * Kriptomat may refuse a code used before, so a login right after another (a 401 soon after logging in)
+ * waits for the next window. Activities heartbeat on a timer meanwhile (activities/heartbeat.ts).
  */
 export class LoginTokenProvider implements AccessTokenProvider {
   readonly refreshable = true;
@@ -50,14 +69,22 @@ export class LoginTokenProvider implements AccessTokenProvider {
   private readonly loginPath: string;
   private current: { token: string; refreshAt: number } | undefined;
   private inFlight: Promise<string> | undefined;
+  /** The TOTP window (time step number) of the last code sent, used or refused. */
+  private lastWindow = -1;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly clientId: string | number;
 
   constructor(private readonly options: LoginTokenProviderOptions) {
     this.http = createKriptomatHttp(options.baseUrl, options.timeoutMs);
     this.loginPath = resolveKriptomatPaths(options.paths).login;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.clientId = clientIdForLogin(options.credentials);
   }
 
   token(): Promise<string> {
-    if (this.current && Date.now() < this.current.refreshAt) return Promise.resolve(this.current.token);
+    if (this.current && this.now() < this.current.refreshAt) return Promise.resolve(this.current.token);
     this.inFlight ??= this.login().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
@@ -70,19 +97,21 @@ export class LoginTokenProvider implements AccessTokenProvider {
   private async login(): Promise<string> {
     const endpoint = `Kriptomat POST ${this.loginPath}`;
     const { credentials, requestedExpiresIn } = this.options;
+    const codeAt = await this.freshWindow();
     const body = {
       email: credentials.email,
       password: credentials.password,
-      security_code: totpCode(credentials.totpSecret),
-      client_id: credentials.clientId,
+      security_code: totpCode(credentials.totpSecret, codeAt),
+      client_id: this.clientId,
       client_secret: credentials.clientSecret,
       ...(requestedExpiresIn === undefined ? {} : { expires_in: requestedExpiresIn }),
     };
-    const startedAt = Date.now();
+    const startedAt = this.now();
     let response: { data: unknown; status: number };
     try {
       response = await observeCall(this.options.observer, { vendor: 'kriptomat', endpoint }, () =>
-        this.http.post(this.loginPath, body),
+        // Never follow a redirect with the credentials (a moved host answers 3xx: an error instead).
+        this.http.post(this.loginPath, body, { maxRedirects: 0 }),
       );
     } catch (error) {
       throw loginFailure(error, endpoint);
@@ -94,6 +123,39 @@ export class LoginTokenProvider implements AccessTokenProvider {
     this.current = { token: answer.access_token, refreshAt: startedAt + lifetimeMs - margin };
     return answer.access_token;
   }
+
+  /**
+   * A time whose TOTP window is later than the last one used, waiting for it when needed (also when the
+   * current code is about to expire, so it is not refused in transit). Returns the time to make the code at.
+   */
+  private async freshWindow(): Promise<number> {
+    let now = this.now();
+    let window = Math.floor(now / TOTP_PERIOD_MS);
+    const edge = (window + 1) * TOTP_PERIOD_MS - now <= WINDOW_EDGE_MS;
+    if (window <= this.lastWindow || edge) {
+      const next = Math.max(this.lastWindow, window) + 1;
+      await this.sleep(next * TOTP_PERIOD_MS - now);
+      now = Math.max(this.now(), next * TOTP_PERIOD_MS);
+      window = Math.floor(now / TOTP_PERIOD_MS);
+    }
+    this.lastWindow = window;
+    return now;
+  }
+}
+
+/** `client_id` as the login body carries it: see `KriptomatLoginCredentials.clientIdAs`. */
+export function clientIdForLogin({
+  clientId,
+  clientIdAs = 'auto',
+}: KriptomatLoginCredentials): string | number {
+  // Only ids that survive the round trip: `007` as a number would become another id.
+  const numeric = /^(0|[1-9]\d{0,14})$/.test(clientId);
+  if (clientIdAs === 'integer' && !numeric) {
+    throw new ConfigurationError(
+      'KRIPTOMAT_CLIENT_ID_TYPE is integer, but the client id is not a whole number',
+    );
+  }
+  return clientIdAs !== 'string' && numeric ? Number(clientId) : clientId;
 }
 
 /** A refused login (401/403, or 422 for a code or field the server did not accept) is a credentials problem. */
@@ -102,6 +164,15 @@ function loginFailure(error: unknown, endpoint: string): KycError {
   const status = classified.context?.status;
   if (status === 401 || status === 403 || status === 422) {
     return new PartnerAuthError('login refused', { endpoint, ...classified.context });
+  }
+  if (status === 404) {
+    return new PartnerRejectedError(
+      'no login endpoint here: check KRIPTOMAT_LOGIN_PATH and KRIPTOMAT_BASE_URL',
+      {
+        endpoint,
+        ...classified.context,
+      },
+    );
   }
   return classified;
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ApplicantReview } from '../../domain';
 import { KycError, UserNotFoundError } from '../../domain';
 import { parseBody } from '../http/parse-body';
+import { applicantIdFromConflict, errorDescriptionOf } from './applicant-conflict';
 import {
   accessTokenSchema,
   applicantSchema,
@@ -43,13 +44,20 @@ export class SumsubClient {
     return parseAnswer(applicantSchema, answer, endpoint);
   }
 
-  /** The user's applicant, created if needed: a 409 means it exists already, so it is looked up instead. */
+  /**
+   * The user's applicant, created if needed. A 409 means it exists already: its id is taken from SumSub's
+   * documented description when that names our external user id, else the applicant is looked up by it
+   * (docs/vendor-apis.md, "SumSub applicant creation"). An id taken from the description comes without a
+   * review, which the caller reads.
+   */
   async ensureApplicant(levelName: string, applicant: NewApplicant): Promise<SumsubApplicant> {
     try {
       return await this.createApplicant(levelName, applicant);
     } catch (error) {
       if (!(error instanceof KycError) || error.context?.status !== 409) throw error;
-      return this.getApplicantByExternalUserId(applicant.externalUserId);
+      const { externalUserId } = applicant;
+      const id = applicantIdFromConflict(errorDescriptionOf(error), externalUserId);
+      return id ? { id, externalUserId } : this.getApplicantByExternalUserId(externalUserId);
     }
   }
 

@@ -39,25 +39,20 @@ export const reviewResultSchema = z.object({
 export type ReviewResult = z.infer<typeof reviewResultSchema>;
 
 /**
- * A completed review must say GREEN or RED, and a RED whether the user may retry: without that the case
- * cannot decide, so the body breaks the contract rather than defaulting to either outcome.
+ * A completed review must say GREEN or RED: without an answer the case cannot read it, so the body breaks the
+ * contract rather than defaulting to either outcome. A RED without `reviewRejectType` is not a contract error:
+ * it is read with `rejectType: null`, which the case treats as not final and keeps waiting on
+ * (docs/vendor-apis.md, "SumSub review status").
  */
 export function requireDecisiveResult(
   review: { reviewStatus?: ReviewStatus; reviewResult?: ReviewResult },
   ctx: z.RefinementCtx,
 ): void {
-  if (review.reviewStatus !== 'completed') return;
-  if (!review.reviewResult) {
+  if (review.reviewStatus === 'completed' && !review.reviewResult) {
     ctx.addIssue({
       code: 'custom',
       path: ['reviewResult'],
       message: 'required when reviewStatus is completed',
-    });
-  } else if (review.reviewResult.reviewAnswer === 'RED' && !review.reviewResult.reviewRejectType) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['reviewResult', 'reviewRejectType'],
-      message: 'required when reviewAnswer is RED',
     });
   }
 }

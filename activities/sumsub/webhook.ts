@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { REVIEW_STATUSES } from '../../domain';
+import type { SumsubReviewEventType } from '../../domain';
+import { isSumsubReviewEventType } from '../../domain';
 import { describeIssues } from '../http/parse-body';
-import { requireDecisiveResult, reviewResultSchema } from './schemas';
+import { sumsubTypeLabel } from './webhook-types';
 
 /** The digest algorithms SumSub names in `x-payload-digest-alg`, and the hash each stands for. */
 const WEBHOOK_DIGEST_ALGORITHMS = {
@@ -12,23 +13,28 @@ const WEBHOOK_DIGEST_ALGORITHMS = {
 } as const;
 export type WebhookDigestAlg = keyof typeof WEBHOOK_DIGEST_ALGORITHMS;
 
+/** What a missing `x-payload-digest-alg` means: SumSub's own reference verifier assumes it. */
+export const DEFAULT_WEBHOOK_DIGEST_ALG: WebhookDigestAlg = 'HMAC_SHA256_HEX';
+
 /** Hex HMAC of the raw body bytes, as SumSub puts in `x-payload-digest`. */
 export function signWebhookBody(rawBody: Buffer | string, alg: WebhookDigestAlg, secret: string): string {
   return createHmac(WEBHOOK_DIGEST_ALGORITHMS[alg], secret).update(rawBody).digest('hex');
 }
 
 /**
- * True when `digest` is the HMAC of exactly these bytes under the named algorithm. Verify the body as received,
- * before any JSON parsing: a re-serialised body differs in its bytes and fails. Unknown algorithms, missing
- * headers and malformed digests are false, never exceptions; the comparison takes constant time.
+ * True when `digest` is the HMAC of exactly these bytes under the named algorithm (`HMAC_SHA256_HEX` when the
+ * header is missing or empty). Verify the body as received, before any JSON parsing: a re-serialised body
+ * differs in its bytes and fails. A missing digest, an unknown algorithm and malformed digests are false,
+ * never exceptions; the comparison takes constant time (docs/vendor-apis.md, "SumSub webhooks").
  */
 export function verifyWebhookDigest(
   rawBody: Buffer | string,
   headers: { digest: string | null | undefined; alg: string | null | undefined },
   secret: string,
 ): boolean {
-  const { digest, alg } = headers;
-  if (!digest || !alg || !Object.hasOwn(WEBHOOK_DIGEST_ALGORITHMS, alg)) return false;
+  const { digest } = headers;
+  const alg = headers.alg || DEFAULT_WEBHOOK_DIGEST_ALG;
+  if (!digest || !Object.hasOwn(WEBHOOK_DIGEST_ALGORITHMS, alg)) return false;
   if (!/^[0-9a-fA-F]+$/.test(digest) || digest.length % 2 !== 0) return false;
   const expected = Buffer.from(signWebhookBody(rawBody, alg as WebhookDigestAlg, secret), 'hex');
   const received = Buffer.from(digest, 'hex');
@@ -40,42 +46,101 @@ export function formatCreatedAtMs(date: Date): string {
   return date.toISOString().replace('T', ' ').slice(0, 23);
 }
 
-/**
- * A SumSub webhook body as documented. `type` is any string because SumSub has many more types than the
- * engine acts on; fields the engine does not use are stripped. There is no personal data in a webhook.
- */
-const sumsubWebhookSchema = z
-  .object({
-    type: z.string().min(1),
-    applicantId: z.string().min(1),
-    externalUserId: z.string().min(1),
-    inspectionId: z.string().optional(),
-    correlationId: z.string().optional(),
-    levelName: z.string().optional(),
-    sandboxMode: z.boolean().optional(),
-    reviewStatus: z.enum(REVIEW_STATUSES).optional(),
-    reviewResult: reviewResultSchema.optional(),
-    createdAtMs: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/, 'expected yyyy-MM-dd HH:mm:ss.fff'),
-  })
-  .superRefine(requireDecisiveResult);
-export type SumsubWebhook = z.infer<typeof sumsubWebhookSchema>;
-
-export type ParsedSumsubWebhook = { ok: true; webhook: SumsubWebhook } | { ok: false; error: string };
+const SUMSUB_CREATED_AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/;
+const ISO_CREATED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * Parses a (verified) raw webhook body. On failure `error` names each bad field and what was expected, never
- * the value received.
+ * `createdAtMs` as an ISO timestamp, read leniently: it is shown to operators, never decides anything. The
+ * documented string (UTC), an ISO timestamp, or epoch milliseconds.
  */
+const createdAt = z
+  .union(
+    [
+      z
+        .string()
+        .regex(SUMSUB_CREATED_AT)
+        .transform((value) => `${value.replace(' ', 'T')}Z`),
+      z.string().regex(ISO_CREATED_AT),
+      z.number().int().positive(),
+    ],
+    { error: 'expected yyyy-MM-dd HH:mm:ss.fff' },
+  )
+  .transform((value, ctx) => {
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return date.toISOString();
+    ctx.addIssue({ code: 'custom', message: 'expected yyyy-MM-dd HH:mm:ss.fff' });
+    return z.NEVER;
+  });
+
+/** SumSub's applicant ids are hex; bounded, since the id travels in a signal. */
+const applicantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a SumSub applicant id');
+
+/**
+ * The fields of a review event the engine reads; every other field (`reviewStatus`, `reviewResult`, ...) is
+ * ignored, so a value the engine does not know cannot make a body malformed. The review itself is read from
+ * SumSub when the case wakes.
+ */
+const reviewEventSchema = z.object({
+  applicantId,
+  externalUserId: z.string().min(1),
+  createdAtMs: createdAt,
+});
+
+/** A review event as the receiver passes it on: which applicant, whose, and when SumSub says it happened. */
+export interface SumsubReviewWebhook {
+  type: SumsubReviewEventType;
+  applicantId: string;
+  externalUserId: string;
+  /** ISO timestamp of `createdAtMs`. */
+  createdAt: string;
+}
+
+/**
+ * A (verified) webhook body, routed by `type`: a review event with the fields that wake a case; another
+ * event (KYT, AML, workflow, action, travel rule, personal info, ...), named by its bounded label; or a body
+ * that cannot be read, with the reason (field paths and expectations only, never values).
+ */
+export type ParsedSumsubWebhook =
+  | { kind: 'review'; webhook: SumsubReviewWebhook }
+  | { kind: 'other'; type: string; externalUserId?: string }
+  | { kind: 'malformed'; type: string; error: string };
+
 export function parseSumsubWebhook(rawBody: Buffer | string): ParsedSumsubWebhook {
   let json: unknown;
   try {
     json = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
   } catch {
-    return { ok: false, error: 'webhook body is not JSON' };
+    return { kind: 'malformed', type: 'other', error: 'webhook body is not JSON' };
   }
-  const result = sumsubWebhookSchema.safeParse(json);
-  if (result.success) return { ok: true, webhook: result.data };
-  return { ok: false, error: `webhook body breaks its contract: ${describeIssues(result.error).join('; ')}` };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { kind: 'malformed', type: 'other', error: 'webhook body is not a JSON object' };
+  }
+  const body = json as Record<string, unknown>;
+  const label = sumsubTypeLabel(body.type);
+  if (typeof body.type !== 'string' || body.type === '') {
+    return {
+      kind: 'malformed',
+      type: label,
+      error: 'webhook body breaks its contract: type: expected a string',
+    };
+  }
+  if (!isSumsubReviewEventType(body.type)) {
+    const externalUserId = typeof body.externalUserId === 'string' ? body.externalUserId : undefined;
+    return { kind: 'other', type: label, ...(externalUserId && { externalUserId }) };
+  }
+  const result = reviewEventSchema.safeParse(body);
+  if (!result.success) {
+    const issues = describeIssues(result.error, body).join('; ');
+    return { kind: 'malformed', type: label, error: `webhook body breaks its contract: ${issues}` };
+  }
+  const { externalUserId, createdAtMs } = result.data;
+  return {
+    kind: 'review',
+    webhook: {
+      type: body.type,
+      applicantId: result.data.applicantId,
+      externalUserId,
+      createdAt: createdAtMs,
+    },
+  };
 }

@@ -1,0 +1,41 @@
+import type { CallContext } from '../../domain';
+import { PartnerAuthError, ShareTokenExpiredError, ShareTokenRejectedError } from '../../domain';
+
+/**
+ * Kriptomat answered an import with a bare 401 while the engine holds a login session: the session was
+ * ended, so the next call logs in again (with a TOTP code of a later window), and the share activity tries
+ * once more with a freshly minted share token (docs/vendor-apis.md, "Kriptomat import refusals"). Left to
+ * itself it is an auth failure, not retried: the activity bounds the attempts.
+ */
+export class KriptomatSessionRefusedError extends PartnerAuthError {
+  readonly reason: string;
+
+  constructor(context: CallContext) {
+    super('Kriptomat refused the session on import', context);
+    this.reason = `${context.status ?? 401} session`;
+  }
+}
+
+/**
+ * Kriptomat refused the share token of an import (any shape: SumSub's recipient codes, or Kriptomat's own
+ * `{status: false, message}`). `reason` is the status and machine-readable codes only, e.g.
+ * `400 10503 invalid-share-token` or `422`: never the token, never Kriptomat's free text.
+ */
+export class ShareTokenRefusedError extends ShareTokenRejectedError {
+  constructor(
+    readonly reason: string,
+    context: CallContext,
+  ) {
+    super(`share token refused: ${reason}`, context);
+  }
+}
+
+/** As `ShareTokenRefusedError`, for a token refused as expired or already used (a 401 with SumSub's code). */
+export class ShareTokenUsedError extends ShareTokenExpiredError {
+  constructor(
+    readonly reason: string,
+    context: CallContext,
+  ) {
+    super(`share token refused: ${reason}`, context);
+  }
+}

@@ -43,6 +43,34 @@ const workflowForbiddenImports = {
   ],
 };
 
+/**
+ * The simulators in `sandbox/` are witnesses of the vendors, written from their documentation: importing the
+ * engine's code (a path, a schema, a signer) would make a wrong guess in a client agree with itself. Any
+ * relative import of a production folder, at any depth and type-only included, is refused there; so is the
+ * TOTP library the client uses (the simulator computes RFC 6238 itself).
+ */
+const PRODUCTION_FOLDERS = [
+  'activities',
+  'client',
+  'workflows',
+  'domain',
+  'codec',
+  'config',
+  'worker',
+  'observability',
+  'scripts',
+];
+const sandboxForbiddenImports = {
+  paths: [{ name: 'otpauth', message: 'The simulator computes TOTP itself (sandbox/kriptomat/totp.ts).' }],
+  patterns: [
+    {
+      regex: `^(\\.\\.?/)+(.*/)?(${PRODUCTION_FOLDERS.join('|')})(/.*)?$`,
+      message:
+        'Simulators share no code with the engine: write it in sandbox/ from the vendor documentation.',
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', 'test/fixtures/'] },
   eslint.configs.recommended,
@@ -73,6 +101,13 @@ export default tseslint.config(
         { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
         { name: 'setInterval', message: 'Use sleep() or condition() from @temporalio/workflow.' },
       ],
+    },
+  },
+  {
+    files: ['sandbox/**/*.ts', 'test/fixtures/lint/sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', sandboxForbiddenImports],
     },
   },
   {

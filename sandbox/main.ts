@@ -4,23 +4,34 @@
  * values to this process, the worker and the API. Never part of a production deployment.
  */
 import { z } from 'zod';
-import { apiFields, kriptomatFields, sumsubApiFields } from '../config/fields';
-import { parseConfig } from '../config/load';
-import { KRIPTOMAT_LOGIN, kriptomatLoginFrom } from '../config/roles';
-import { ConfigurationError } from '../domain';
+import type { PartnerAccount } from './kriptomat/partner-account';
+import { parseSandboxEnv, SandboxSettingsError, variantFields, variantsOf } from './settings';
 import { SANDBOX_KRIPTOMAT_CLIENT_ID, startSandbox } from './start-sandbox';
 import type { RunningSandbox } from './start-sandbox';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const millis = z.coerce.number().int().min(0);
+const text = z.string().min(1);
+/** A secret the engine must hold too; the engine checks its own copy, this one only needs to be present. */
+const secret = text.optional();
+
+/** The five variables of Kriptomat's partner login, all or none. */
+const PARTNER_LOGIN = [
+  'KRIPTOMAT_CLIENT_ID',
+  'KRIPTOMAT_CLIENT_SECRET',
+  'KRIPTOMAT_EMAIL',
+  'KRIPTOMAT_PASSWORD',
+  'KRIPTOMAT_TOTP_SECRET',
+] as const;
 
 /**
- * Every variable this process reads. The credentials carry the engine's own names (config/fields.ts), so one
- * env file serves the simulators, the worker and the API; the rest are the simulators' own settings.
+ * Every variable this process reads. The credentials carry the names the engine reads too, so one env file
+ * serves the simulators, the worker and the API; the schema is the sandbox's own (it shares no code with the
+ * engine). The rest are the simulators' own settings and vendor variants (`settings.ts`).
  */
 const sandboxFields = {
   /** The interface both simulators listen on: loopback by default, `0.0.0.0` in a container. */
-  SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
+  SANDBOX_HOST: text.default('127.0.0.1'),
   KRIPTOMAT_SIM_PORT: port.default(8081),
   SUMSUB_SIM_PORT: port.default(8082),
   /** Where SumSub webhooks go (the API's `/webhooks/sumsub`); unset, none are sent and the engine polls. */
@@ -28,16 +39,17 @@ const sandboxFields = {
   /** SumSub's wait before each review step, and Kriptomat's decision time after an import. */
   SUMSUB_SIM_REVIEW_DELAY_MS: millis.default(3000),
   KRIPTOMAT_SIM_DECISION_DELAY_MS: millis.default(2000),
-  KRIPTOMAT_TOKEN: kriptomatFields.KRIPTOMAT_TOKEN,
-  KRIPTOMAT_CLIENT_ID: kriptomatFields.KRIPTOMAT_CLIENT_ID,
-  KRIPTOMAT_CLIENT_SECRET: kriptomatFields.KRIPTOMAT_CLIENT_SECRET,
-  KRIPTOMAT_EMAIL: kriptomatFields.KRIPTOMAT_EMAIL,
-  KRIPTOMAT_PASSWORD: kriptomatFields.KRIPTOMAT_PASSWORD,
-  KRIPTOMAT_TOTP_SECRET: kriptomatFields.KRIPTOMAT_TOTP_SECRET,
-  SUMSUB_APP_TOKEN: sumsubApiFields.SUMSUB_APP_TOKEN,
-  SUMSUB_SECRET_KEY: sumsubApiFields.SUMSUB_SECRET_KEY,
-  SUMSUB_PARTNER_CLIENT_ID: z.string().min(1).default(SANDBOX_KRIPTOMAT_CLIENT_ID),
-  SUMSUB_WEBHOOK_SECRET: apiFields.SUMSUB_WEBHOOK_SECRET.optional(),
+  KRIPTOMAT_TOKEN: secret,
+  KRIPTOMAT_CLIENT_ID: secret,
+  KRIPTOMAT_CLIENT_SECRET: secret,
+  KRIPTOMAT_EMAIL: secret,
+  KRIPTOMAT_PASSWORD: secret,
+  KRIPTOMAT_TOTP_SECRET: secret,
+  SUMSUB_APP_TOKEN: text,
+  SUMSUB_SECRET_KEY: text,
+  SUMSUB_PARTNER_CLIENT_ID: text.default(SANDBOX_KRIPTOMAT_CLIENT_ID),
+  SUMSUB_WEBHOOK_SECRET: secret,
+  ...variantFields,
 };
 
 /** The names of every variable the sandbox process reads (the compose test checks compose against them). */
@@ -49,9 +61,9 @@ export const SANDBOX_VARIABLES = Object.keys(sandboxFields) as (keyof typeof san
  * webhook secret when webhooks are sent.
  */
 const sandboxSchema = z.object(sandboxFields).superRefine((env, ctx) => {
-  const login = KRIPTOMAT_LOGIN.filter((name) => env[name] !== undefined);
-  if (login.length > 0 && login.length < KRIPTOMAT_LOGIN.length) {
-    for (const name of KRIPTOMAT_LOGIN.filter((variable) => env[variable] === undefined)) {
+  const login = PARTNER_LOGIN.filter((name) => env[name] !== undefined);
+  if (login.length > 0 && login.length < PARTNER_LOGIN.length) {
+    for (const name of PARTNER_LOGIN.filter((variable) => env[variable] === undefined)) {
       ctx.addIssue({ code: 'custom', path: [name], message: 'the partner login needs all five variables' });
     }
   }
@@ -66,9 +78,25 @@ const sandboxSchema = z.object(sandboxFields).superRefine((env, ctx) => {
 });
 export type SandboxSettings = z.infer<typeof sandboxSchema>;
 
-/** The settings from `env`; a `ConfigurationError` names each missing or malformed variable, never its value. */
+/** The settings from `env`; a `SandboxSettingsError` names each missing or malformed variable, never its value. */
 export function loadSandboxSettings(env: NodeJS.ProcessEnv = process.env): SandboxSettings {
-  return parseConfig(sandboxSchema, env);
+  return parseSandboxEnv(sandboxSchema, env);
+}
+
+/** The partner account of the five login variables, or undefined unless all five are set. */
+function partnerAccountOf(settings: SandboxSettings): PartnerAccount | undefined {
+  const { KRIPTOMAT_CLIENT_ID, KRIPTOMAT_CLIENT_SECRET, KRIPTOMAT_EMAIL, KRIPTOMAT_PASSWORD } = settings;
+  const totpSecret = settings.KRIPTOMAT_TOTP_SECRET;
+  if (!KRIPTOMAT_CLIENT_ID || !KRIPTOMAT_CLIENT_SECRET || !KRIPTOMAT_EMAIL || !KRIPTOMAT_PASSWORD)
+    return undefined;
+  if (!totpSecret) return undefined;
+  return {
+    clientId: KRIPTOMAT_CLIENT_ID,
+    clientSecret: KRIPTOMAT_CLIENT_SECRET,
+    email: KRIPTOMAT_EMAIL,
+    password: KRIPTOMAT_PASSWORD,
+    totpSecret,
+  };
 }
 
 /** Starts both simulators as `settings` say. */
@@ -81,10 +109,13 @@ function startSandboxFromSettings(settings: SandboxSettings): Promise<RunningSan
     webhookSecret: settings.SUMSUB_WEBHOOK_SECRET,
     reviewDelayMs: settings.SUMSUB_SIM_REVIEW_DELAY_MS,
     decisionDelayMs: settings.KRIPTOMAT_SIM_DECISION_DELAY_MS,
+    // Only the variables: the process environment is this object's source already.
+    env: {},
+    ...variantsOf(settings),
     credentials: {
       // Without a static token a random one is made, which no caller knows: only the login then works.
       kriptomatToken: settings.KRIPTOMAT_TOKEN,
-      kriptomatLogin: kriptomatLoginFrom(settings),
+      kriptomatLogin: partnerAccountOf(settings),
       sumsubAppToken: settings.SUMSUB_APP_TOKEN,
       sumsubSecretKey: settings.SUMSUB_SECRET_KEY,
       partnerClientId: settings.SUMSUB_PARTNER_CLIENT_ID,
@@ -110,6 +141,10 @@ async function main(): Promise<void> {
     ? `webhooks to ${shown(settings.SUMSUB_SIM_WEBHOOK_URL)}`
     : 'no webhooks (the engine must poll)';
   log(`SumSub simulator on ${host}:${settings.SUMSUB_SIM_PORT}, ${webhooks}`);
+  if (settings.KRIPTOMAT_SIM_WEBHOOK_URL) {
+    // Its path is the partner's secret: the origin only.
+    log(`Kriptomat webhooks to ${new URL(settings.KRIPTOMAT_SIM_WEBHOOK_URL).origin} (path not shown)`);
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -133,7 +168,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    log(error instanceof ConfigurationError ? error.message : `failed: ${String(error)}`);
+    log(error instanceof SandboxSettingsError ? error.message : `failed: ${String(error)}`);
     process.exit(1);
   });
 }

@@ -21,9 +21,40 @@ export interface SandboxScenario {
    * or from the start for `pending` users). `null`: stays `pending` for good.
    */
   decision: 'passed' | 'failed' | 'declined' | null;
+  /**
+   * Signed events SumSub sends about the same applicant while its KYC review is pending, which are not the
+   * KYC verdict (transaction monitoring, profile changes): sent in order between `applicantPending` and the
+   * next review.
+   */
+  eventsWhilePending?: readonly SandboxEvent[];
+  /**
+   * How Kriptomat refuses the user's first import, consuming its share token all the same: `plain_422` is
+   * `422 {"status":false,"message":"The token is invalid."}`, `unauthenticated` is `401 {"message":
+   * "Unauthenticated."}` and ends the caller's login session. Later imports with a fresh token succeed.
+   */
+  firstImportRefusal?: 'plain_422' | 'unauthenticated';
+  /** `loose`: profile fields as numbers and nulls, and an undocumented field (none decides a case). */
+  profile?: 'loose';
+  /**
+   * SumSub already holds an applicant for the user when the engine first creates one (an earlier attempt
+   * made it): the create answers 409, whose description names the existing id (`with_id`) or not.
+   */
+  applicantExists?: 'with_id' | 'without_id';
 }
 
-export type SandboxReview = 'GREEN' | 'RED+RETRY' | 'RED+FINAL';
+/** A completed SumSub review; `RED` alone has no `reviewRejectType` (not final: a later review follows). */
+export type SandboxReview = 'GREEN' | 'RED+RETRY' | 'RED+FINAL' | 'RED';
+
+/** One non-KYC webhook: its type and the review fields it carries (which are not the applicant's KYC review). */
+export interface SandboxEvent {
+  type: string;
+  reviewStatus: string;
+  reviewResult?: {
+    reviewAnswer: 'GREEN' | 'RED';
+    rejectLabels: string[];
+    reviewRejectType?: 'FINAL' | 'RETRY';
+  };
+}
 
 export const SANDBOX_SCENARIOS = {
   passed: { kycStatus: 'passed', eddStatus: '', reviews: [], decision: null },
@@ -47,17 +78,46 @@ export const SANDBOX_SCENARIOS = {
 
 export type SandboxScenarioName = keyof typeof SANDBOX_SCENARIOS;
 
+const KYT_EVENTS: readonly SandboxEvent[] = [
+  {
+    type: 'applicantKytTxnRejected',
+    reviewStatus: 'completed',
+    reviewResult: { reviewAnswer: 'RED', rejectLabels: ['FRAUDULENT_PATTERNS'], reviewRejectType: 'FINAL' },
+  },
+  { type: 'applicantKytTxnAwaitingUser', reviewStatus: 'awaitingUser' },
+  { type: 'applicantPersonalInfoChanged', reviewStatus: 'pending' },
+];
+
+/**
+ * Vendor behaviours the engine met only in production (issue 14): SumSub's other event types and untyped
+ * REDs, Kriptomat's undocumented answers. Kept apart from `SANDBOX_SCENARIOS`, whose rows every chaos run and
+ * benchmark plays, until the engine's answers to these are settled; user ids pick them by prefix all the same.
+ */
+export const VENDOR_VARIANT_SCENARIOS = {
+  kyt: { ...SANDBOX_SCENARIOS.onboard, eventsWhilePending: KYT_EVENTS },
+  kyc_red_untyped: { kycStatus: 'not_started', eddStatus: '', reviews: ['RED', 'GREEN'], decision: 'passed' },
+  import_refused: { ...SANDBOX_SCENARIOS.onboard, firstImportRefusal: 'plain_422' },
+  import_unauthorized: { ...SANDBOX_SCENARIOS.onboard, firstImportRefusal: 'unauthenticated' },
+  loose_profile: { ...SANDBOX_SCENARIOS.onboard, profile: 'loose' },
+  edd_in_review: { kycStatus: 'passed', eddStatus: 'in_review', reviews: [], decision: null },
+  applicant_exists: { ...SANDBOX_SCENARIOS.onboard, applicantExists: 'with_id' },
+  applicant_exists_no_id: { ...SANDBOX_SCENARIOS.onboard, applicantExists: 'without_id' },
+} as const satisfies Record<string, SandboxScenario>;
+
+export type VendorVariantName = keyof typeof VENDOR_VARIANT_SCENARIOS;
+
+const EVERY_SCENARIO: Record<string, SandboxScenario> = { ...SANDBOX_SCENARIOS, ...VENDOR_VARIANT_SCENARIOS };
+
 /** The scenario names, longest first, so a longer name wins over a prefix of it (`pending_forever`, `pending`). */
-const NAMES_LONGEST_FIRST = (Object.keys(SANDBOX_SCENARIOS) as SandboxScenarioName[]).sort(
-  (a, b) => b.length - a.length,
-);
+const NAMES_LONGEST_FIRST = Object.keys(EVERY_SCENARIO).sort((a, b) => b.length - a.length);
 
 /** The name of the scenario a user id asks for: the longest scenario name it starts with, followed by `-`. */
-function scenarioNameForUser(userId: string): SandboxScenarioName {
-  return NAMES_LONGEST_FIRST.find((candidate) => userId.startsWith(`${candidate}-`)) ?? 'unknown';
+export function scenarioNameForUser(userId: string): SandboxScenarioName | VendorVariantName {
+  const name = NAMES_LONGEST_FIRST.find((candidate) => userId.startsWith(`${candidate}-`)) ?? 'unknown';
+  return name as SandboxScenarioName | VendorVariantName;
 }
 
 /** The scenario a user id asks for. */
 export function scenarioForUser(userId: string): SandboxScenario {
-  return SANDBOX_SCENARIOS[scenarioNameForUser(userId)];
+  return EVERY_SCENARIO[scenarioNameForUser(userId)] ?? SANDBOX_SCENARIOS.unknown;
 }

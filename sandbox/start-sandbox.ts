@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { KriptomatLoginCredentials } from '../activities/kriptomat/login';
+import type { PartnerAccount } from './kriptomat/partner-account';
+import { variantsFromEnv } from './settings';
+import type { SandboxVariants } from './settings';
 import type { FaultSettings } from './shared/faults';
 import { RequestLog } from './shared/request-log';
 import { startKriptomatSimulator } from './kriptomat/server';
@@ -7,7 +9,12 @@ import type { RunningKriptomatSimulator } from './kriptomat/server';
 import { startSumsubSimulator } from './sumsub/server';
 import type { RunningSumsubSimulator } from './sumsub/server';
 
-export interface SandboxOptions {
+/**
+ * How to start both simulators. The vendor variants (`SandboxVariants`) given here win over those the
+ * environment switches on (`KRIPTOMAT_SIM_*`, `SUMSUB_SIM_*`, `KRIPTOMAT_*_PATH`: sandbox/README.md), so
+ * `npm start` can turn them on without code.
+ */
+export interface SandboxOptions extends SandboxVariants {
   /** Where the SumSub simulator delivers webhooks (the engine's `/webhooks/sumsub`); null: none. */
   webhookUrl: string | null;
   /** The secret SumSub signs webhooks with; random when not given. */
@@ -23,6 +30,8 @@ export interface SandboxOptions {
   host?: string;
   /** Fixed credentials (e.g. from the environment, shared with a worker elsewhere); each one left out is random. */
   credentials?: SandboxCredentials;
+  /** Where the variants not given here come from; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What the engine authenticates with, when the caller chooses it rather than taking fresh random values. */
@@ -30,7 +39,7 @@ export interface SandboxCredentials {
   /** A static Kriptomat partner token. */
   kriptomatToken?: string;
   /** A partner account that may log in to Kriptomat (with its TOTP); without it every login is refused. */
-  kriptomatLogin?: KriptomatLoginCredentials;
+  kriptomatLogin?: PartnerAccount;
   sumsubAppToken?: string;
   sumsubSecretKey?: string;
   /** Kriptomat's client id at SumSub, which share tokens must be minted for. */
@@ -61,12 +70,16 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const secretKey = given.sumsubSecretKey ?? secret();
   const partnerClientId = given.partnerClientId ?? SANDBOX_KRIPTOMAT_CLIENT_ID;
   const webhookSecret = options.webhookSecret ?? secret();
+  const variants = withEnvironment(options);
   const log = new RequestLog();
   const sumsub = await startSumsubSimulator({
     appToken,
     secretKey,
     webhookUrl: options.webhookUrl,
     webhookSecret,
+    digestAlg: variants.digestAlg,
+    omitDigestAlgHeader: variants.omitDigestAlgHeader,
+    conflictDescription: variants.conflictDescription,
     reviewDelayMs: options.reviewDelayMs,
     faults: options.faults,
     log,
@@ -76,6 +89,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const kriptomat = await startKriptomatSimulator({
     accessToken: kriptomatToken,
     credentials: given.kriptomatLogin,
+    loginClientId: variants.loginClientId,
+    loginAnswer: variants.loginAnswer,
+    paths: variants.kriptomatPaths,
+    webhookUrl: variants.kriptomatWebhookUrl ?? null,
     ledger: sumsub.ledger,
     sumsubClientId: partnerClientId,
     decisionDelayMs: options.decisionDelayMs,
@@ -100,9 +117,38 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       SUMSUB_APP_TOKEN: appToken,
       SUMSUB_SECRET_KEY: secretKey,
       SUMSUB_PARTNER_CLIENT_ID: partnerClientId,
+      ...pathVariables(variants),
     },
     close: async () => {
       await Promise.all([kriptomat.close(), sumsub.close()]);
     },
+  };
+}
+
+/** The engine's path variables for the paths this sandbox serves, when they are not the documented ones. */
+function pathVariables({ kriptomatPaths: paths }: SandboxVariants): Record<string, string> {
+  const variables = {
+    KRIPTOMAT_LOGIN_PATH: paths?.login,
+    KRIPTOMAT_SHOW_USER_PATH: paths?.showUser,
+    KRIPTOMAT_IMPORT_PATH: paths?.importKyc,
+  };
+  return Object.fromEntries(
+    Object.entries(variables).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+/** The variants of `options`, each one left out taken from the environment. */
+function withEnvironment(options: SandboxOptions): SandboxVariants {
+  const fromEnv = variantsFromEnv(options.env ?? process.env);
+  const pick = <K extends keyof SandboxVariants>(key: K): SandboxVariants[K] =>
+    options[key] !== undefined ? options[key] : fromEnv[key];
+  return {
+    kriptomatWebhookUrl: pick('kriptomatWebhookUrl'),
+    kriptomatPaths: pick('kriptomatPaths'),
+    loginClientId: pick('loginClientId'),
+    loginAnswer: pick('loginAnswer'),
+    digestAlg: pick('digestAlg'),
+    omitDigestAlgHeader: pick('omitDigestAlgHeader'),
+    conflictDescription: pick('conflictDescription'),
   };
 }

@@ -5,6 +5,9 @@ import type { SimulatedUserStore } from './user-store';
 /** How long Kriptomat takes to decide on a pending user, by default (its real processing time is undocumented). */
 const DEFAULT_DECISION_DELAY_MS = 2000;
 
+/** Told of every decision Kriptomat makes about a user (its webhook announces it). */
+export type DecisionListener = (userId: string, kycStatus: string) => void;
+
 /**
  * Kriptomat's own review: `decisionDelayMs` after a user becomes pending (by an import, or at the first read
  * of a user who starts pending), the user moves to the decision its scenario names. Once per user.
@@ -16,6 +19,7 @@ export class DecisionScheduler {
     private readonly users: SimulatedUserStore,
     private readonly timers: TimerSet,
     private readonly delayMs: number = DEFAULT_DECISION_DELAY_MS,
+    private readonly onDecision: DecisionListener = () => {},
   ) {}
 
   /** Starts the decision clock of a user who is pending now, unless it already runs (or ran). */
@@ -26,8 +30,9 @@ export class DecisionScheduler {
     this.scheduled.add(userId);
     this.timers.after(this.delayMs, () => {
       // A person may have steered the user meanwhile: only a user still pending gets the decision.
-      if (this.users.get(userId)?.kyc_status === 'pending')
-        this.users.update(userId, { kyc_status: decision });
+      if (this.users.get(userId)?.kyc_status !== 'pending') return;
+      this.users.update(userId, { kyc_status: decision });
+      this.onDecision(userId, decision);
     });
   }
 }

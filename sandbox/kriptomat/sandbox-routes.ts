@@ -13,7 +13,12 @@ export function addSandboxRoutes(app: Hono<SimulatorEnv>, deps: SimulatorDeps): 
   app.put('/_sandbox/users/:userId', async (c) => {
     const patch = statusPatch.safeParse(await readJson(c));
     if (!patch.success) return c.json({ error: z.prettifyError(patch.error) }, 400);
-    return c.json(deps.users.update(c.req.param('userId'), patch.data));
+    const userId = c.req.param('userId');
+    const before = deps.users.get(userId)?.kyc_status;
+    const user = deps.users.update(userId, patch.data);
+    // A person deciding for Kriptomat is a decision too: the partner's webhook hears of it.
+    if (user.kyc_status !== before) deps.webhook.decided(userId, user.kyc_status);
+    return c.json(user);
   });
 
   /** Replaces the fault settings; fields left out go back to their defaults. */
@@ -37,13 +42,20 @@ export function addSandboxRoutes(app: Hono<SimulatorEnv>, deps: SimulatorDeps): 
     }
   });
 
-  /** Counts for scripts and benchmarks: calls per endpoint and share tokens redeemed (`?userId=` for one user). */
+  /**
+   * Counts for scripts and benchmarks: calls per endpoint, share tokens redeemed by an import that took, and
+   * share tokens burnt by a refused one (`?userId=` for one user).
+   */
   app.get('/_sandbox/requests', (c) => {
     const userId = c.req.query('userId');
-    const redeemed = Object.fromEntries(deps.log.shareTokensRedeemed);
+    const counts = (map: Map<string, number>) => {
+      const all = Object.fromEntries(map);
+      return userId === undefined ? all : { [userId]: all[userId] ?? 0 };
+    };
     return c.json({
       calls: deps.log.callsByEndpoint(userId),
-      shareTokensRedeemed: userId === undefined ? redeemed : { [userId]: redeemed[userId] ?? 0 },
+      shareTokensRedeemed: counts(deps.log.shareTokensRedeemed),
+      shareTokensBurnt: counts(deps.log.shareTokensBurnt),
     });
   });
 

@@ -21,7 +21,7 @@ export class SessionStore {
 
   /** Whether an `Authorization` header carries a token that is valid now. */
   accepts(authorization: string | undefined): boolean {
-    const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    const token = bearerOf(authorization);
     if (token === undefined) return false;
     if (this.staticToken !== undefined && token === this.staticToken) return true;
     const expiresAt = this.issued.get(token);
@@ -36,8 +36,18 @@ export class SessionStore {
     return [...this.issued.keys()];
   }
 
+  /** Ends the login session an `Authorization` header carries; the static token cannot be ended. */
+  revoke(authorization: string | undefined): void {
+    const token = bearerOf(authorization);
+    if (token !== undefined) this.issued.delete(token);
+  }
+
   /** Forgets every issued token (as a server restart or a revoked session would); the static one stays. */
   revokeAll(): void {
     this.issued.clear();
   }
+}
+
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
 }

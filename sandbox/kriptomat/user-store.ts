@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { scenarioForUser } from '../scenarios';
 
 /** A simulated Kriptomat user, shaped like the documented `data` object. The profile is obviously fake. */
@@ -20,6 +21,8 @@ export interface SimulatedUser {
 /** The simulator's users, created from their scenario on first sight and changeable by tests and people. */
 export class SimulatedUserStore {
   private readonly users = new Map<string, SimulatedUser | null>();
+  /** Kriptomat's own applicant id per user (what its webhook names; never SumSub's applicant id). */
+  private readonly applicantIds = new Map<string, string>();
 
   /** The user, or null for an unknown user (the API answers 404). */
   get(userId: string): SimulatedUser | null {
@@ -32,6 +35,16 @@ export class SimulatedUserStore {
     const user = { ...(this.get(userId) ?? fakeProfile(userId, 'not_started', '')), ...patch };
     this.users.set(userId, user);
     return user;
+  }
+
+  /** Kriptomat's applicant id of a user: random, stable for the simulator's lifetime. */
+  applicantIdOf(userId: string): string {
+    let id = this.applicantIds.get(userId);
+    if (id === undefined) {
+      id = `km-${randomBytes(8).toString('hex')}`;
+      this.applicantIds.set(userId, id);
+    }
+    return id;
   }
 }
 
@@ -56,4 +69,13 @@ function fakeProfile(userId: string, kycStatus: string, eddStatus: string): Simu
     kyc_status: kycStatus,
     edd_status: eddStatus,
   };
+}
+
+/**
+ * The `data` object show-user answers with: as documented, or, for `loose_profile-` users, with numbers and
+ * nulls where the seed shows strings and a field it does not show at all (none of them decides a case).
+ */
+export function shownUser(userId: string, user: SimulatedUser): Record<string, unknown> {
+  if (scenarioForUser(userId).profile !== 'loose') return { ...user };
+  return { ...user, postal_code: 11000, building_number: 12, middle_name: null, referral_tier: 2 };
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { MAX_VENDOR_BODY_BYTES } from '../../activities/http/limits';
 
 /**
  * Malformed vendor answers, served by the simulators on demand so the engine can be seen meeting each one.
@@ -99,8 +98,14 @@ const BAD_GATEWAY_PAGE =
   '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>' +
   '<hr><center>nginx</center></body></html>';
 
+/**
+ * The largest vendor answer the engine says it accepts (1 MiB, its documented cap), stated here rather than
+ * imported: the simulators share no code with the engine.
+ */
+export const ENGINE_ANSWER_CAP_BYTES = 1024 * 1024;
+
 /** Twice what the engine's clients accept, so the size alone decides. */
-const OVERSIZED_PADDING_BYTES = 2 * MAX_VENDOR_BODY_BYTES;
+const OVERSIZED_PADDING_BYTES = 2 * ENGINE_ANSWER_CAP_BYTES;
 
 const JSON_TYPE = 'application/json';
 const HTML_TYPE = 'text/html; charset=utf-8';

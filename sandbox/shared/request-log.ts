@@ -24,6 +24,8 @@ export interface LoggedRequest {
 }
 
 export interface LoggedWebhook {
+  /** Who sent it: SumSub's signed events, or Kriptomat's own webhook. */
+  service: 'kriptomat' | 'sumsub';
   type: string;
   userId: string;
   applicantId: string;
@@ -42,6 +44,8 @@ export class RequestLog {
   /** Share tokens minted and successfully redeemed, by user id. */
   readonly shareTokensMinted = new Map<string, number>();
   readonly shareTokensRedeemed = new Map<string, number>();
+  /** Share tokens a refused import consumed all the same (`import_refused-`, `import_unauthorized-`), by user. */
+  readonly shareTokensBurnt = new Map<string, number>();
 
   record(entry: Omit<LoggedRequest, 'at'>): void {
     this.requests.push({ ...entry, at: Date.now() });
@@ -57,6 +61,10 @@ export class RequestLog {
 
   countRedeemed(userId: string): void {
     this.shareTokensRedeemed.set(userId, (this.shareTokensRedeemed.get(userId) ?? 0) + 1);
+  }
+
+  countBurnt(userId: string): void {
+    this.shareTokensBurnt.set(userId, (this.shareTokensBurnt.get(userId) ?? 0) + 1);
   }
 
   /** Requests matching every given field. */

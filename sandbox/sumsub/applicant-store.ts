@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ReviewStatus } from '../../domain';
-import type { ReviewResult } from '../../activities/sumsub/schemas';
+import type { ReviewResult, ReviewStatus } from './review';
 
 /** An applicant's review, shaped like the documented `/status` body. */
 export interface SimulatedReview {

@@ -11,16 +11,20 @@ import { isSignedCorrectly } from './signature-check';
 import type { SignatureCheckOptions } from './signature-check';
 import { signatureMismatch, sumsubError } from './sumsub-error';
 import type { TimerSet } from '../shared/timers';
+import type { WebhookSender } from './webhook-sender';
 
 /** Everything the simulator's routes share. */
 export interface SimulatorContext {
   store: ApplicantStore;
   ledger: SumsubShareLedger;
   player: ReviewPlayer;
+  webhooks: WebhookSender;
   faults: FaultInjector;
   timers: TimerSet;
   log: RequestLog;
   signature: SignatureCheckOptions;
+  /** SumSub's 409 on a second create names the existing applicant (`with_id`, documented) or not. */
+  conflictDescription: 'with_id' | 'without_id';
 }
 
 export type SimulatorEnv = { Bindings: Partial<HttpBindings> };
@@ -47,9 +51,13 @@ export interface ResourceRoute {
   handle(request: ResourceRequest): Reply;
 }
 
+/** Content types SumSub refuses with 415: it takes JSON, or nothing on a POST without a body. */
+const FORM_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
 /**
  * Wraps a route with what every `/resources` call goes through at SumSub: injected faults first (as a gateway
- * would), then the signature check over the raw bytes received, then the route; each call is logged.
+ * would), then `415` for a form content type, then the signature check over the raw bytes received, then the
+ * route; each call is logged.
  */
 export function resourceHandler(ctx: SimulatorContext, route: ResourceRoute): Handler<SimulatorEnv> {
   return async (c) => {
@@ -96,6 +104,10 @@ export function resourceHandler(ctx: SimulatorContext, route: ResourceRoute): Ha
       const body = sumsubError(429, 'Too many requests');
       return c.json(body, 429, { 'Retry-After': String(retryAfterSeconds) });
     }
+    if (isForm(c.req.header('content-type'))) {
+      ctx.log.record({ ...entry, status: 415, fault: null });
+      return c.json(sumsubError(415, 'Unsupported Media Type'), 415);
+    }
     const reply = authorized ? route.handle(request) : { status: 401 as const, body: signatureMismatch() };
     const rule = authorized ? ctx.faults.corruptionFor(route.endpoint, entry.userId) : undefined;
     if (!rule) {
@@ -121,6 +133,11 @@ function requestTarget(c: Context<SimulatorEnv>): string {
   if (raw) return raw;
   const url = new URL(c.req.url);
   return url.pathname + url.search;
+}
+
+function isForm(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return FORM_CONTENT_TYPES.includes(mediaType);
 }
 
 function parseJson(rawBody: Buffer): unknown {

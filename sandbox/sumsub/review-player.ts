@@ -1,8 +1,8 @@
-import type { ReviewResult } from '../../activities/sumsub/schemas';
 import { scenarioForUser } from '../scenarios';
-import type { SandboxReview } from '../scenarios';
-import type { ApplicantStore, SimulatedApplicant } from './applicant-store';
+import type { SandboxEvent, SandboxReview } from '../scenarios';
 import type { TimerSet } from '../shared/timers';
+import type { ApplicantStore, SimulatedApplicant } from './applicant-store';
+import type { ReviewResult } from './review';
 import type { WebhookSender } from './webhook-sender';
 
 export interface ReviewPlayerOptions {
@@ -17,13 +17,15 @@ const RESULTS: Record<SandboxReview, ReviewResult> = {
   GREEN: { reviewAnswer: 'GREEN', rejectLabels: [] },
   'RED+RETRY': { reviewAnswer: 'RED', rejectLabels: ['UNSATISFACTORY_PHOTOS'], reviewRejectType: 'RETRY' },
   'RED+FINAL': { reviewAnswer: 'RED', rejectLabels: ['FORGERY'], reviewRejectType: 'FINAL' },
+  RED: { reviewAnswer: 'RED', rejectLabels: ['ADDITIONAL_DOCUMENT_REQUIRED'] },
 };
 
 /**
  * Plays each applicant's scenario: after a delay the user submits (`pending`, `applicantPending` webhook),
- * after another SumSub decides the next review (`completed`, `applicantReviewed` webhook); a RED+RETRY is
- * followed by a resubmission and the next review. A review decided by hand ends the script: from then on a
- * person is in charge of that applicant.
+ * after another SumSub decides the next review (`completed`, `applicantReviewed` webhook). A RED+RETRY is
+ * followed by a resubmission and the next review; a RED without a reject type by the next review directly.
+ * While a review is pending, the scenario's other events (KYT, profile changes) arrive between submission
+ * and decision. A review decided by hand ends the script: from then on a person is in charge.
  */
 export class ReviewPlayer {
   private readonly scripts = new Map<string, { remaining: SandboxReview[]; cancel: () => void }>();
@@ -50,7 +52,22 @@ export class ReviewPlayer {
     const applicant = this.options.store.submit(applicantId);
     if (!applicant) return;
     this.options.webhooks.send('applicantPending', applicant);
+    this.sendEventsWhilePending(applicant);
     this.next(applicantId, () => this.completeNext(applicantId));
+  }
+
+  /** Spread over the wait before the decision, in order, each only while the review is still pending. */
+  private sendEventsWhilePending(applicant: SimulatedApplicant): void {
+    const events = scenarioForUser(applicant.externalUserId).eventsWhilePending ?? [];
+    events.forEach((event: SandboxEvent, index) => {
+      const at = (this.options.delayMs * (index + 1)) / (events.length + 1);
+      this.options.timers.after(at, () => {
+        const now = this.options.store.get(applicant.id);
+        if (now?.review.reviewStatus !== 'pending') return;
+        const { type, ...fields } = event;
+        this.options.webhooks.send(type, now, fields);
+      });
+    });
   }
 
   private completeNext(applicantId: string): void {
@@ -58,8 +75,12 @@ export class ReviewPlayer {
     const review = script?.remaining.shift();
     if (!script || !review) return;
     this.decide(applicantId, RESULTS[review]);
-    if (review === 'RED+RETRY' && script.remaining.length > 0) {
+    if (script.remaining.length === 0) {
+      this.scripts.delete(applicantId);
+    } else if (review === 'RED+RETRY') {
       this.next(applicantId, () => this.submit(applicantId));
+    } else if (review === 'RED') {
+      this.next(applicantId, () => this.completeNext(applicantId));
     } else {
       this.scripts.delete(applicantId);
     }

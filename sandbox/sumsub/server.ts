@@ -1,6 +1,5 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import type { WebhookDigestAlg } from '../../activities/sumsub/webhook';
 import type { FaultSettings } from '../shared/faults';
 import type { CorruptionRule } from '../shared/corruptions';
 import { RequestLog } from '../shared/request-log';
@@ -13,6 +12,8 @@ import { SumsubShareLedger } from './share-ledger';
 import { TimerSet } from '../shared/timers';
 import { localUrl, LOOPBACK } from '../shared/listen';
 import { SUMSUB_WEBHOOK_RETRY_DELAYS_MS, WebhookSender } from './webhook-sender';
+import { DIGEST_ALG_WHEN_UNNAMED } from './webhook-signature';
+import type { WebhookDigestAlg } from './webhook-signature';
 
 export interface SumsubSimulatorOptions {
   appToken: string;
@@ -23,6 +24,13 @@ export interface SumsubSimulatorOptions {
   webhookSecret?: string;
   /** Default `HMAC_SHA256_HEX`, SumSub's dashboard default. */
   digestAlg?: WebhookDigestAlg;
+  /**
+   * Leaves `x-payload-digest-alg` out (default false). Its absence means `HMAC_SHA256_HEX`, so the digest is
+   * then SHA-256 and another `digestAlg` is refused.
+   */
+  omitDigestAlgHeader?: boolean;
+  /** Whether the 409 of a second create names the existing applicant (`with_id`, default and documented). */
+  conflictDescription?: 'with_id' | 'without_id';
   /** Wait before each review step (submission, decision). Default 5 s: SumSub's minutes would stall a demo. */
   reviewDelayMs?: number;
   /** Redelivery waits after failed webhooks; default SumSub's schedule divided by `webhookTimeDivisor`. */
@@ -60,6 +68,11 @@ export interface RunningSumsubSimulator {
 export async function startSumsubSimulator(options: SumsubSimulatorOptions): Promise<RunningSumsubSimulator> {
   const webhookUrl = options.webhookUrl ?? null;
   if (webhookUrl !== null && !options.webhookSecret) throw new Error('a webhookUrl needs a webhookSecret');
+  const omitAlg = options.omitDigestAlgHeader ?? false;
+  const alg = options.digestAlg ?? DIGEST_ALG_WHEN_UNNAMED;
+  if (omitAlg && alg !== DIGEST_ALG_WHEN_UNNAMED) {
+    throw new Error(`without x-payload-digest-alg the digest is ${DIGEST_ALG_WHEN_UNNAMED}, not ${alg}`);
+  }
   const now = options.now ?? Date.now;
   const log = options.log ?? new RequestLog();
   const timers = new TimerSet();
@@ -70,7 +83,8 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions): Pro
   const webhooks = new WebhookSender({
     url: webhookUrl,
     secret: options.webhookSecret ?? '',
-    alg: options.digestAlg ?? 'HMAC_SHA256_HEX',
+    alg,
+    sendAlgHeader: !omitAlg,
     retryDelaysMs: options.webhookRetryDelaysMs ?? SUMSUB_WEBHOOK_RETRY_DELAYS_MS.map((ms) => ms / divisor),
     timeoutMs: options.webhookTimeoutMs ?? 5_000,
     timers,
@@ -83,6 +97,8 @@ export async function startSumsubSimulator(options: SumsubSimulatorOptions): Pro
     store,
     ledger,
     player,
+    webhooks,
+    conflictDescription: options.conflictDescription ?? 'with_id',
     faults,
     timers,
     log,

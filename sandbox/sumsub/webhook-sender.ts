@@ -1,12 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
-import { formatCreatedAtMs, signWebhookBody } from '../../activities/sumsub/webhook';
-import type { WebhookDigestAlg } from '../../activities/sumsub/webhook';
 import type { RequestLog } from '../shared/request-log';
 import type { FaultInjector } from '../shared/fault-injector';
 import type { SimulatedApplicant } from './applicant-store';
 import { correlationId } from './sumsub-error';
 import type { TimerSet } from '../shared/timers';
+import { createdAtMsOf, webhookDigest } from './webhook-signature';
+import type { WebhookDigestAlg } from './webhook-signature';
 
 /** SumSub's documented redelivery schedule: 5 s, then 5 min, 1 h, 5 h and 18 h. */
 export const SUMSUB_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [5e3, 3e5, 36e5, 18e6, 648e5];
@@ -16,6 +16,8 @@ export interface WebhookSenderOptions {
   url: string | null;
   secret: string;
   alg: WebhookDigestAlg;
+  /** Whether `x-payload-digest-alg` is sent; without it a receiver must assume `HMAC_SHA256_HEX`. */
+  sendAlgHeader: boolean;
   /** Wait before each redelivery after a failed attempt; its length is the number of retries. */
   retryDelaysMs: readonly number[];
   /** How long one delivery may take before it counts as failed. */
@@ -26,9 +28,28 @@ export interface WebhookSenderOptions {
   now: () => number;
 }
 
+/**
+ * The review fields of an event that is not about the KYC review (transaction monitoring, profile changes):
+ * they replace the applicant's own in the body. Any other field given is added as is.
+ */
+export interface EventFields {
+  reviewStatus?: string;
+  reviewResult?: unknown;
+  [extra: string]: unknown;
+}
+
 /** The documented webhook body of an applicant event: ids and review state only, no personal data. */
-function webhookBody(type: string, applicant: SimulatedApplicant, now: number): Record<string, unknown> {
+function webhookBody(
+  type: string,
+  applicant: SimulatedApplicant,
+  now: number,
+  event: EventFields | undefined,
+): Record<string, unknown> {
   const { review } = applicant;
+  const own = {
+    reviewStatus: review.reviewStatus,
+    ...(review.reviewStatus === 'completed' && { reviewResult: review.reviewResult }),
+  };
   return {
     applicantId: applicant.id,
     inspectionId: applicant.inspectionId,
@@ -38,9 +59,8 @@ function webhookBody(type: string, applicant: SimulatedApplicant, now: number): 
     sandboxMode: true,
     externalUserId: applicant.externalUserId,
     type,
-    reviewStatus: review.reviewStatus,
-    ...(review.reviewStatus === 'completed' && { reviewResult: review.reviewResult }),
-    createdAtMs: formatCreatedAtMs(new Date(now)),
+    ...(event ?? own),
+    createdAtMs: createdAtMsOf(now),
   };
 }
 
@@ -54,17 +74,26 @@ export class WebhookSender {
 
   constructor(private readonly options: WebhookSenderOptions) {}
 
-  /** Sends one event about `applicant`; returns at once, deliveries happen in the background. */
-  send(type: string, applicant: SimulatedApplicant): void {
+  /** Whether webhooks go anywhere at all. */
+  get enabled(): boolean {
+    return this.options.url !== null;
+  }
+
+  /**
+   * Sends one event about `applicant`, carrying its KYC review unless `event` gives other review fields;
+   * returns at once, deliveries happen in the background.
+   */
+  send(type: string, applicant: SimulatedApplicant, event?: EventFields): void {
     if (this.options.url === null || this.options.timers.isClosed) return;
-    const raw = JSON.stringify(webhookBody(type, applicant, this.options.now()));
+    const raw = JSON.stringify(webhookBody(type, applicant, this.options.now(), event));
     const meta = { type, userId: applicant.externalUserId, applicantId: applicant.id };
     const { drop, duplicate } = this.options.faults.drawWebhookFault();
     if (drop) {
-      this.options.log.recordWebhook({ ...meta, status: null, attempt: 1, dropped: true, duplicate: false });
+      const dropped = { ...meta, status: null, attempt: 1, dropped: true, duplicate: false };
+      this.options.log.recordWebhook({ service: 'sumsub', ...dropped });
       return;
     }
-    const delivery = { raw, digest: signWebhookBody(raw, this.options.alg, this.options.secret), meta };
+    const delivery = { raw, digest: webhookDigest(raw, this.options.alg, this.options.secret), meta };
     this.deliver(delivery, 1, false);
     if (duplicate) this.deliver(delivery, 1, true);
   }
@@ -79,7 +108,7 @@ export class WebhookSender {
     void this.post(delivery).then((status) => {
       const { timers, log, retryDelaysMs } = this.options;
       if (timers.isClosed) return;
-      log.recordWebhook({ ...delivery.meta, status, attempt, dropped: false, duplicate });
+      log.recordWebhook({ service: 'sumsub', ...delivery.meta, status, attempt, dropped: false, duplicate });
       if (status !== null && status >= 200 && status < 300) return;
       const delay = retryDelaysMs[attempt - 1];
       if (delay !== undefined) timers.after(delay, () => this.deliver(delivery, attempt + 1, duplicate));
@@ -99,7 +128,7 @@ export class WebhookSender {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(delivery.raw),
           'x-payload-digest': delivery.digest,
-          'x-payload-digest-alg': this.options.alg,
+          ...(this.options.sendAlgHeader && { 'x-payload-digest-alg': this.options.alg }),
         },
       });
       const settle = (status: number | null) => {

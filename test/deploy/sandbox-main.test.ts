@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { totpCode } from '../../activities/kriptomat/totp';
-import { verifyWebhookDigest } from '../../activities/sumsub/webhook';
+import { createHmac } from 'node:crypto';
+import { totpAt, totpKeyFromBase32 } from '../../sandbox/kriptomat/totp';
 import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { freePorts } from '../helpers/ports';
 import {
@@ -20,6 +20,8 @@ import {
  */
 const ROOT = path.resolve(__dirname, '../..');
 const PARTNER_CLIENT_ID = 'kriptomat-at-sumsub-4e1d';
+/** The secret path token of Kriptomat's webhook URL: it must never reach the output. */
+const KRIPTOMAT_WEBHOOK_TOKEN = 'kriptomat-webhook-path-DO-NOT-LEAK-2b8e';
 
 interface SandboxProcess {
   child: ChildProcess;
@@ -77,6 +79,12 @@ describe('sandbox/main.ts', () => {
         SUMSUB_SECRET_KEY: SUMSUB_SECRET,
         SUMSUB_PARTNER_CLIENT_ID: PARTNER_CLIENT_ID,
         SUMSUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        KRIPTOMAT_SIM_LOGIN_ANSWER: 'wrapped',
+        KRIPTOMAT_SIM_WEBHOOK_URL: receiver.url.replace(
+          '/webhooks/sumsub',
+          `/webhooks/kriptomat/${KRIPTOMAT_WEBHOOK_TOKEN}`,
+        ),
+        SUMSUB_SIM_DIGEST_ALG_HEADER: 'false',
       });
       await waitFor(() => reachable(`${kriptomat}/_sandbox/requests`), 20_000, 'the Kriptomat simulator');
       await waitFor(() => reachable(`${sumsub}/_sandbox/faults`), 5_000, 'the SumSub simulator');
@@ -94,12 +102,14 @@ describe('sandbox/main.ts', () => {
         body: JSON.stringify({
           email: PARTNER.email,
           password: PARTNER.password,
-          security_code: totpCode(PARTNER.totpSecret),
+          security_code: totpAt(totpKeyFromBase32(PARTNER.totpSecret), Date.now()),
           client_id: PARTNER.clientId,
           client_secret: PARTNER.clientSecret,
         }),
       });
       expect(login.status).toBe(200);
+      // KRIPTOMAT_SIM_LOGIN_ANSWER=wrapped
+      expect(await login.json()).toMatchObject({ status: true, data: { expires_in: '3600' } });
 
       // SumSub: requests signed with the given app token and secret pass; a bad signature does not.
       const created = await sendRaw(sumsub, {
@@ -121,11 +131,24 @@ describe('sandbox/main.ts', () => {
         10_000,
         'a webhook',
       );
-      const headers = {
-        digest: webhook?.headers['x-payload-digest'] as string | undefined,
-        alg: webhook?.headers['x-payload-digest-alg'] as string | undefined,
-      };
-      expect(verifyWebhookDigest(webhook?.raw ?? '', headers, WEBHOOK_SECRET)).toBe(true);
+      // SUMSUB_SIM_DIGEST_ALG_HEADER=false: no algorithm header, so the digest is HMAC_SHA256_HEX.
+      expect(webhook?.headers).not.toHaveProperty('x-payload-digest-alg');
+      const expected = createHmac('sha256', WEBHOOK_SECRET)
+        .update(webhook?.raw ?? '')
+        .digest('hex');
+      expect(webhook?.headers['x-payload-digest']).toBe(expected);
+
+      // Kriptomat's webhook reaches its URL (with the secret path) when a person decides for Kriptomat.
+      await fetch(`${kriptomat}/_sandbox/users/pending_forever-main-1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kyc_status: 'passed' }),
+      });
+      await waitFor(
+        () => receiver.bodies().some((body) => body.externalUserId === 'pending_forever-main-1'),
+        10_000,
+        "Kriptomat's webhook",
+      );
 
       sandbox.child.kill('SIGTERM');
       expect(await sandbox.exit).toEqual({ code: 0, signal: null });
@@ -138,6 +161,7 @@ describe('sandbox/main.ts', () => {
         PARTNER.totpSecret,
         SUMSUB_SECRET,
         WEBHOOK_SECRET,
+        KRIPTOMAT_WEBHOOK_TOKEN,
       ]) {
         expect(output).not.toContain(secret);
       }

@@ -1,10 +1,12 @@
-import { totpCode } from '../../activities/kriptomat/totp';
+import { totpAt, totpKeyFromBase32 } from '../../sandbox/kriptomat/totp';
 import { createKriptomatSimulator } from '../../sandbox/kriptomat/app';
 import type { KriptomatSimulator } from '../../sandbox/kriptomat/app';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 
 /** The simulator's login and bearer-token rules, through injected requests (no port) at a fixed clock. */
+/** Codes from the simulator's own TOTP, which test/sandbox/known-answers.test.ts proves against RFC 6238. */
+const totpCode = (secret: string, atMs: number) => totpAt(totpKeyFromBase32(secret), atMs);
 const NOW = 1_700_000_025_000; // 15 s into a 30 s TOTP step
 let sim: KriptomatSimulator;
 

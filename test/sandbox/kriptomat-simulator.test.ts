@@ -124,6 +124,7 @@ describe('KYC import', () => {
     expect(counts).toEqual({
       calls: { 'kriptomat.importKyc': 2, 'kriptomat.showUser': 1 },
       shareTokensRedeemed: { 'onboard-2': 1 },
+      shareTokensBurnt: { 'onboard-2': 0 },
     });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { reviewResultSchema } from '../../../activities/sumsub/schemas';
+import { reviewResultSchema } from '../review';
 
 const alpha3 = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 3166-1 alpha-3 country code');
 const text = z.string().optional();

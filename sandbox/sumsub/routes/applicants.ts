@@ -5,6 +5,7 @@ import type { Reply, ResourceRequest, SimulatorContext, SimulatorEnv } from '../
 import { sumsubError } from '../sumsub-error';
 import { createBody, providedFields, testCompletedBody } from './applicant-bodies';
 import { invalidFields, notFound, ok, textField } from './replies';
+import { scenarioForUser } from '../../scenarios';
 
 /** Applicant routes: create, look up by external user id, get, review status, and the sandbox review. */
 export function applicantRoutes(app: Hono<SimulatorEnv>, ctx: SimulatorContext): void {
@@ -25,13 +26,13 @@ export function applicantRoutes(app: Hono<SimulatorEnv>, ctx: SimulatorContext):
         if (!levelName) return { status: 400, body: sumsubError(400, 'levelName is required') };
         const body = createBody.safeParse(json);
         if (!body.success) return invalidFields(body.error);
-        const result = ctx.store.create(body.data.externalUserId, levelName, providedFields(body.data));
-        if ('existing' in result) {
-          const { externalUserId, id } = result.existing;
-          const description = `Applicant with external user id '${externalUserId}' already exists: ${id}`;
-          return { status: 409, body: sumsubError(409, description) };
-        }
+        const { externalUserId } = body.data;
+        const exists = scenarioForUser(externalUserId).applicantExists;
+        const result = ctx.store.create(externalUserId, levelName, providedFields(body.data));
+        if ('existing' in result) return alreadyExists(result.existing, exists ?? ctx.conflictDescription);
         ctx.player.begin(result.created);
+        // An earlier attempt (in the story) created it: this create meets it.
+        if (exists !== undefined) return alreadyExists(result.created, exists);
         return ok(applicantView(result.created));
       },
     }),
@@ -82,6 +83,18 @@ export function applicantRoutes(app: Hono<SimulatorEnv>, ctx: SimulatorContext):
         }),
     }),
   );
+}
+
+/**
+ * SumSub's 409 for an external user id that has an applicant: documented as `... already exists: <id>`; the
+ * `without_id` form leaves the id out, so a caller must look the applicant up.
+ */
+function alreadyExists(applicant: SimulatedApplicant, form: 'with_id' | 'without_id'): Reply {
+  const description = `Applicant with external user id '${applicant.externalUserId}' already exists`;
+  return {
+    status: 409,
+    body: sumsubError(409, form === 'with_id' ? `${description}: ${applicant.id}` : description),
+  };
 }
 
 /** What SumSub answers about an applicant, minus any personal data (the simulator keeps none). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * The lint rules that keep workflow code deterministic, run by the ESLint command with the project's own
+ * The lint rules that keep workflow code deterministic and the simulators independent of the engine, run by the ESLint command with the project's own
  * configuration over the fixtures in test/fixtures/lint (in a child process: ESLint loads its config with a
  * dynamic import that Jest's module sandbox refuses). Each fixture's first line says what it must trigger.
  */
@@ -41,6 +41,11 @@ it('lints every fixture', () => {
   expect(results.map((result) => path.relative(REPO, result.filePath)).sort()).toEqual([
     `${FIXTURES}/activities/axios-outside-workflows.ts`,
     `${FIXTURES}/activities/floating-promise.ts`,
+    `${FIXTURES}/sandbox/allowed-imports.ts`,
+    `${FIXTURES}/sandbox/imports-activity-code.ts`,
+    `${FIXTURES}/sandbox/imports-config.ts`,
+    `${FIXTURES}/sandbox/imports-domain-types.ts`,
+    `${FIXTURES}/sandbox/imports-otpauth.ts`,
     `${FIXTURES}/workflows/allowed-imports.ts`,
     `${FIXTURES}/workflows/imports-activity-code.ts`,
     `${FIXTURES}/workflows/imports-axios.ts`,

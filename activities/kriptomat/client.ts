@@ -121,8 +121,6 @@ export class KriptomatClient {
             url,
             data,
             headers: { Authorization: `Bearer ${token}` },
-            // A moved host (3xx) must never receive the bearer token or a share token: an error instead.
-            maxRedirects: 0,
           }),
         );
         return { data: response.data as unknown, status: response.status };

@@ -110,8 +110,7 @@ export class LoginTokenProvider implements AccessTokenProvider {
     let response: { data: unknown; status: number };
     try {
       response = await observeCall(this.options.observer, { vendor: 'kriptomat', endpoint }, () =>
-        // Never follow a redirect with the credentials (a moved host answers 3xx: an error instead).
-        this.http.post(this.loginPath, body, { maxRedirects: 0 }),
+        this.http.post(this.loginPath, body),
       );
     } catch (error) {
       throw loginFailure(error, endpoint);

@@ -9,14 +9,15 @@ import type { SumsubPort } from '../../activities/kyc-activities';
 import type { KycStatus } from '../../domain';
 import { PARTNER } from '../helpers/kriptomat-partner';
 import type { RecordedReply, RecordedRequest } from '../helpers/recording-server';
-import { startRecordingServer } from '../helpers/recording-server';
+import { allowLoopbackHttp, startRecordingServer } from '../helpers/recording-server';
 import { failureOf } from '../helpers/rejections';
 
 /**
  * Sharing with Kriptomat when the import is refused (docs/vendor-apis.md, "Kriptomat import refusals"): the
  * share activity over the real Kriptomat client, against a Kriptomat scripted here from its documentation,
  * and a SumSub port that mints numbered tokens. Every test asserts that no share token is sent twice.
- */
+ */ allowLoopbackHttp();
+
 const STATIC_TOKEN = 'partner-static-token-recovery-1';
 const SETTINGS = { levelName: 'basic-kyc-level', partnerClientId: 'kriptomat', shareTokenTtlSecs: 1200 };
 const NO_WAIT = { sleep: () => Promise.resolve() };

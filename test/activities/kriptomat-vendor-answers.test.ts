@@ -4,13 +4,14 @@ import { resolveKriptomatPaths } from '../../activities/kriptomat/paths';
 import { ConfigurationError } from '../../domain';
 import { failureOf } from '../helpers/rejections';
 import type { RecordedReply, RecordedRequest } from '../helpers/recording-server';
-import { startRecordingServer } from '../helpers/recording-server';
+import { allowLoopbackHttp, startRecordingServer } from '../helpers/recording-server';
 
 /**
  * Kriptomat's show-user answers beyond its one example (docs/vendor-apis.md, "Kriptomat show user" and
  * "Kriptomat paths"), against a server scripted here from the documentation: numbers and nulls in profile
  * fields, undocumented EDD values, the `v1/users/{user_id}` path variant and 404s that point at a path.
- */
+ */ allowLoopbackHttp();
+
 const TOKEN = 'partner-static-token-answers-1';
 
 const SEED_USER = {

@@ -61,3 +61,18 @@ export async function startRecordingServer(
     },
   };
 }
+
+/**
+ * Lets the clients built in this test file reach loopback over plain http (`KYC_ALLOW_INSECURE_HOSTS`, read
+ * when a client is built), as the recording servers need, and restores the variable afterwards.
+ */
+export function allowLoopbackHttp(): void {
+  const previous = process.env.KYC_ALLOW_INSECURE_HOSTS;
+  beforeAll(() => {
+    process.env.KYC_ALLOW_INSECURE_HOSTS = '127.0.0.1';
+  });
+  afterAll(() => {
+    if (previous === undefined) delete process.env.KYC_ALLOW_INSECURE_HOSTS;
+    else process.env.KYC_ALLOW_INSECURE_HOSTS = previous;
+  });
+}

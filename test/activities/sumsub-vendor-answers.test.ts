@@ -1,0 +1,138 @@
+import { AxiosError } from 'axios';
+import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { applicantIdFromConflict, errorDescriptionOf } from '../../activities/sumsub/applicant-conflict';
+import { PartnerRejectedError } from '../../domain';
+import type { RecordedReply, RecordedRequest } from '../helpers/recording-server';
+import { allowLoopbackHttp, startRecordingServer } from '../helpers/recording-server';
+import { failureOf } from '../helpers/rejections';
+import { sumsubClient } from '../helpers/sumsub';
+
+/**
+ * SumSub answers the engine must read as documented (docs/vendor-apis.md, "SumSub review status" and
+ * "SumSub applicant creation"), against a server scripted here rather than the simulator.
+ */ allowLoopbackHttp();
+
+async function withSumsub<T>(
+  reply: (request: RecordedRequest) => RecordedReply,
+  run: (client: ReturnType<typeof sumsubClient>, requests: RecordedRequest[]) => Promise<T>,
+): Promise<T> {
+  const server = await startRecordingServer(reply);
+  try {
+    return await run(sumsubClient(server.url), server.requests);
+  } finally {
+    await server.close();
+  }
+}
+
+const STATUS = {
+  reviewId: 'r1',
+  attemptId: 'a1',
+  attemptCnt: 1,
+  levelName: 'basic-kyc-level',
+  createDate: '2026-01-01 10:00:00+0000',
+  reviewStatus: 'completed',
+};
+
+describe('a review read', () => {
+  it('takes a RED without reviewRejectType as not final: rejectType null (old code: ContractViolation)', async () => {
+    await withSumsub(
+      () => ({
+        status: 200,
+        body: { ...STATUS, reviewResult: { reviewAnswer: 'RED', rejectLabels: ['FORGERY'] } },
+      }),
+      async (client) => {
+        expect(await client.getReview('applicant-1')).toEqual({
+          applicantId: 'applicant-1',
+          reviewStatus: 'completed',
+          reviewAnswer: 'RED',
+          rejectType: null,
+        });
+      },
+    );
+  });
+
+  it('still refuses a completed review without any result', async () => {
+    await withSumsub(
+      () => ({ status: 200, body: STATUS }),
+      async (client) => {
+        const error = await failureOf(client.getReview('applicant-1'));
+        expect(error).toMatchObject({ type: 'ContractViolation' });
+        expect(error.message).toContain('reviewResult');
+      },
+    );
+  });
+});
+
+describe('a 409 on applicant creation', () => {
+  const conflict = (description: string): RecordedReply => ({
+    status: 409,
+    body: { description, code: 409, correlationId: 'req-1' },
+  });
+  const found: RecordedReply = { status: 200, body: { id: 'found-by-lookup', externalUserId: 'u-1' } };
+
+  it('looks the applicant up by its url-encoded external user id when the answer is not the documented one', async () => {
+    await withSumsub(
+      (request) => (request.method === 'POST' ? conflict('Duplicate applicant') : found),
+      async (client, requests) => {
+        const applicant = await client.ensureApplicant('basic-kyc-level', { externalUserId: 'u-1' });
+        expect(applicant.id).toBe('found-by-lookup');
+        expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+          'POST /resources/applicants?levelName=basic-kyc-level',
+          'GET /resources/applicants/-;externalUserId=u-1/one',
+        ]);
+      },
+    );
+  });
+
+  it('looks up, rather than trust an id, when the description names another user', async () => {
+    await withSumsub(
+      (request) =>
+        request.method === 'POST'
+          ? conflict("Applicant with external user id 'someone-else' already exists: 63e0c0ffee")
+          : found,
+      async (client) => {
+        expect((await client.ensureApplicant('basic-kyc-level', { externalUserId: 'u-1' })).id).toBe(
+          'found-by-lookup',
+        );
+      },
+    );
+  });
+});
+
+describe('applicantIdFromConflict', () => {
+  it('takes the id from the documented description of our own user', () => {
+    const description = "Applicant with external user id 'u-1' already exists: 63e0c0ffee0123456789abcd";
+    expect(applicantIdFromConflict(description, 'u-1')).toBe('63e0c0ffee0123456789abcd');
+  });
+
+  it.each([
+    ['another user', "Applicant with external user id 'u-2' already exists: 63e0"],
+    ['another wording', 'Applicant already exists: 63e0'],
+    ['an id that could change a path', "Applicant with external user id 'u-1' already exists: ../../x"],
+    ['no description', undefined],
+  ])('takes nothing from %s', (_name, description) => {
+    expect(applicantIdFromConflict(description, 'u-1')).toBeUndefined();
+  });
+
+  it('finds the description on an HTTP error kept as the cause', () => {
+    const response = {
+      status: 409,
+      data: { description: 'the description' },
+      headers: {},
+      config: {} as InternalAxiosRequestConfig,
+      statusText: 'Conflict',
+    } as AxiosResponse;
+    const http = new AxiosError('conflict', 'ERR_BAD_REQUEST', undefined, undefined, response);
+    const wrapped = Object.assign(
+      new PartnerRejectedError('request refused', { endpoint: 'x', status: 409 }),
+      {
+        cause: http,
+      },
+    );
+    expect(errorDescriptionOf(http)).toBe('the description');
+    expect(errorDescriptionOf(wrapped)).toBe('the description');
+    expect(
+      errorDescriptionOf(new PartnerRejectedError('request refused', { endpoint: 'x' })),
+    ).toBeUndefined();
+  });
+});

@@ -18,24 +18,29 @@ export class KriptomatSessionRefusedError extends PartnerAuthError {
 
 /**
  * Kriptomat refused the share token of an import (any shape: SumSub's recipient codes, or Kriptomat's own
- * `{status: false, message}`). `reason` is the status and machine-readable codes only, e.g.
- * `400 10503 invalid-share-token` or `422`: never the token, never Kriptomat's free text.
+ * `{status: false, message}`). `codes` are SumSub's machine-readable code and name when Kriptomat passed them
+ * through (`10503 invalid-share-token`); `reason` adds the status (`400 10503 invalid-share-token`, `422`).
+ * Never the token, never Kriptomat's free text.
  */
 export class ShareTokenRefusedError extends ShareTokenRejectedError {
-  constructor(
-    readonly reason: string,
-    context: CallContext,
-  ) {
-    super(`share token refused: ${reason}`, context);
+  readonly reason: string;
+
+  constructor(codes: string, context: CallContext) {
+    super(codes ? `share token refused: ${codes}` : 'share token refused', context);
+    this.reason = refusalReason(codes, context);
   }
 }
 
 /** As `ShareTokenRefusedError`, for a token refused as expired or already used (a 401 with SumSub's code). */
 export class ShareTokenUsedError extends ShareTokenExpiredError {
-  constructor(
-    readonly reason: string,
-    context: CallContext,
-  ) {
-    super(`share token refused: ${reason}`, context);
+  readonly reason: string;
+
+  constructor(codes: string, context: CallContext) {
+    super(codes ? `share token refused: ${codes}` : 'share token refused', context);
+    this.reason = refusalReason(codes, context);
   }
+}
+
+function refusalReason(codes: string, context: CallContext): string {
+  return [context.status, codes].filter((part) => part !== undefined && part !== '').join(' ');
 }

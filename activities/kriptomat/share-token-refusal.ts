@@ -41,12 +41,12 @@ export function shareTokenRefusal(
       ? (code ?? name) !== undefined
       : (status === 400 && code !== undefined) || (PLAIN_REFUSAL_STATUSES.has(status) && (plain || !!name));
   if (!refused) return undefined;
-  const reason = [String(status), code, name].filter((part) => part !== undefined).join(' ');
+  const codes = [code, name].filter((part) => part !== undefined).join(' ');
   // The generic classification supplies the call context (status, correlation id) in the usual form.
   const { context } = classifyHttpError(error, endpoint);
   const callContext = context ?? { endpoint, status };
-  if (status === 401) return new ShareTokenUsedError(reason, callContext);
-  return new ShareTokenRefusedError(reason, callContext);
+  if (status === 401) return new ShareTokenUsedError(codes, callContext);
+  return new ShareTokenRefusedError(codes, callContext);
 }
 
 function recipientCode(raw: unknown): number | undefined {

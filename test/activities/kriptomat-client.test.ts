@@ -12,6 +12,9 @@ import type { SandboxScenarioName } from '../../sandbox/scenarios';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
 import { failureOf } from '../helpers/rejections';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /** The Kriptomat client against the simulator over real HTTP, and against misbehaving servers. */
 const TOKEN = 'partner-secret-token-123';

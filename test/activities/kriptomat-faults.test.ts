@@ -7,6 +7,9 @@ import { STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
 import { failureOf } from '../helpers/rejections';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /** How the client classifies every kind of failure, produced by the simulator's faults where it can. */
 let sim: RunningKriptomatSimulator;

@@ -9,6 +9,9 @@ import { delay, PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
 import { failureOf } from '../helpers/rejections';
 import { eventually } from '../helpers/temporal';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /** Importing a SumSub share token into Kriptomat: the client against the simulator, with a fake ledger. */
 const DECISION_DELAY_MS = 300;
@@ -55,15 +58,18 @@ describe('KriptomatClient.importKyc against the simulator', () => {
     expect(await client.readKycStatus(userId)).toMatchObject({ kycStatus: 'pending' });
   });
 
-  it('refuses a second import with a 409, as PartnerRejected, and records it without redeeming', async () => {
+  it('refuses a second import with a 409, read as a refused token, and records it without redeeming', async () => {
     const userId = userOf('onboard');
     await client.importKyc(userId, ledger.mint(userId));
     const redeemed = ledger.redemptions.length;
 
     const error = await failureOf(client.importKyc(userId, ledger.mint(userId)));
 
-    expect(error).toMatchObject({ type: 'PartnerRejected', retryable: false, context: { status: 409 } });
-    expect(error.message).toBe('request refused (Kriptomat POST /v1/users/{userId}/kyc-import, HTTP 409)');
+    // Kriptomat's plain shape: the share activity re-reads the status, which shows the first import landed.
+    expect(error).toMatchObject({ type: 'ShareTokenRejected', retryable: false, context: { status: 409 } });
+    expect(error.message).toBe(
+      'share token refused (Kriptomat POST /v1/users/{userId}/kyc-import, HTTP 409)',
+    );
     expect(ledger.redemptions).toHaveLength(redeemed);
     expect(sim.log.importsOf(userId)).toBe(1);
     expect(sim.log.find({ endpoint: 'importKyc', userId }).map((r) => r.status)).toEqual([200, 409]);
@@ -155,7 +161,17 @@ describe('KriptomatClient.importKyc against a scripted server', () => {
     ['a success without status true', { status: 200, body: '{"status":false}' }, 'ContractViolation'],
     ['a 400 with a code outside 10501-10518', { status: 400, body: '{"errorCode":4003}' }, 'PartnerRejected'],
     ['a 400 with a string 105xx code', { status: 400, body: '{"errorCode":"10501"}' }, 'ShareTokenRejected'],
-    ['a 422', { status: 422, body: '{"message":"The token field is required."}' }, 'PartnerRejected'],
+    [
+      'a plain-shape 422',
+      { status: 422, body: '{"message":"The token field is required."}' },
+      'ShareTokenRejected',
+    ],
+    [
+      'a 422 {status: false}',
+      { status: 422, body: '{"status":false,"message":"Invalid."}' },
+      'ShareTokenRejected',
+    ],
+    ['a 422 without a body', { status: 422 }, 'PartnerRejected'],
     ['a 503', { status: 503 }, 'PartnerUnavailable'],
   ])('classifies %s', async (_name, reply, type) => {
     const server = await startScriptedServer(() => reply);

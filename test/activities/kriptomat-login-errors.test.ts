@@ -7,6 +7,9 @@ import { PARTNER } from '../helpers/kriptomat-partner';
 import { startScriptedServer } from '../helpers/scripted-server';
 import type { ScriptedReply } from '../helpers/scripted-server';
 import { failureOf } from '../helpers/rejections';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /** What the login provider sends, and how it reads a login server that misbehaves. */
 const SHOW_USER_OK = '{"status":true,"data":{"kyc_status":"passed","edd_status":""}}';

@@ -1,13 +1,16 @@
 import { ConfigurationError } from '../../domain';
 import { createKriptomatAuth, StaticTokenProvider } from '../../activities/kriptomat/auth';
 import { KriptomatClient } from '../../activities/kriptomat/client';
-import { LoginTokenProvider } from '../../activities/kriptomat/login';
+import { LoginTokenProvider, TOTP_PERIOD_MS } from '../../activities/kriptomat/login';
 import type { KriptomatLoginCredentials } from '../../activities/kriptomat/login';
 import { totpCode } from '../../activities/kriptomat/totp';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import { delay, PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { failureOf } from '../helpers/rejections';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /** The login flow (credentials + TOTP) against the simulator over real HTTP. */
 let sim: RunningKriptomatSimulator;
@@ -21,6 +24,13 @@ function clientLoggingInAs(credentials: KriptomatLoginCredentials, baseUrl = sim
   const auth = new LoginTokenProvider({ baseUrl, credentials });
   return new KriptomatClient({ baseUrl, auth });
 }
+
+/**
+ * Waits for the next 30 s TOTP window. Kriptomat may refuse a code used before, and the simulator refuses
+ * one any login of the account used: a new provider (which knows only its own codes) logging in right after
+ * another test's login must not land in the same window.
+ */
+const nextTotpWindow = () => delay(TOTP_PERIOD_MS - (Date.now() % TOTP_PERIOD_MS) + 50);
 
 const loginsSince = (from: number) => sim.log.requests.slice(from).filter((r) => r.endpoint === 'login');
 const callsSince = (from: number) => sim.log.requests.slice(from).filter((r) => r.endpoint !== 'login');
@@ -41,6 +51,7 @@ describe('LoginTokenProvider against the simulator', () => {
   });
 
   it('shares one login among concurrent first callers', async () => {
+    await nextTotpWindow();
     const from = sim.log.requests.length;
     const client = clientLoggingInAs(PARTNER);
 
@@ -53,6 +64,7 @@ describe('LoginTokenProvider against the simulator', () => {
   });
 
   it('logs in again once after the simulator forgets the session, and the call succeeds', async () => {
+    await nextTotpWindow();
     const client = clientLoggingInAs(PARTNER);
     await client.readKycStatus('passed-2');
     const from = sim.log.requests.length;
@@ -63,7 +75,8 @@ describe('LoginTokenProvider against the simulator', () => {
     expect(callsSince(from).filter((r) => r.status === 401)).toHaveLength(2);
     expect(loginsSince(from)).toHaveLength(1);
     expect(callsSince(from).filter((r) => r.status === 200)).toHaveLength(2);
-  });
+    // Up to two TOTP windows: a fresh one for this provider, then the next for its second login.
+  }, 95_000);
 
   it('refreshes a token before it expires, without a refused call', async () => {
     const shortLived = await startKriptomatSimulator({ credentials: PARTNER, tokenTtlSeconds: 1 });
@@ -81,7 +94,8 @@ describe('LoginTokenProvider against the simulator', () => {
     } finally {
       await shortLived.close();
     }
-  });
+    // Up to two TOTP windows: a fresh one for this provider, then the next for its second login.
+  }, 95_000);
 
   it.each([
     ['a wrong TOTP secret', { totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' }, 'Invalid security code.'],

@@ -8,6 +8,9 @@ import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import { SHARE_TOKEN_ERRORS } from '../../sandbox/shared/share-tokens';
 import { FakeShareTokenLedger } from '../helpers/fake-share-token-ledger';
 import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /**
  * A run through every Kriptomat path, successful and failing, while everything the client and the simulator

@@ -6,6 +6,9 @@ import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
 import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 import { failureOf } from '../helpers/rejections';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /** The SumSub client against the simulator over real HTTP: every endpoint, as partner-apis.md documents it. */
 const LEVEL = 'basic-kyc-level';

@@ -6,6 +6,9 @@ import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
 import { partnerClientsFrom } from '../../worker/partner-clients';
 import { TEST_CODEC_ENV } from '../helpers/codec';
 import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /**
  * SumSub answers 429 past 300 GETs or 50 POSTs in 5 s (partner-apis.md). The worker's limiter must hold its

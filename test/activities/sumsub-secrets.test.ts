@@ -11,6 +11,9 @@ import {
   WEBHOOK_SECRET,
 } from '../helpers/sumsub';
 import { failureOf } from '../helpers/rejections';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /**
  * Nothing the SumSub code produces (errors, Temporal failures, logs, console output, the simulator's records

@@ -9,6 +9,9 @@ import {
   withQuery,
 } from '../../activities/sumsub/signing';
 import { startScriptedServer } from '../helpers/scripted-server';
+import { allowLoopbackHttp } from '../helpers/recording-server';
+
+allowLoopbackHttp();
 
 /** Request signing as partner-apis.md documents it, and proof that the client sends exactly what it signs. */
 const SECRET = 'test-secret-key-0123456789';

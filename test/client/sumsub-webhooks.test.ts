@@ -73,11 +73,15 @@ describe('POST /webhooks/sumsub', () => {
     ['HMAC_SHA1_HEX', 'sha1'],
     ['HMAC_SHA256_HEX', 'sha256'],
     ['HMAC_SHA512_HEX', 'sha512'],
+    ["no x-payload-digest-alg (SHA-256, as SumSub's reference verifier reads it)", 'sha256'],
   ])('signals the case for a body signed with %s', async (alg, hash) => {
     const { userId, handle } = await waitingCase();
+    t.partners.review(userId, { reviewStatus: 'completed', reviewAnswer: 'GREEN', rejectType: null });
     const raw = body(userId);
 
-    const response = await post(raw, sign(raw, alg, hash));
+    const headers = sign(raw, alg, hash);
+    if (!alg.startsWith('HMAC_')) delete headers['x-payload-digest-alg'];
+    const response = await post(raw, headers);
 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ result: 'signalled', userId, type: 'applicantReviewed' });
@@ -96,6 +100,12 @@ describe('POST /webhooks/sumsub', () => {
       (raw: string) => ({ ...sign(raw), 'x-payload-digest': sign(raw)['x-payload-digest']!.slice(0, 40) }),
     ],
     ['no digest', () => ({ 'x-payload-digest-alg': 'HMAC_SHA256_HEX' })],
+    [
+      'a SHA-1 digest without its algorithm header (read as HMAC_SHA256_HEX)',
+      (raw: string) => ({
+        'x-payload-digest': sign(raw, 'HMAC_SHA1_HEX', 'sha1')['x-payload-digest']!,
+      }),
+    ],
     ['an unknown algorithm', (raw: string) => ({ ...sign(raw), 'x-payload-digest-alg': 'HMAC_MD5_HEX' })],
     ['the digest of a re-serialised body', (raw: string) => sign(JSON.stringify(JSON.parse(raw), null, 2))],
   ])('refuses %s with 401 and signals nothing', async (_, headersFor) => {
@@ -112,6 +122,8 @@ describe('POST /webhooks/sumsub', () => {
 
   it('accepts a duplicate delivery without signalling it again; one reaching another replica changes nothing', async () => {
     const { userId, handle } = await waitingCase();
+    // The webhook is a hint: what the case acts on is the review it then reads from (fake) SumSub.
+    t.partners.review(userId, { reviewStatus: 'completed', reviewAnswer: 'RED', rejectType: 'RETRY' });
     const raw = body(userId, { reviewResult: { reviewAnswer: 'RED', reviewRejectType: 'RETRY' } });
 
     expect((await post(raw)).status).toBe(200);
@@ -155,22 +167,30 @@ describe('POST /webhooks/sumsub', () => {
         createdAtMs: '2026-01-01 10:00:00.000',
       }),
     ],
-    [
-      'an unknown review status',
-      JSON.stringify({
-        type: 'applicantReviewed',
-        applicantId: 'a',
-        externalUserId: 'u1',
-        reviewStatus: 'approved',
-        createdAtMs: '2026-01-01 10:00:00.000',
-      }),
-    ],
     ['an empty body', ''],
-  ])('answers 400 naming the problem for %s (correctly signed)', async (_, raw) => {
+  ])(
+    'acknowledges %s with 202 naming the problem (correctly signed: SumSub must not redeliver)',
+    async (_, raw) => {
+      const response = await post(raw);
+      expect(response.status).toBe(202);
+      const { result, reason } = (await response.json()) as { result: string; reason: string };
+      expect(result).toBe('malformed');
+      expect(reason).toMatch(/not JSON|applicantId/);
+    },
+  );
+
+  it('acknowledges a KYT RED+FINAL for a waiting user and leaves the case waiting', async () => {
+    const { userId, handle } = await waitingCase();
+    const raw = body(userId, {
+      type: 'applicantKytTxnRejected',
+      reviewResult: { reviewAnswer: 'RED', reviewRejectType: 'FINAL' },
+    });
     const response = await post(raw);
-    expect(response.status).toBe(400);
-    const { reason } = (await response.json()) as { reason: string };
-    expect(reason).toMatch(/not JSON|applicantId|reviewStatus/);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ result: 'ignored', type: 'applicantKytTxnRejected', userId });
+    const state = await t.until(handle, () => true);
+    expect(state).toMatchObject({ phase: 'awaiting_user', sumsubEvents: 0 });
+    await handle.terminate('test done');
   });
 
   it('tells the receipt hook about every delivery, with its result', async () => {

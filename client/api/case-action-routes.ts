@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { cancelCase, recheckCase, retryCase } from '../kyc-cases';
 import { mintWebSdkToken, webSdkTokenSettings } from '../websdk-token';
 import type { ApiDeps } from './deps';
-import { BEARER_SECURITY, CLOSED, INVALID, NOT_FOUND, UNAUTHORIZED, UNAVAILABLE, json } from './responses';
+import { BEARER_SECURITY, CALLER_ERRORS, CLOSED, NOT_FOUND, UNAVAILABLE, json } from './responses';
 import {
   CancelBodySchema,
   CaseActionSchema,
@@ -13,7 +13,7 @@ import {
   WebSdkTokenSchema,
 } from './schemas';
 
-const ERRORS = { 400: INVALID, 401: UNAUTHORIZED, 404: NOT_FOUND, 409: CLOSED, 503: UNAVAILABLE };
+const ERRORS = { ...CALLER_ERRORS, 404: NOT_FOUND, 409: CLOSED, 503: UNAVAILABLE };
 const request = { params: UserIdParamsSchema };
 
 const recheck = createRoute({

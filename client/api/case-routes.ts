@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { listCases } from '../case-list';
 import { getCase, startOrJoinCase } from '../kyc-cases';
 import type { ApiDeps } from './deps';
-import { BEARER_SECURITY, INVALID, NOT_FOUND, UNAUTHORIZED, UNAVAILABLE, json } from './responses';
+import { BEARER_SECURITY, CALLER_ERRORS, NOT_FOUND, UNAVAILABLE, json } from './responses';
 import {
   CaseListQuerySchema,
   CaseListSchema,
@@ -21,10 +21,11 @@ const startCase = createRoute({
   responses: {
     202: {
       ...json(CaseStartedSchema, 'The case runs; read it at `Location`'),
-      headers: { Location: { schema: { type: 'string' }, description: '/v1/cases/{userId}' } },
+      headers: {
+        Location: { schema: { type: 'string', maxLength: 160 }, description: '/v1/cases/{userId}' },
+      },
     },
-    400: INVALID,
-    401: UNAUTHORIZED,
+    ...CALLER_ERRORS,
     503: UNAVAILABLE,
   },
 });
@@ -37,8 +38,7 @@ const readCase = createRoute({
   request: { params: UserIdParamsSchema },
   responses: {
     200: json(CaseViewSchema, 'The case'),
-    400: INVALID,
-    401: UNAUTHORIZED,
+    ...CALLER_ERRORS,
     404: NOT_FOUND,
     503: UNAVAILABLE,
   },
@@ -52,8 +52,7 @@ const listRoute = createRoute({
   request: { query: CaseListQuerySchema },
   responses: {
     200: json(CaseListSchema, 'The matching cases'),
-    400: INVALID,
-    401: UNAUTHORIZED,
+    ...CALLER_ERRORS,
     503: UNAVAILABLE,
   },
 });

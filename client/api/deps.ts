@@ -7,7 +7,10 @@ import type { Logger } from '../../observability/logger';
 import type { KycMetrics } from '../../observability/metrics-types';
 import type { PeerCheck } from '../codec-server';
 
-/** The part of the API's configuration the app reads (ports and Temporal's address belong to the process). */
+/**
+ * The part of the API's configuration the app reads (ports and Temporal's address belong to the process). The
+ * caller-limit and codec settings may be left out: the configuration's defaults then apply.
+ */
 export type ApiAppConfig = Pick<
   ApiConfig,
   | 'KYC_API_TOKEN'
@@ -18,7 +21,18 @@ export type ApiAppConfig = Pick<
   | 'SUMSUB_WEBSDK_TOKEN_TTL_SECS'
   | 'KYC_CODEC_TOKEN'
   | 'KYC_CODEC_CORS_ORIGINS'
->;
+> &
+  Partial<
+    Pick<
+      ApiConfig,
+      | 'KYC_API_BEHIND_TLS_PROXY'
+      | 'KYC_API_CASE_STARTS_PER_MINUTE'
+      | 'KYC_API_REQUESTS_PER_MINUTE'
+      | 'KYC_CODEC_ALLOWED_HOSTS'
+      | 'KYC_CODEC_PROXY_HEADER'
+      | 'KYC_CODEC_PROXY_SECRET'
+    >
+  >;
 
 /**
  * How long a request may wait on Temporal before the API gives up with 503. An outage would otherwise hold

@@ -1,13 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import type { Logger } from '../../observability/logger';
 import type { KycMetrics } from '../../observability/metrics-types';
 import { ErrorSchema } from './schemas';
 import { json } from './responses';
 import { withTimeout } from './temporal-deadline';
 
 const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
-const UnreadySchema = z.object({ status: z.literal('unavailable'), reason: z.string() }).openapi('Unready');
+const UnreadySchema = z.object({ status: z.literal('unavailable') }).openapi('Unready');
 
 const healthz = createRoute({
   method: 'get',
@@ -39,13 +40,14 @@ const metricsRoute = createRoute({
 export interface HealthRouteDeps {
   client: Client;
   metrics?: KycMetrics;
+  logger: Logger;
   readinessMs: number;
 }
 
 /** `/healthz` (always ok), `/readyz` (Temporal answers within the deadline) and `/metrics`. */
 export function registerHealthRoutes(
   app: OpenAPIHono,
-  { client, metrics, readinessMs }: HealthRouteDeps,
+  { client, metrics, logger, readinessMs }: HealthRouteDeps,
 ): void {
   app.openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200));
 
@@ -54,8 +56,10 @@ export function registerHealthRoutes(
       await withTimeout(client, readinessMs, () => client.workflowService.getSystemInfo({}));
       return c.json({ status: 'ok' as const }, 200);
     } catch (error) {
+      // Ready or not, nothing more: the reason (Temporal's address, an error text) is for the log only.
       const reason = error instanceof Error ? error.message : 'Temporal did not answer';
-      return c.json({ status: 'unavailable' as const, reason }, 503);
+      logger.warn({ reason }, 'not ready: Temporal did not answer');
+      return c.json({ status: 'unavailable' as const }, 503);
     }
   });
 

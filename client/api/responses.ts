@@ -19,3 +19,32 @@ export const UNAUTHORIZED = json(ErrorSchema, 'Missing or wrong bearer token');
 export const NOT_FOUND = json(ErrorSchema, 'The user has no case');
 export const CLOSED = json(ErrorSchema, 'The case has ended and refuses this');
 export const UNAVAILABLE = json(ErrorSchema, 'Temporal (or SumSub) cannot be reached; try again later');
+export const TOO_LARGE = json(ErrorSchema, 'The request body is larger than this endpoint accepts');
+export const INTERNAL = json(
+  ErrorSchema,
+  'Something failed inside the engine (logged; nothing of it is shown)',
+);
+export const RATE_LIMITED = {
+  ...json(ErrorSchema, 'Too many requests from this caller; try again after `Retry-After` seconds'),
+  headers: {
+    'Retry-After': { schema: { type: 'integer' as const, minimum: 1, maximum: 60 }, description: 'Seconds' },
+    'RateLimit-Limit': {
+      schema: { type: 'integer' as const, minimum: 1 },
+      description: 'Requests per window',
+    },
+    'RateLimit-Remaining': { schema: { type: 'integer' as const, minimum: 0 }, description: 'Left in it' },
+    'RateLimit-Reset': {
+      schema: { type: 'integer' as const, minimum: 0 },
+      description: 'Seconds to its end',
+    },
+  },
+};
+
+/** The answers every route that takes a credential may give, whatever it does. */
+export const CALLER_ERRORS = {
+  400: INVALID,
+  401: UNAUTHORIZED,
+  413: TOO_LARGE,
+  429: RATE_LIMITED,
+  500: INTERNAL,
+};

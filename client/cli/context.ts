@@ -5,6 +5,7 @@ import { environmentWithDotenv, loadCliConfig } from '../../config';
 import { ConfigurationError } from '../../domain';
 import { connectKycClient } from '../temporal-connection';
 import { TemporalUnreachableError } from './exit-codes';
+import { projectDir } from './project-dir';
 import type { CliIo } from './io';
 import { writeLine } from './io';
 
@@ -46,13 +47,16 @@ export class CliContext {
     writeLine(this.io.stdout, JSON.stringify(value, null, 2));
   }
 
-  /** The CLI's configuration: environment over `.env` (or `--env-file`), then the command-line overrides. */
+  /**
+   * The CLI's configuration: environment over the project's `.env` (or `--env-file`, or `KYC_ENV_FILE`), then
+   * the command-line overrides. Never `.env` of the working directory (see `projectDir`).
+   */
   config(): CliConfig {
     if (this.loaded) return this.loaded;
     const options = this.globals();
     const base = { ...this.io.env };
     if (options.envFile) base.KYC_ENV_FILE = path.resolve(options.envFile);
-    const env = environmentWithDotenv(base);
+    const env = environmentWithDotenv(base, path.join(projectDir(), '.env'));
     if (options.address) env.TEMPORAL_ADDRESS = options.address;
     if (options.namespace) env.TEMPORAL_NAMESPACE = options.namespace;
     if (options.taskQueue) env.TEMPORAL_TASK_QUEUE = options.taskQueue;

@@ -10,7 +10,8 @@ import { EXIT_CODES_HELP } from './exit-codes';
 import type { CliIo } from './io';
 
 const CONFIGURATION_HELP = `
-Configuration comes from the environment and .env in the working directory (or --env-file):
+Configuration comes from the environment and .env in the project directory, never the working directory's
+(or --env-file, or KYC_ENV_FILE):
 TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, the TEMPORAL_TLS_* / TEMPORAL_API_KEY variables,
 and KYC_CODEC_KEY (required: case state is encrypted). See README.md, "Configuration".`;
 
@@ -23,7 +24,10 @@ export function buildProgram(program: Command, ctx: CliContext, io: CliIo): Comm
   program
     .name('kyc')
     .description('Operate KYC cases: one Temporal workflow per Kriptomat user (kyc:<userId>).')
-    .option('--env-file <path>', 'read configuration from this file instead of ./.env (sets KYC_ENV_FILE)')
+    .option(
+      '--env-file <path>',
+      "read configuration from this file instead of the project's .env (sets KYC_ENV_FILE)",
+    )
     .option('--address <host:port>', 'Temporal frontend (overrides TEMPORAL_ADDRESS)')
     .option('--namespace <name>', 'Temporal namespace (overrides TEMPORAL_NAMESPACE)')
     .option('--task-queue <name>', 'task queue of new cases (overrides TEMPORAL_TASK_QUEUE)')

@@ -1,26 +1,39 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { PayloadDecryptionError } from '../../codec';
 import type { Logger } from '../../observability/logger';
-import { bearerAuth } from '../api/auth';
 import { apiErrorHandler, validationHook } from '../api/errors';
-import { json } from '../api/responses';
+import { callerLimit } from '../api/rate-limit';
+import { CALLER_ERRORS, json } from '../api/responses';
 import { ErrorSchema, ValidationErrorSchema } from '../api/schemas';
+import { callerGuard } from './caller-guard';
+import type { ProxyCredential } from './codec-auth';
+import { codecAuth } from './codec-auth';
 import type { PeerCheck } from './peer';
 import { isLoopbackPeer } from './peer';
 import { PayloadsJsonSchema, fromPayloadJson, toPayloadJson } from './payload-json';
 
 export interface CodecAppOptions {
   codec: PayloadCodec;
-  /** `KYC_CODEC_TOKEN`: when set, callers send it as a bearer token; when unset only loopback peers may call. */
+  /** `KYC_CODEC_TOKEN`: callers may send it as a bearer token. */
   token: string | undefined;
-  /** `KYC_CODEC_CORS_ORIGINS`: the browser origins (the Temporal UI's) allowed to call. */
+  /** `KYC_CODEC_PROXY_HEADER`/`KYC_CODEC_PROXY_SECRET`: the header a fronting proxy injects. */
+  proxy?: ProxyCredential;
+  /** `KYC_CODEC_CORS_ORIGINS`: the browser origins (the Temporal UI's) allowed to call; any other is refused. */
   corsOrigins: readonly string[];
+  /** `KYC_CODEC_ALLOWED_HOSTS`: host names served besides localhost, 127.0.0.1 and ::1. */
+  allowedHosts?: readonly string[];
+  /**
+   * Whether, without any credential configured, a loopback peer may call: true unless a proxy sits in front
+   * (`KYC_API_BEHIND_TLS_PROXY`). Default true.
+   */
+  trustLoopback?: boolean;
   /** Whether the caller is on this machine; defaults to the Node server's socket address. */
   isLoopbackPeer?: PeerCheck;
+  /** Requests per minute per caller (`KYC_API_REQUESTS_PER_MINUTE`); unlimited when unset. */
+  requestsPerMinute?: number;
   logger: Logger;
 }
 
@@ -30,12 +43,16 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const CODEC_SCHEME = 'codecAuth';
 
 const CODEC_ERRORS = {
+  ...CALLER_ERRORS,
   400: json(
     z.union([ValidationErrorSchema, ErrorSchema]),
-    'Malformed payloads, or one that cannot be decoded (unknown key id, bytes that fail authentication)',
+    'Malformed payloads, or one under a key id this engine does not know (named; its bytes never echoed)',
   ),
-  401: json(ErrorSchema, 'Missing or wrong bearer token'),
-  403: json(ErrorSchema, 'Without KYC_CODEC_TOKEN only callers on this machine may use the codec'),
+  401: json(ErrorSchema, 'A credential is configured, and the call did not carry it'),
+  403: json(
+    ErrorSchema,
+    'A host name or browser origin that is not served, or (without a credential configured) a caller off this machine',
+  ),
 };
 const codecRoute = (path: '/encode' | '/decode', summary: string) =>
   createRoute({
@@ -47,41 +64,50 @@ const codecRoute = (path: '/encode' | '/decode', summary: string) =>
     responses: { 200: json(PayloadsJsonSchema, 'The payloads, in the order sent'), ...CODEC_ERRORS },
   });
 
-/** Refuses a caller without the token (when one is configured), or off this machine (when none is). */
-function codecAuth(token: string | undefined, loopback: PeerCheck): MiddlewareHandler {
-  if (token) return bearerAuth({ secret: token, realm: 'kyc-codec' });
-  return async (c, next) => {
-    if (loopback(c)) return next();
-    const message = 'without KYC_CODEC_TOKEN only callers on this machine may use the codec';
-    return c.json({ error: 'forbidden', message }, 403);
-  };
-}
-
 /**
  * The codec server the Temporal UI and CLI call to show encrypted payloads (`POST /encode`, `POST /decode`),
- * as an app without a port: `createApp` mounts it at `/codec`. Decoding needs the keys, so it is guarded by
- * a token or, in the sandbox, by being on this machine; CORS lets the UI's origins call it from a browser.
+ * as an app without a port: `createApp` mounts it at `/codec`. It decrypts and encrypts with the engine's
+ * keys, so it is an oracle for whoever reaches it: only the served host names and the UI's origins get past
+ * the first check (DNS rebinding, foreign pages), then a credential (token or proxy header) or, with none
+ * configured and no proxy in front, being on this machine. Payloads the codec cannot trust (plaintext, failed
+ * authentication) come back as the untrusted marker, as the workflow sees them.
  */
 export function createCodecApp(options: CodecAppOptions): OpenAPIHono {
-  const { codec, token, corsOrigins, logger } = options;
+  const { codec, logger } = options;
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.onError(apiErrorHandler(logger));
   app.openAPIRegistry.registerComponent('securitySchemes', CODEC_SCHEME, {
     type: 'http',
     scheme: 'bearer',
-    description: 'KYC_CODEC_TOKEN; when it is not set, no token and a caller on the same machine',
+    description:
+      'KYC_CODEC_TOKEN (or the header of KYC_CODEC_PROXY_HEADER); with neither configured, a caller on the same machine',
   });
   app.use(
     '*',
     cors({
-      origin: [...corsOrigins],
+      origin: [...options.corsOrigins],
       allowHeaders: ['content-type', 'x-namespace', 'authorization'],
       allowMethods: ['POST', 'OPTIONS'],
       credentials: true,
       maxAge: 600,
     }),
   );
-  app.use('*', codecAuth(token, options.isLoopbackPeer ?? isLoopbackPeer));
+  app.use(
+    '*',
+    callerGuard({ allowedHosts: options.allowedHosts ?? [], allowedOrigins: options.corsOrigins }),
+  );
+  app.use(
+    '*',
+    codecAuth({
+      token: options.token,
+      proxy: options.proxy,
+      trustLoopback: options.trustLoopback ?? true,
+      isLoopbackPeer: options.isLoopbackPeer ?? isLoopbackPeer,
+    }),
+  );
+  if (options.requestsPerMinute !== undefined) {
+    app.use('*', callerLimit({ perMinute: options.requestsPerMinute, what: 'codec requests' }));
+  }
   app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES }));
 
   app.openapi(codecRoute('/encode', 'Encrypt payloads with the current key'), async (c) => {
@@ -94,7 +120,7 @@ export function createCodecApp(options: CodecAppOptions): OpenAPIHono {
     try {
       payloads = await codec.decode(c.req.valid('json').payloads.map(fromPayloadJson));
     } catch (error) {
-      // The problem by name (key id, failed authentication), never the bytes.
+      // The problem by name (the unknown key id), never the bytes.
       const message =
         error instanceof PayloadDecryptionError ? error.message : 'a payload could not be decoded';
       return c.json({ error: 'undecodable_payload', message }, 400);

@@ -7,6 +7,7 @@ import { createApp } from '../../client/api';
 import { createCodecApp, isLoopbackAddress, toPayloadJson } from '../../client/codec-server';
 import type { PeerCheck } from '../../client/codec-server';
 import { AesGcmPayloadCodec, generateCodecKey, parseKeyring } from '../../codec';
+import { untrustedPayload } from '../../domain/untrusted-payload';
 import { memoryLogger } from '../helpers/memory-logger';
 import { apiConfig, fakeSumsub } from './api-harness';
 
@@ -14,7 +15,7 @@ import { apiConfig, fakeSumsub } from './api-harness';
  * The codec endpoint the Temporal UI and CLI call: it decodes what the engine encrypted, across a key
  * rotation, for the UI's origins only, and only for callers holding the token (or on this machine).
  */
-const CODEC_TOKEN = 'codec-token-under-test-0123';
+const CODEC_TOKEN = 'codec-token-under-test-0123456789abcdef';
 const UI_ORIGIN = 'http://localhost:8233';
 const OLD_KEY = generateCodecKey('2025-01');
 const NEW_KEY = generateCodecKey('2026-01');
@@ -95,7 +96,7 @@ describe('POST /encode and /decode', () => {
     expect(JSON.stringify(decoded.body)).not.toContain(before.body.payloads[0]!.data.slice(0, 24));
   });
 
-  it('answers 400 for bytes that fail authentication', async () => {
+  it('shows bytes that fail authentication as the untrusted marker', async () => {
     const app = codecApp();
     const encoded = await post(app, '/encode', { payloads: [toPayloadJson(plain({ a: 1 }))] });
     const data = Buffer.from(encoded.body.payloads[0]!.data, 'base64');
@@ -104,8 +105,8 @@ describe('POST /encode and /decode', () => {
 
     const decoded = await post(app, '/decode', tampered);
 
-    expect(decoded.status).toBe(400);
-    expect(decoded.body.message).toMatch(/failed authentication/);
+    expect(decoded.status).toBe(200);
+    expect(decoded.body.payloads).toEqual([toPayloadJson(plain(untrustedPayload('unauthenticated')))]);
   });
 
   it('answers an empty list for `{}`, which the Temporal CLI sends for a call without arguments', async () => {
@@ -135,9 +136,11 @@ describe('POST /encode and /decode', () => {
     expect((await post(codecApp(), '/decode', '{"payloads": [')).status).toBe(400);
   });
 
-  it('passes payloads that were never encrypted through unchanged', async () => {
-    const payloads = [toPayloadJson(plain({ legacy: true }))];
-    expect((await post(codecApp(), '/decode', { payloads })).body).toEqual({ payloads });
+  it('shows payloads that were never encrypted as the untrusted marker, as the workflow sees them', async () => {
+    const payloads = [toPayloadJson(plain({ forged: 'GREEN' }))];
+    expect((await post(codecApp(), '/decode', { payloads })).body).toEqual({
+      payloads: [toPayloadJson(plain(untrustedPayload('plaintext')))],
+    });
   });
 });
 
@@ -187,7 +190,7 @@ describe('CORS', () => {
 describe('auth', () => {
   it.each([
     ['no token', ''],
-    ['a wrong token', 'Bearer codec-token-under-test-0124'],
+    ['a wrong token', 'Bearer codec-token-under-test-0123456789abcdeg'],
     ['the token in another scheme', `Basic ${CODEC_TOKEN}`],
   ])('refuses %s with 401 when a token is configured, even from loopback', async (_, authorization) => {
     const response = await post(

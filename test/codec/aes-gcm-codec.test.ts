@@ -9,6 +9,7 @@ import {
   PayloadDecryptionError,
 } from '../../codec';
 import { ConfigurationError } from '../../domain';
+import { untrustedPayload } from '../../domain/untrusted-payload';
 
 const state = { userId: 'u-1', cancelReason: 'asked by jane.doe@example.com' };
 const payloadOf = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
@@ -48,24 +49,33 @@ describe('AesGcmPayloadCodec', () => {
 
   it('refuses a payload of an unknown key, naming the key id', async () => {
     const [written] = await new AesGcmPayloadCodec(parseKeyring(oldKey)).encode([payloadOf(state)]);
-    const stranger = new AesGcmPayloadCodec(parseKeyring(newKey));
+    const stranger = new AesGcmPayloadCodec(parseKeyring(newKey), () => undefined);
     await expect(stranger.decode([written!])).rejects.toThrow(
       new PayloadDecryptionError('payload encrypted with unknown key id "2026-01"'),
     );
   });
 
-  it('refuses tampered bytes instead of returning garbage', async () => {
+  it('decodes tampered bytes into the untrusted marker instead of returning garbage (or throwing)', async () => {
     const codec = new AesGcmPayloadCodec(parseKeyring(newKey));
     const [sealed] = await codec.encode([payloadOf(state)]);
     const data = Buffer.from(sealed!.data!);
     data[20] = data[20]! ^ 0xff;
-    await expect(codec.decode([{ ...sealed!, data }])).rejects.toThrow(PayloadDecryptionError);
+    const [opened] = await codec.decode([{ ...sealed!, data }]);
+    expect(valueOf(opened!)).toEqual(untrustedPayload('unauthenticated'));
   });
 
-  it('passes through payloads written before encryption was switched on', async () => {
+  it('decodes a plaintext payload into the untrusted marker: only what the codec sealed is trusted', async () => {
     const codec = new AesGcmPayloadCodec(parseKeyring(newKey));
-    const plain = payloadOf({ userId: 'u-2' });
-    expect(await codec.decode([plain])).toEqual([plain]);
+    const [opened] = await codec.decode([payloadOf({ userId: 'u-2' })]);
+    expect(valueOf(opened!)).toEqual(untrustedPayload('plaintext'));
+  });
+
+  it('tells its alert the id of an unknown key, and nothing else', async () => {
+    const [written] = await new AesGcmPayloadCodec(parseKeyring(oldKey)).encode([payloadOf(state)]);
+    const alerts: string[] = [];
+    const stranger = new AesGcmPayloadCodec(parseKeyring(newKey), (keyId) => alerts.push(keyId));
+    await expect(stranger.decode([written!])).rejects.toThrow(PayloadDecryptionError);
+    expect(alerts).toEqual(['2026-01']);
   });
 });
 

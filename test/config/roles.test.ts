@@ -8,7 +8,7 @@ import { TEST_CODEC_ENV } from '../helpers/codec';
 
 const API = {
   ...TEST_CODEC_ENV,
-  KYC_API_TOKEN: 'a-long-enough-api-token',
+  KYC_API_TOKEN: 'a-long-enough-api-token-0123456789',
   SUMSUB_APP_TOKEN: 'sbx:t',
   SUMSUB_SECRET_KEY: 's',
   SUMSUB_WEBHOOK_SECRET: 'w',
@@ -40,7 +40,12 @@ describe('the API configuration', () => {
 
   it('has the documented defaults', () => {
     expect(loadApiConfig(API)).toMatchObject({
+      KYC_API_HOST: '127.0.0.1',
       KYC_API_PORT: 8080,
+      KYC_API_BEHIND_TLS_PROXY: false,
+      KYC_API_CASE_STARTS_PER_MINUTE: 600,
+      KYC_API_REQUESTS_PER_MINUTE: 6000,
+      KYC_CODEC_ALLOWED_HOSTS: [],
       TEMPORAL_ADDRESS: 'localhost:7233',
       TEMPORAL_TASK_QUEUE: 'kyc',
       KYC_CODEC_CORS_ORIGINS: ['http://localhost:8233', 'http://127.0.0.1:8233'],
@@ -49,7 +54,7 @@ describe('the API configuration', () => {
 
   it('refuses a short API token without echoing it', () => {
     const message = refusal(() => loadApiConfig({ ...API, KYC_API_TOKEN: 'hunter2' }));
-    expect(message).toContain('KYC_API_TOKEN: must be at least 16 characters');
+    expect(message).toContain('KYC_API_TOKEN: must be at least 32 characters');
     expect(message).not.toContain('hunter2');
   });
 

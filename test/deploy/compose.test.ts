@@ -33,6 +33,7 @@ describe('the compose files', () => {
       [
         'api',
         'postgresql',
+        'proxy',
         'temporal',
         'temporal-register',
         'temporal-setup',
@@ -109,11 +110,12 @@ describe('the compose files', () => {
     expect(wrong.filter(Boolean)).toEqual([]);
   });
 
-  it('publish the API and the UI, never PostgreSQL, and point the UI codec at the published API', () => {
+  it('publish the API and the UI on loopback, never PostgreSQL, and point the UI codec at the published API', () => {
     const api = base.services.api;
     const apiEnv = containerEnv('api', base);
     expect(publishedPorts(base.services.postgresql)).toEqual([]);
     expect(publishedPorts(api)).toEqual([{ host: apiEnv.KYC_API_PORT, container: apiEnv.KYC_API_PORT }]);
+    expect(api?.ports).toEqual([`127.0.0.1:${apiEnv.KYC_API_PORT}:${apiEnv.KYC_API_PORT}`]);
     const ui = publishedPorts(base.services['temporal-ui'])[0];
     const uiEnv = environmentOf(base.services['temporal-ui']);
     expect(uiEnv.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${apiEnv.KYC_API_PORT}/codec`);

@@ -191,13 +191,14 @@ describe('behind a same-host reverse proxy (KYC_API_BEHIND_TLS_PROXY), where eve
     });
     const good = await post(url, '/codec/decode', { host: hostOf(url), 'x-kyc-codec-proxy': PROXY_SECRET });
     expect(good.status).toBe(200);
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { 'x-kyc-codec-proxy': `${PROXY_SECRET}x` },
       { 'x-kyc-codec-proxy': PROXY_SECRET.slice(0, -1) },
       { 'x-other-header': PROXY_SECRET },
       { authorization: `Bearer ${PROXY_SECRET}` },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const answer = await post(url, '/codec/decode', { host: hostOf(url), ...headers });
       expect({ headers, status: answer.status, leaked: leaks(answer) }).toEqual({
         headers,

@@ -55,7 +55,6 @@ describe('secrets the engine owns', () => {
     ['KYC_API_TOKEN', 'a-long-enough-api-token'],
     ['KYC_API_TOKEN', 'x'.repeat(31)],
     ['KYC_CODEC_TOKEN', 'codec-token-under-32-chars-1234'],
-    ['KRIPTOMAT_WEBHOOK_SECRET', 'kriptomat-hook-short'],
   ])('%s shorter than 32 characters is refused, never echoed', (name, value) => {
     const message = refusal(() => loadApiConfig({ ...API_ENV, [name]: value }));
     expect(message).toContain(`${name}: must be at least 32 characters`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MAX_CONCURRENCY, retryParkedCases } from '../../bulk-operations';
 import { cancelCase, recheckCase, retryCase } from '../../kyc-cases';
+import { cancelReasonProblem } from '../../api/cancel-reason';
 import type { CliContext } from '../context';
 import { describeError, EXIT, UsageError } from '../exit-codes';
 import { formatCaseState } from '../format-state';
@@ -52,7 +53,8 @@ export function registerCaseActions(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExample:\n  $ kyc cancel 123456 --reason "duplicate signup"')
     .action(async (userId: string, options: { reason: string }) => {
       const reason = options.reason.trim();
-      if (!reason) throw new UsageError('--reason must not be empty');
+      const problem = cancelReasonProblem(reason);
+      if (problem) throw new UsageError(`--reason ${problem}`);
       await cancelCase(await ctx.connect(), userId, reason);
       ctx.out(`cancel sent to the case of ${userId}`);
     });

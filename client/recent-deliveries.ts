@@ -6,9 +6,10 @@ const DEFAULT_CAPACITY = 10_000;
 /**
  * The webhook bodies this process has recently taken, so an exact replay (SumSub redelivering what was
  * already signalled, or someone resending a captured delivery) is answered without signalling the case a
- * second time. Bounded: the oldest entries go first. Per process only: the case workflow's own ordering by
- * `createdAtMs` stays the guarantee across replicas and restarts. Keys are SHA-256 digests of the raw body,
- * so nothing of the body is kept.
+ * second time. Bounded: the oldest entries go first. Per process only, and only an economy: a delivery is a
+ * hint that wakes the case, which then reads the review from SumSub, so a replay reaching another replica
+ * or arriving after a restart costs one more read, never a wrong decision (docs/vendor-apis.md, "SumSub
+ * webhooks"). Keys are SHA-256 digests of the raw body, so nothing of the body is kept.
  */
 export class RecentDeliveries {
   /** Insertion-ordered, so the first key is the oldest. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** SumSub counts its limits over 5 seconds (partner-apis.md: GET 300, POST 50, then 429). */
+/** SumSub counts its limits over 5 seconds (docs/vendor-apis.md, "SumSub requests": GET 300, POST 50, then 429). */
 const SUMSUB_LIMIT_WINDOW_MS = 5_000;
 
 /**

@@ -8,7 +8,7 @@ import { partnerActivities } from '../../activities/kyc-activities';
 import type { SumsubPort } from '../../activities/kyc-activities';
 import type { KycStatus } from '../../domain';
 import { PARTNER } from '../helpers/kriptomat-partner';
-import type { RecordedReply, RecordedRequest } from '../helpers/recording-server';
+import type { RecordedReply } from '../helpers/recording-server';
 import { allowLoopbackHttp, startRecordingServer } from '../helpers/recording-server';
 import { failureOf } from '../helpers/rejections';
 
@@ -104,7 +104,7 @@ describe('a refused import', () => {
     ],
     ['a bare 4xx', { status: 410 }],
   ])('recovers from %s with a fresh token', async (_name, refusal) => {
-    const kriptomat = await scriptedKriptomat([refusal as RecordedReply]);
+    const kriptomat = await scriptedKriptomat([refusal]);
     const sumsub = mintingSumsub();
     try {
       const result = await share(kriptomat.url, new StaticTokenProvider(STATIC_TOKEN), sumsub.port);

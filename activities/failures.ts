@@ -1,19 +1,32 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { KycError } from '../domain';
+import { outboundPolicy } from './http/outbound-policy';
 
 /**
  * The one place engine errors become Temporal failures: the `type` drives the retry policies'
- * `nonRetryableErrorTypes`, and a vendor's `Retry-After` becomes `nextRetryDelay`. Anything that is not a
- * `KycError` is a bug or an unexpected fault and is left to the default (retryable) handling.
+ * `nonRetryableErrorTypes`, and a vendor's `Retry-After` becomes `nextRetryDelay`, never longer than
+ * `KYC_MAX_RETRY_AFTER`. Anything that is not a `KycError` is a bug or an unexpected fault and is left to the
+ * default (retryable) handling.
+ *
+ * When the activity was cancelled, whatever the aborted call failed with, the activity ends with Temporal's
+ * own cancellation: the SDK records the attempt as cancelled only for a `CancelledFailure`, and a cancelled
+ * case is not a vendor failure to retry.
  */
 export function toApplicationFailure(error: unknown, options: { alwaysRetry?: boolean } = {}): unknown {
+  const cancelled = activityCancellation();
+  if (cancelled) return cancelled;
   if (!(error instanceof KycError)) return error;
+  const retryAfterMs =
+    error.retryAfterMs === undefined
+      ? undefined
+      : Math.min(error.retryAfterMs, outboundPolicy().maxRetryAfterMs);
   return ApplicationFailure.create({
     type: error.type,
     message: error.message,
     // `alwaysRetry`: for deliveries that must never be dropped, whatever the error says.
     nonRetryable: !options.alwaysRetry && !error.retryable,
-    nextRetryDelay: error.retryAfterMs,
+    nextRetryDelay: retryAfterMs,
     details: error.context ? [error.context] : [],
   });
 }
@@ -29,4 +42,14 @@ export function withFailureMapping<A extends unknown[], R>(
       throw toApplicationFailure(error);
     }
   };
+}
+
+/** The running activity's cancellation (a `CancelledFailure`), if it was cancelled; none outside activities. */
+function activityCancellation(): unknown {
+  try {
+    const { cancellationSignal } = Context.current();
+    return cancellationSignal.aborted ? (cancellationSignal.reason as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import { ERROR_TYPES } from '../domain';
+import { outboundPolicy } from './http/outbound-policy';
 
 /** The earliest each rate-limited activity may try again, by workflow run and activity type. */
 const notBefore = new Map<string, number>();
@@ -19,24 +20,27 @@ export function withRetryAfterGate<A extends unknown[], R>(
   fn: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
   return async (...args: A) => {
-    const info = currentInfo();
-    if (!info) return fn(...args);
+    const context = currentContext();
+    if (!context) return fn(...args);
+    const { info } = context;
     const key = `${info.workflowExecution?.runId ?? ''}/${info.activityType}`;
     const waitMs = (notBefore.get(key) ?? 0) - Date.now();
     notBefore.delete(key);
-    // Never so long that the attempt itself would time out.
-    if (waitMs > 0) await sleep(Math.min(waitMs, info.startToCloseTimeoutMs / 2));
+    // Never so long that the attempt itself would time out; a cancellation ends the wait (`Context.sleep`).
+    if (waitMs > 0) await context.sleep(Math.min(waitMs, info.startToCloseTimeoutMs / 2));
     try {
       return await fn(...args);
     } catch (error) {
       const retryAfterMs = rateLimitDelay(error);
-      if (retryAfterMs !== undefined) remember(key, Date.now() + retryAfterMs);
+      if (retryAfterMs !== undefined) {
+        remember(key, Date.now() + Math.min(retryAfterMs, outboundPolicy().maxRetryAfterMs));
+      }
       throw error;
     }
   };
 }
 
-/** The `Retry-After` a rate-limit failure carries (as its `nextRetryDelay`), if any. */
+/** The `Retry-After` a rate-limit failure carries (as its `nextRetryDelay`), if any; capped when remembered. */
 function rateLimitDelay(error: unknown): number | undefined {
   if (!(error instanceof ApplicationFailure) || error.type !== ERROR_TYPES.RateLimited) return undefined;
   return msOptionalToNumber(error.nextRetryDelay);
@@ -49,12 +53,10 @@ function remember(key: string, until: number): void {
   notBefore.set(key, until);
 }
 
-function currentInfo(): Context['info'] | undefined {
+function currentContext(): Context | undefined {
   try {
-    return Context.current().info;
+    return Context.current();
   } catch {
     return undefined;
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,11 +1,18 @@
 import type { ActivityDeps } from '../activities';
+import { urlRefusal } from '../activities/http/destination-guard';
+import {
+  configureOutboundPolicy,
+  outboundPolicy,
+  policyFromVariables,
+} from '../activities/http/outbound-policy';
 import { createKriptomatAuth } from '../activities/kriptomat/auth';
 import { KriptomatClient } from '../activities/kriptomat/client';
 import { PartnerWebhookNotifier } from '../activities/partner/webhook-notifier';
 import { SumsubClient } from '../activities/sumsub/client';
 import { processSumsubLimiter } from '../activities/sumsub/rate-limit';
-import type { WorkerConfig } from '../config';
+import type { ApiConfig, WorkerConfig } from '../config';
 import { kriptomatLoginFrom } from '../config';
+import { ConfigurationError } from '../domain';
 import type { HttpCallObserver } from '../observability/metrics-types';
 
 export interface PartnerClientOptions {
@@ -22,6 +29,11 @@ export function partnerClientsFrom(
   config: WorkerConfig,
   { observer }: PartnerClientOptions = {},
 ): ActivityDeps {
+  applyOutboundConfig(config, {
+    KRIPTOMAT_BASE_URL: config.KRIPTOMAT_BASE_URL,
+    SUMSUB_BASE_URL: config.SUMSUB_BASE_URL,
+    PARTNER_WEBHOOK_URL: config.PARTNER_WEBHOOK_URL,
+  });
   const paths = {
     login: config.KRIPTOMAT_LOGIN_PATH,
     showUser: config.KRIPTOMAT_SHOW_USER_PATH,
@@ -74,9 +86,11 @@ export function sumsubClientFrom(
     | 'SUMSUB_GETS_PER_5S'
     | 'SUMSUB_POSTS_PER_5S'
   > &
-    Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT' | 'SUMSUB_TIMEOUT'>>,
+    Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT' | 'SUMSUB_TIMEOUT'>> &
+    Partial<Pick<ApiConfig, 'KYC_ALLOW_INSECURE_HOSTS' | 'KYC_MAX_RETRY_AFTER'>>,
   { observer }: PartnerClientOptions = {},
 ): SumsubClient {
+  applyOutboundConfig(config, { SUMSUB_BASE_URL: config.SUMSUB_BASE_URL });
   const account = { baseUrl: config.SUMSUB_BASE_URL, appToken: config.SUMSUB_APP_TOKEN };
   const limits = { getsPer5s: config.SUMSUB_GETS_PER_5S, postsPer5s: config.SUMSUB_POSTS_PER_5S };
   return new SumsubClient({
@@ -87,4 +101,29 @@ export function sumsubClientFrom(
     limiter: processSumsubLimiter(account, limits),
     observer,
   });
+}
+
+/**
+ * Makes the configuration's outbound settings (`KYC_ALLOW_INSECURE_HOSTS`, `KYC_MAX_RETRY_AFTER`) the
+ * process's, for every client built after it (activities/http/outbound-policy.ts; unset ones keep the
+ * environment's), and refuses to go on with a URL no call could ever reach: plain http, or a non-public IP
+ * literal, for a host not allowed. Refused at start, the mistake is named once instead of failing every case.
+ */
+function applyOutboundConfig(
+  config: Partial<Pick<ApiConfig, 'KYC_ALLOW_INSECURE_HOSTS' | 'KYC_MAX_RETRY_AFTER'>>,
+  urls: Record<string, string | undefined>,
+): void {
+  if (config.KYC_ALLOW_INSECURE_HOSTS !== undefined || config.KYC_MAX_RETRY_AFTER !== undefined) {
+    const { insecureHosts, maxRetryAfterMs } = policyFromVariables(config);
+    configureOutboundPolicy({
+      insecureHosts: config.KYC_ALLOW_INSECURE_HOSTS === undefined ? undefined : insecureHosts,
+      maxRetryAfterMs: config.KYC_MAX_RETRY_AFTER === undefined ? undefined : maxRetryAfterMs,
+    });
+  }
+  const policy = outboundPolicy();
+  const problems = Object.entries(urls).flatMap(([name, url]) => {
+    const refusal = url === undefined ? undefined : urlRefusal(url, policy);
+    return refusal ? [`  ${name}: ${refusal} (KYC_ALLOW_INSECURE_HOSTS can allow the host)`] : [];
+  });
+  if (problems.length > 0) throw new ConfigurationError(`invalid configuration:\n${problems.join('\n')}`);
 }

@@ -5,8 +5,8 @@
  */
 export const MAX_VENDOR_BODY_BYTES = 1024 * 1024;
 
-/** The axios settings that enforce it: a bigger answer is abandoned while it streams in, not buffered. */
-export const VENDOR_BODY_LIMITS = {
-  maxContentLength: MAX_VENDOR_BODY_BYTES,
-  maxBodyLength: MAX_VENDOR_BODY_BYTES,
-} as const;
+/**
+ * The largest answer read from the partner's webhook endpoint. The engine uses nothing of it but the status,
+ * so a small allowance for an acknowledgement is all it needs; a bigger answer is no delivery.
+ */
+export const MAX_PARTNER_ANSWER_BYTES = 64 * 1024;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ContractViolationError } from '../../domain';
+import { sanitizeVendorText } from './vendor-text';
 
 /**
  * Validates a response body against its schema. On failure the error lists each offending field path and
@@ -34,12 +35,14 @@ function describeText(body: string): string {
 /**
  * `path: problem` for the first ten issues of a failed parse: field paths and expectations, never values.
  * Given the parsed body, each issue also says what was there instead, by kind only: `(missing)`, or the JSON
- * type received when the message does not say it already (an enum's message does not).
+ * type received when the message does not say it already (an enum's message does not). A path or message can
+ * still carry the vendor's own key names, so each line is sanitised like any vendor text.
  */
 export function describeIssues(error: z.ZodError, body?: unknown): string[] {
   return error.issues.slice(0, 10).map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join('.') : '(body)';
-    return `${path}: ${issue.message}${body === undefined ? '' : receivedKind(body, issue)}`;
+    const line = `${path}: ${issue.message}${body === undefined ? '' : receivedKind(body, issue)}`;
+    return sanitizeVendorText(line) ?? '(unreadable issue)';
   });
 }
 

@@ -1,20 +1,27 @@
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
-import { VENDOR_BODY_LIMITS } from '../http/limits';
+import { createVendorHttp } from '../http/vendor-http';
+import type { OutboundPolicy } from '../http/outbound-policy';
 
-/** How long a Kriptomat call may take before it counts as unavailable. */
+/** How long a Kriptomat call may take, start to finish, before it counts as unavailable. */
 const DEFAULT_KRIPTOMAT_TIMEOUT_MS = 15_000;
 
 /**
  * The HTTP instance every Kriptomat call goes through, so no call can miss the `X-Requested-With` header the
- * partner documentation requires on every request.
+ * partner documentation requires on every request, nor the hardening of `createVendorHttp` (no redirects,
+ * checked destinations, capped answers, a total deadline, activity cancellation). `timeoutMs` is the total
+ * time of one call; `network` overrides the process's outbound policy.
  */
-export function createKriptomatHttp(baseUrl: string, timeoutMs?: number): AxiosInstance {
-  return axios.create({
+export function createKriptomatHttp(
+  baseUrl: string,
+  timeoutMs?: number,
+  network?: Partial<OutboundPolicy>,
+): AxiosInstance {
+  return createVendorHttp({
     baseURL: baseUrl,
-    timeout: timeoutMs ?? DEFAULT_KRIPTOMAT_TIMEOUT_MS,
-    ...VENDOR_BODY_LIMITS,
+    timeoutMs: timeoutMs ?? DEFAULT_KRIPTOMAT_TIMEOUT_MS,
     headers: { 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' },
+    network,
   });
 }
 

@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
-import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
 import type { PartnerEvent } from '../contract';
 import { classifyHttpError } from '../http/classify-error';
+import { MAX_PARTNER_ANSWER_BYTES } from '../http/limits';
+import type { OutboundPolicy } from '../http/outbound-policy';
+import { createVendorHttp } from '../http/vendor-http';
 
 /** Headers of a partner notification: the HMAC lets the partner trust the body, the id drops duplicates. */
 export const PARTNER_SIGNATURE_HEADER = 'x-kyc-signature';
@@ -13,7 +15,10 @@ export const PARTNER_EVENT_ID_HEADER = 'x-kyc-event-id';
 export interface PartnerWebhookOptions {
   url: string;
   secret: string;
+  /** The total time one delivery may take, start to finish (default 10 s). */
   timeoutMs?: number;
+  /** Overrides of the process's outbound policy (activities/http/outbound-policy.ts). */
+  network?: Partial<OutboundPolicy>;
   /** Told about every delivery attempt. */
   observer?: HttpCallObserver;
 }
@@ -28,14 +33,22 @@ export function signPartnerBody(body: string, secret: string): string {
 
 /**
  * POSTs case events to the partner's webhook URL, signed over the raw body. Any non-2xx answer is a failure
- * (the activity retries it until delivered). Errors name the status and endpoint, never the URL's query or
- * the secret.
+ * (the activity retries it until delivered), and so is a 2xx whose body outgrows `MAX_PARTNER_ANSWER_BYTES`
+ * or does not end within the timeout: the partner's URL is configuration, but whoever answers there is not
+ * trusted further than that. The HTTP client is the hardened one of every vendor (vendor-http.ts): no
+ * redirect is followed, and the URL must be https to a public address unless its host is allowed, so it
+ * cannot be pointed at this machine or the internal network. Errors name the status and endpoint, never
+ * the URL's query or the secret.
  */
 export class PartnerWebhookNotifier {
   private readonly http: AxiosInstance;
 
   constructor(private readonly options: PartnerWebhookOptions) {
-    this.http = axios.create({ timeout: options.timeoutMs ?? 10_000 });
+    this.http = createVendorHttp({
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxBodyBytes: MAX_PARTNER_ANSWER_BYTES,
+      network: options.network,
+    });
   }
 
   async send(event: PartnerEvent): Promise<void> {

@@ -1,9 +1,9 @@
-import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
-import { VENDOR_BODY_LIMITS } from '../http/limits';
+import type { OutboundPolicy } from '../http/outbound-policy';
+import { createVendorHttp } from '../http/vendor-http';
 import type { SumsubRateLimiter } from './rate-limit';
 import { signRequest } from './signing';
 
@@ -12,7 +12,10 @@ export interface SumsubTransportOptions {
   baseUrl: string;
   appToken: string;
   secretKey: string;
+  /** The total time one call may take, start to finish (default 15 s). */
   timeoutMs?: number;
+  /** Overrides of the process's outbound policy (activities/http/outbound-policy.ts). */
+  network?: Partial<OutboundPolicy>;
   /** The clock the request timestamps come from (milliseconds); tests skew it. */
   now?: () => number;
   /** Holds every call until SumSub's rate limit allows it (the worker shares one per process). */
@@ -29,7 +32,10 @@ export interface SumsubAnswer {
 
 /**
  * Sends signed requests. The JSON body is serialised once, signed, and sent as those very bytes: axios is told
- * not to transform it, since any re-serialisation (even trimming) breaks SumSub's signature check.
+ * not to transform it, since any re-serialisation (even trimming) breaks SumSub's signature check. A call
+ * without a body goes out without a content type: axios would otherwise label a body-less POST as a form
+ * (`application/x-www-form-urlencoded`), which it is not. The HTTP client is the hardened one of every vendor
+ * (activities/http/vendor-http.ts): a redirect never takes the token and signature to another host.
  */
 export class SumsubTransport {
   private readonly http: AxiosInstance;
@@ -44,12 +50,12 @@ export class SumsubTransport {
     this.now = options.now ?? Date.now;
     this.limiter = options.limiter;
     this.observer = options.observer;
-    this.http = axios.create({
+    this.http = createVendorHttp({
       baseURL: options.baseUrl,
-      timeout: options.timeoutMs ?? 15_000,
-      ...VENDOR_BODY_LIMITS,
+      timeoutMs: options.timeoutMs ?? 15_000,
       headers: { Accept: 'application/json' },
       transformRequest: [(data: unknown) => data],
+      network: options.network,
     });
   }
 
@@ -73,7 +79,8 @@ export class SumsubTransport {
           method,
           url: pathWithQuery,
           data: bytes,
-          headers: { ...signed, ...(bytes && { 'Content-Type': 'application/json' }) },
+          // `false` keeps axios from adding a content type of its own to a body-less call.
+          headers: { ...signed, 'Content-Type': bytes ? 'application/json' : false },
         }),
       );
     };

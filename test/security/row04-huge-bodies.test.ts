@@ -90,7 +90,7 @@ async function measured(call: () => Promise<unknown>, withinMs = 5_000) {
   const started = Date.now();
   const outcome = await Promise.race([
     settled(call()),
-    delay(withinMs).then(() => ({ ok: true, value: 'still reading' as unknown })),
+    delay(withinMs).then((): { ok: boolean; value: unknown } => ({ ok: true, value: 'still reading' })),
   ]);
   clearInterval(sampler);
   return { ...outcome, ms: Date.now() - started, grewBy: peak - baseline };

@@ -1,8 +1,13 @@
+import type { LookupAddress } from 'node:dns';
 import type { PartnerEvent } from '../../activities';
+import type { ConnectOptions, OutboundPolicy } from '../../activities/http/outbound-policy';
+import { configureOutboundPolicy } from '../../activities/http/outbound-policy';
 import { StaticTokenProvider } from '../../activities/kriptomat/auth';
 import { KriptomatClient } from '../../activities/kriptomat/client';
 import { LoginTokenProvider } from '../../activities/kriptomat/login';
 import { PartnerWebhookNotifier } from '../../activities/partner/webhook-notifier';
+import type { WorkerConfig } from '../../config';
+import { partnerClientsFrom } from '../../worker/partner-clients';
 import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 import type { HostilePeer } from './hostile-peers';
@@ -177,4 +182,161 @@ describe('plain http and loopback addresses are refused unless the host is allow
       await notifier.send(event);
       expect(target.arrivals.at(-1)?.url).toBe('/hook');
     }));
+});
+
+/**
+ * Private, link-local and other non-public addresses, without sending a packet anywhere: DNS is an injected
+ * resolver, and the connect hook records what would be dialled and dials nothing.
+ */
+describe('a URL resolving to a non-public address is refused before any connection', () => {
+  let resolved: string[];
+  let dialled: LookupAddress[][];
+  /** Answers every name with `addresses`; the hook reads the pinned lookup the socket would use, then fails. */
+  function network(addresses: string[]): Partial<OutboundPolicy> {
+    return {
+      resolve: (hostname) => {
+        resolved.push(hostname);
+        return Promise.resolve(
+          addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+        );
+      },
+      connect: (options: ConnectOptions) => {
+        options.lookup?.(options.host ?? '', { all: true }, (_error, found) => {
+          dialled.push(found as LookupAddress[]);
+        });
+        throw new Error('test connect hook: never dials');
+      },
+    };
+  }
+  beforeEach(() => {
+    resolved = [];
+    dialled = [];
+  });
+  afterEach(() => configureOutboundPolicy({ reset: true }));
+
+  const URL = 'https://hooks.partner.test/kyc-events?key=query-DO-NOT-LEAK';
+
+  it.each([
+    ['RFC 1918', '10.1.2.3'],
+    ['RFC 1918', '172.16.5.4'],
+    ['RFC 1918', '192.168.1.20'],
+    ['CGNAT', '100.64.0.1'],
+    ['cloud metadata', '169.254.169.254'],
+    ['loopback', '127.0.0.1'],
+    ['this network', '0.0.0.1'],
+    ['IPv6 loopback', '::1'],
+    ['IPv6 link-local', 'fe80::1'],
+    ['IPv6 unique local', 'fd12:3456::1'],
+    ['IPv4-mapped private', '::ffff:10.0.0.1'],
+    ['IPv4-mapped metadata', '::ffff:169.254.169.254'],
+    ['NAT64 of the metadata address', '64:ff9b::a9fe:a9fe'],
+  ])('the partner URL resolving to %s (%s)', (_kind, address) =>
+    withAllowedHosts(undefined, async () => {
+      const notifier = new PartnerWebhookNotifier({
+        url: URL,
+        secret: PARTNER_SECRET,
+        network: network([address]),
+      });
+      const outcome = await settled(notifier.send(event));
+      expect(outcome.ok).toBe(false);
+      expect(resolved).toEqual(['hooks.partner.test']);
+      expect(dialled).toEqual([]);
+      const message = messageOf(outcome.value);
+      expect(message).toMatch(/hooks\.partner\.test/);
+      expect(message).not.toMatch(/query-DO-NOT-LEAK|kyc-events/);
+      expect(message).not.toContain(PARTNER_SECRET);
+    }),
+  );
+
+  it('one private address among public ones refuses the name', () =>
+    withAllowedHosts(undefined, async () => {
+      const mixed = network(['93.184.216.34', '10.0.0.7']);
+      const outcome = await settled(
+        new PartnerWebhookNotifier({ url: URL, secret: 's', network: mixed }).send(event),
+      );
+      expect(outcome.ok).toBe(false);
+      expect(dialled).toEqual([]);
+    }));
+
+  it('an IP literal in the URL is judged without a lookup', () =>
+    withAllowedHosts(undefined, async () => {
+      const url = 'https://[::ffff:169.254.169.254]/latest/meta-data';
+      const notifier = new PartnerWebhookNotifier({ url, secret: 's', network: network(['93.184.216.34']) });
+      expect((await settled(notifier.send(event))).ok).toBe(false);
+      expect(resolved).toEqual([]);
+      expect(dialled).toEqual([]);
+    }));
+
+  it('a public address is dialled as checked: one lookup, and the socket gets exactly that answer', () =>
+    withAllowedHosts(undefined, async () => {
+      const notifier = new PartnerWebhookNotifier({
+        url: URL,
+        secret: 's',
+        network: network(['93.184.216.34']),
+      });
+      expect((await settled(notifier.send(event))).ok).toBe(false);
+      expect(resolved).toEqual(['hooks.partner.test']);
+      expect(dialled).toEqual([[{ address: '93.184.216.34', family: 4 }]]);
+    }));
+
+  it('an allowed host may resolve to a private address', () =>
+    withAllowedHosts('hooks.partner.test', async () => {
+      const notifier = new PartnerWebhookNotifier({ url: URL, secret: 's', network: network(['10.0.0.7']) });
+      await settled(notifier.send(event));
+      expect(dialled).toEqual([[{ address: '10.0.0.7', family: 4 }]]);
+    }));
+
+  it('Kriptomat and SumSub base URLs resolving to the metadata address, under the process policy', () =>
+    withAllowedHosts(undefined, async () => {
+      configureOutboundPolicy(network(['169.254.169.254']));
+      const auth = new StaticTokenProvider(STATIC_TOKEN);
+      const kriptomat = new KriptomatClient({ baseUrl: 'https://api.kriptomat.test', auth });
+      const read = await settled(kriptomat.readKycStatus('u1'));
+      expect(read.ok).toBe(false);
+      expect(read.value).toMatchObject({ type: 'ConfigurationError', retryable: false });
+      const sumsub = await settled(sumsubClient('https://api.sumsub.test').getApplicant('a1'));
+      expect(sumsub.ok).toBe(false);
+      expect(resolved).toEqual(['api.kriptomat.test', 'api.sumsub.test']);
+      expect(dialled).toEqual([]);
+    }));
+});
+
+describe('the worker refuses to start on a URL no call could reach', () => {
+  afterEach(() => configureOutboundPolicy({ reset: true }));
+
+  it('names each variable and host, and nothing else of the URL', () => {
+    const config = {
+      KRIPTOMAT_BASE_URL: 'http://kriptomat.internal:8080',
+      KRIPTOMAT_TOKEN: STATIC_TOKEN,
+      SUMSUB_BASE_URL: 'https://10.0.0.9',
+      PARTNER_WEBHOOK_URL: 'https://127.0.0.1/hook?key=query-DO-NOT-LEAK',
+      PARTNER_WEBHOOK_SECRET: PARTNER_SECRET,
+      KYC_ALLOW_INSECURE_HOSTS: [],
+    } as unknown as WorkerConfig;
+    let message = '';
+    try {
+      partnerClientsFrom(config);
+    } catch (error) {
+      message = messageOf(error);
+    }
+    expect(message).toMatch(/KRIPTOMAT_BASE_URL: http to kriptomat\.internal is refused/);
+    expect(message).toMatch(/SUMSUB_BASE_URL: 10\.0\.0\.9 is a private address/);
+    expect(message).toMatch(/PARTNER_WEBHOOK_URL: 127\.0\.0\.1 is a loopback address/);
+    expect(message).not.toMatch(/query-DO-NOT-LEAK|hook|8080/);
+    expect(message).not.toContain(STATIC_TOKEN);
+  });
+
+  it('starts when the hosts are allowed, as the sandbox runs', () => {
+    const config = {
+      KRIPTOMAT_BASE_URL: 'http://127.0.0.1:8080',
+      KRIPTOMAT_TOKEN: STATIC_TOKEN,
+      SUMSUB_BASE_URL: 'http://localhost:8081',
+      SUMSUB_APP_TOKEN: SUMSUB_APP_TOKEN,
+      SUMSUB_SECRET_KEY: SUMSUB_SECRET,
+      SUMSUB_GETS_PER_5S: 10,
+      SUMSUB_POSTS_PER_5S: 10,
+      KYC_ALLOW_INSECURE_HOSTS: ['127.0.0.1', 'localhost'],
+    } as unknown as WorkerConfig;
+    expect(() => partnerClientsFrom(config)).not.toThrow();
+  });
 });

@@ -24,10 +24,37 @@ const durationList = z
   .string()
   .transform((value) => value.split(',').map((part) => part.trim()))
   .pipe(z.array(duration).min(1, 'must list at least one duration'));
-/** `id:base64` of a 32-byte AES key; checked in full by the codec's key parser. */
+/** `id:base64` of a 32-byte AES key (the codec's key parser checks the same when it builds the keyring). */
 const codecKey = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+$/, 'must be <keyId>:<base64 AES-256 key>');
+  .regex(/^[A-Za-z0-9_.-]+:[A-Za-z0-9+/=]+$/, 'must be <keyId>:<base64 AES-256 key>')
+  .refine(
+    (spec) => Buffer.from(spec.slice(spec.indexOf(':') + 1), 'base64').length === 32,
+    'the key must be exactly 32 bytes (AES-256), e.g. $(openssl rand -base64 32)',
+  );
+/**
+ * A bearer secret the engine owns (generated for it, not issued by a vendor): long enough that guessing is
+ * hopeless; `openssl rand -hex 32` makes one.
+ */
+const ownSecret = text.min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+/**
+ * The partner webhook's HMAC key: at least 24 bytes, given raw or in the `whsec_<base64>` form of Standard
+ * Webhooks (whose decoded bytes are what count).
+ */
+const webhookSigningSecret = text.refine((secret) => {
+  if (!secret.startsWith('whsec_')) return Buffer.byteLength(secret, 'utf8') >= 24;
+  const encoded = secret.slice('whsec_'.length);
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) && Buffer.from(encoded, 'base64').length >= 24;
+}, 'must be at least 24 bytes, raw or as whsec_<base64 of at least 24 bytes>');
+/** A header name a fronting proxy sets: one of its own, never one HTTP or the browser gives a meaning. */
+const proxyHeaderName = z
+  .string()
+  .regex(/^[A-Za-z0-9-]+$/, 'must be a header name such as x-kyc-codec-auth')
+  .transform((name) => name.toLowerCase())
+  .refine(
+    (name) => !['authorization', 'cookie', 'host', 'origin', 'content-type', 'content-length'].includes(name),
+    'must be a header of its own, not one HTTP already gives a meaning',
+  );
 const csv = z.string().transform((value) =>
   value
     .split(',')
@@ -57,6 +84,11 @@ export const kriptomatFields = {
   KRIPTOMAT_EMAIL: text.optional(),
   KRIPTOMAT_PASSWORD: text.optional(),
   KRIPTOMAT_TOTP_SECRET: text.optional(),
+  /**
+   * How the login sends `client_id`: `auto` (default) as a JSON integer when the id is a whole number, as
+   * Kriptomat's example does, else as a string; `string` or `integer` to force one (docs/vendor-apis.md).
+   */
+  KRIPTOMAT_CLIENT_ID_TYPE: z.enum(['auto', 'string', 'integer']).optional(),
   KRIPTOMAT_LOGIN_PATH: pathTemplate.optional(),
   KRIPTOMAT_SHOW_USER_PATH: pathTemplate.optional(),
   KRIPTOMAT_IMPORT_PATH: pathTemplate.optional(),
@@ -84,7 +116,19 @@ export const sumsubWorkerFields = {
 
 export const partnerFields = {
   PARTNER_WEBHOOK_URL: httpUrl.optional(),
-  PARTNER_WEBHOOK_SECRET: text.optional(),
+  PARTNER_WEBHOOK_SECRET: webhookSigningSecret.optional(),
+};
+
+/** Outbound HTTP to the vendors and the partner (activities/http/outbound-policy.ts). */
+export const outboundFields = {
+  /**
+   * Hosts (names or IP literals, comma-separated) the engine may reach over plain http and at loopback,
+   * private or link-local addresses: the sandbox's `127.0.0.1,localhost`, or a partner inside the network.
+   * Empty when unset: every vendor and partner URL must be https to a public address.
+   */
+  KYC_ALLOW_INSECURE_HOSTS: csv.optional(),
+  /** The longest `Retry-After` a vendor can impose before the next attempt; 10m when unset. */
+  KYC_MAX_RETRY_AFTER: duration.optional(),
 };
 
 export const codecFields = {
@@ -128,19 +172,62 @@ export const workerFields = {
 };
 
 export const apiFields = {
-  KYC_API_HOST: text.default('0.0.0.0'),
+  /**
+   * The interface the API listens on: loopback by default. Any other needs TLS, its own
+   * (`KYC_API_TLS_CERT_PATH`/`KYC_API_TLS_KEY_PATH`) or a proxy's (`KYC_API_BEHIND_TLS_PROXY`), or the bearer
+   * token would cross the network in clear.
+   */
+  KYC_API_HOST: text.default('127.0.0.1'),
   KYC_API_PORT: port.default(8080),
+  /**
+   * A TLS-terminating proxy (Caddy in docker-compose.yml) forwards to the API: plain HTTP on a public address
+   * is then allowed, and a loopback peer (the proxy itself, when it runs on the same host) is no longer
+   * trusted to use the codec endpoint without a credential.
+   */
+  KYC_API_BEHIND_TLS_PROXY: flag.default(false),
+  /** The API's own certificate chain and key (PEM files), for HTTPS without a proxy. */
+  KYC_API_TLS_CERT_PATH: text.optional(),
+  KYC_API_TLS_KEY_PATH: text.optional(),
   /** Bearer token of `/v1`, held by the partner's backend. */
-  KYC_API_TOKEN: text.min(16, 'must be at least 16 characters'),
+  KYC_API_TOKEN: ownSecret,
+  /** Case starts (`PUT /v1/cases/{userId}`) one API key may make per minute, per API process. */
+  KYC_API_CASE_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  /** Requests one caller (API key, or codec credential) may make to `/v1` and `/codec` per minute, per process. */
+  KYC_API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   SUMSUB_WEBHOOK_SECRET: text,
-  /** Shared secret of `POST /webhooks/kriptomat`; without it that route refuses every call. */
+  /** No longer read: `POST /webhooks/kriptomat` now takes `KRIPTOMAT_WEBHOOK_TOKEN` in its path. */
   KRIPTOMAT_WEBHOOK_SECRET: text.optional(),
+  /**
+   * The secret path segment of Kriptomat's webhook, `POST /webhooks/kriptomat/<token>`: Kriptomat signs
+   * nothing, so the URL registered with it is the credential (docs/vendor-apis.md, "Kriptomat webhook").
+   * Without it that route answers 404 to everything.
+   */
+  KRIPTOMAT_WEBHOOK_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .max(256)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be URL-safe: letters, digits, "_" and "-"')
+    .optional(),
   /** Lifetime of the WebSDK access tokens the API mints. */
   SUMSUB_WEBSDK_TOKEN_TTL_SECS: z.coerce.number().int().min(60).max(86_400).default(1800),
-  /** Bearer token of the codec endpoint; without it only loopback callers may decode. */
-  KYC_CODEC_TOKEN: text.min(16, 'must be at least 16 characters').optional(),
-  /** Browser origins allowed to call the codec endpoint: the Temporal UI's. */
+  /** Bearer token of the codec endpoint; without any codec credential only loopback callers may decode. */
+  KYC_CODEC_TOKEN: ownSecret.optional(),
+  /**
+   * Browser origins allowed to call the codec endpoint: the Temporal UI's. A request from any other origin is
+   * refused (not just left without CORS headers: a simple POST reaches the server without a preflight).
+   */
   KYC_CODEC_CORS_ORIGINS: csv.default(['http://localhost:8233', 'http://127.0.0.1:8233']),
+  /**
+   * Host names (without port) the codec endpoint answers to besides localhost, 127.0.0.1 and ::1: a request
+   * naming any other `Host` is refused, so a DNS-rebinding page cannot reach it under its own name.
+   */
+  KYC_CODEC_ALLOWED_HOSTS: csv
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be host names')))
+    .default([]),
+  /** A header a fronting proxy injects once it has authenticated the operator; with KYC_CODEC_PROXY_SECRET. */
+  KYC_CODEC_PROXY_HEADER: proxyHeaderName.optional(),
+  /** The value the proxy puts in KYC_CODEC_PROXY_HEADER. */
+  KYC_CODEC_PROXY_SECRET: ownSecret.optional(),
 };
 
 export const timingFields = {
@@ -157,6 +244,7 @@ const ALL_FIELDS = {
   ...sumsubApiFields,
   ...sumsubWorkerFields,
   ...partnerFields,
+  ...outboundFields,
   ...codecFields,
   ...observabilityFields,
   ...workerFields,

@@ -6,10 +6,15 @@ import { ConfigurationError } from '../domain';
 
 /**
  * The environment with `.env` beneath it: variables already set win, so a deployment's environment overrides
- * the file. `KYC_ENV_FILE` names another file (`npm start` writes one for the sandbox).
+ * the file. `KYC_ENV_FILE` names another file (`npm start` writes one for the sandbox). `defaultFile` is read
+ * when it is unset: `.env` of the working directory for the worker and the API, which run from the project;
+ * the CLI, which runs anywhere, passes the project's own.
  */
-export function environmentWithDotenv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const file = env.KYC_ENV_FILE ?? path.resolve('.env');
+export function environmentWithDotenv(
+  env: NodeJS.ProcessEnv = process.env,
+  defaultFile: string = path.resolve('.env'),
+): NodeJS.ProcessEnv {
+  const file = env.KYC_ENV_FILE ?? defaultFile;
   if (!existsSync(file)) {
     if (env.KYC_ENV_FILE) throw new ConfigurationError(`KYC_ENV_FILE: no such file ${env.KYC_ENV_FILE}`);
     return env;

@@ -4,6 +4,7 @@ import {
   codecFields,
   kriptomatFields,
   observabilityFields,
+  outboundFields,
   partnerFields,
   sumsubApiFields,
   sumsubWorkerFields,
@@ -22,7 +23,11 @@ export const KRIPTOMAT_LOGIN = [
 ] as const;
 
 /** Kriptomat's partner login from its five variables, or `undefined` unless all five are set. */
-export function kriptomatLoginFrom(vars: Partial<Record<(typeof KRIPTOMAT_LOGIN)[number], string>>) {
+export function kriptomatLoginFrom(
+  vars: Partial<Record<(typeof KRIPTOMAT_LOGIN)[number], string>> & {
+    KRIPTOMAT_CLIENT_ID_TYPE?: 'auto' | 'string' | 'integer';
+  },
+) {
   return vars.KRIPTOMAT_CLIENT_ID &&
     vars.KRIPTOMAT_CLIENT_SECRET &&
     vars.KRIPTOMAT_EMAIL &&
@@ -34,6 +39,7 @@ export function kriptomatLoginFrom(vars: Partial<Record<(typeof KRIPTOMAT_LOGIN)
         email: vars.KRIPTOMAT_EMAIL,
         password: vars.KRIPTOMAT_PASSWORD,
         totpSecret: vars.KRIPTOMAT_TOTP_SECRET,
+        clientIdAs: vars.KRIPTOMAT_CLIENT_ID_TYPE,
       }
     : undefined;
 }
@@ -51,6 +57,45 @@ const tlsPairs: Check<{ TEMPORAL_TLS_CERT_PATH?: string; TEMPORAL_TLS_KEY_PATH?:
   }
 };
 
+/** Names and literals of this machine's loopback interface. */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+interface ApiExposure {
+  KYC_API_HOST: string;
+  KYC_API_BEHIND_TLS_PROXY: boolean;
+  KYC_API_TLS_CERT_PATH?: string;
+  KYC_API_TLS_KEY_PATH?: string;
+  KYC_CODEC_PROXY_HEADER?: string;
+  KYC_CODEC_PROXY_SECRET?: string;
+}
+
+/**
+ * The API carries a bearer token on every call: off loopback it listens only with TLS, its own or that of a
+ * proxy in front. Its certificate needs its key; the codec's proxy header needs its secret.
+ */
+const apiExposure: Check<ApiExposure> = (config, ctx) => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (Boolean(config.KYC_API_TLS_CERT_PATH) !== Boolean(config.KYC_API_TLS_KEY_PATH)) {
+    const missing = config.KYC_API_TLS_CERT_PATH ? 'KYC_API_TLS_KEY_PATH' : 'KYC_API_TLS_CERT_PATH';
+    issue(missing, 'the API certificate needs both the certificate and its key');
+  }
+  const ownTls = Boolean(config.KYC_API_TLS_CERT_PATH && config.KYC_API_TLS_KEY_PATH);
+  if (!isLoopbackHost(config.KYC_API_HOST) && !ownTls && !config.KYC_API_BEHIND_TLS_PROXY) {
+    issue(
+      'KYC_API_HOST',
+      'a non-loopback address needs TLS: set KYC_API_TLS_CERT_PATH and KYC_API_TLS_KEY_PATH, or ' +
+        'KYC_API_BEHIND_TLS_PROXY=true when a TLS-terminating proxy forwards to the API',
+    );
+  }
+  if (Boolean(config.KYC_CODEC_PROXY_HEADER) !== Boolean(config.KYC_CODEC_PROXY_SECRET)) {
+    const missing = config.KYC_CODEC_PROXY_HEADER ? 'KYC_CODEC_PROXY_SECRET' : 'KYC_CODEC_PROXY_HEADER';
+    issue(missing, 'the codec proxy header needs both its name and its secret');
+  }
+};
+
 /**
  * The worker: Temporal, both vendors, the partner's webhook, the codec and its metrics. Kriptomat takes
  * either a static token or the five login variables; every Kriptomat path can be moved, because the
@@ -63,6 +108,7 @@ export const workerConfigSchema = z
     ...sumsubApiFields,
     ...sumsubWorkerFields,
     ...partnerFields,
+    ...outboundFields,
     ...codecFields,
     ...observabilityFields,
     ...workerFields,
@@ -87,12 +133,16 @@ export const apiConfigSchema = z
   .object({
     ...temporalFields,
     ...sumsubApiFields,
+    ...outboundFields,
     ...codecFields,
     LOG_LEVEL: observabilityFields.LOG_LEVEL,
     ...apiFields,
     ...timingFields,
   })
-  .superRefine(tlsPairs);
+  .superRefine((config, ctx) => {
+    tlsPairs(config, ctx);
+    apiExposure(config, ctx);
+  });
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 
 /** The `kyc` CLI: Temporal and the codec; SumSub only for `kyc token`. */

@@ -27,4 +27,10 @@ export interface KycMetrics {
   observeApiRequest(request: ApiRequestRecord): void;
   /** A webhook delivery and what became of it (`signalled`, `unknown_case`, `bad_signature`, ...). */
   observeWebhook(source: 'sumsub' | 'kriptomat', result: string): void;
+  /**
+   * An acknowledged webhook event the engine does not act on (a SumSub KYT, AML or workflow event, a
+   * Kriptomat event other than `applicantReviewed`), by type. `type` must be a bounded label (a known type
+   * name, else `other`): it becomes a metric label. Optional so test fakes need not implement it.
+   */
+  observeIgnoredWebhookEvent?(source: 'sumsub' | 'kriptomat', type: string): void;
 }

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { unknownKeyPayloadCount } from '../codec/unknown-key-alert';
 import type { CaseCountClient } from './case-counts';
 import { CaseCounts } from './case-counts';
 import type { KycMetrics } from './metrics-types';
@@ -66,6 +67,22 @@ export function createMetrics(options: MetricsOptions = {}): KycMetrics {
     labelNames: ['source', 'result'] as const,
     registers,
   });
+  const ignoredEvents = new Counter({
+    name: 'kyc_webhook_ignored_events_total',
+    help: 'Acknowledged webhook events that never move a case (SumSub KYT, AML, workflow, ...), by source and type.',
+    labelNames: ['source', 'type'] as const,
+    registers,
+  });
+  new Counter({
+    name: 'kyc_codec_unknown_key_total',
+    help: 'Payloads this process could not decode: encrypted under a key id it does not know (alert on any).',
+    registers,
+    // The codec counts for the whole process (it is built without metrics); read when scraped.
+    collect() {
+      this.reset();
+      this.inc(unknownKeyPayloadCount());
+    },
+  });
   if (options.client) registerCaseGauge(registers, options.client, options.caseCountTtlMs);
 
   return {
@@ -86,6 +103,9 @@ export function createMetrics(options: MetricsOptions = {}): KycMetrics {
     },
     observeWebhook(source, result) {
       webhooks.inc({ source, result });
+    },
+    observeIgnoredWebhookEvent(source, type) {
+      ignoredEvents.inc({ source, type });
     },
   };
 }

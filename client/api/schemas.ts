@@ -10,6 +10,7 @@ import {
   REVIEW_STATUSES,
   USER_ID_PATTERN,
 } from '../../domain';
+import { CANCEL_REASON_MAX_LENGTH, CANCEL_REASON_PATTERN, CANCEL_REASON_RULE } from './cancel-reason';
 
 /**
  * The HTTP API's schemas: they validate requests and generate `/openapi.json`, so the document cannot drift
@@ -22,6 +23,7 @@ const USER_ID_RULE =
 
 const UserIdSchema = z
   .string()
+  .max(128, USER_ID_RULE)
   .regex(USER_ID_PATTERN, USER_ID_RULE)
   .openapi({ description: 'The Kriptomat user id', example: '123456' });
 
@@ -48,18 +50,16 @@ export const CaseListQuerySchema = z.object({
 });
 
 export const CancelBodySchema = z
-  .object({ reason: z.string().trim().min(1).max(500).openapi({ example: 'duplicate signup' }) })
-  .openapi('CancelRequest');
-
-/** Kriptomat's ids are numeric, so a number is accepted too and read as its decimal string. */
-export const KriptomatWebhookBodySchema = z
   .object({
-    userId: z
-      .union([z.string(), z.number().int().nonnegative()])
-      .transform(String)
-      .pipe(z.string().regex(USER_ID_PATTERN, USER_ID_RULE)),
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(CANCEL_REASON_MAX_LENGTH)
+      .regex(new RegExp(CANCEL_REASON_PATTERN), CANCEL_REASON_RULE)
+      .openapi({ example: 'duplicate signup' }),
   })
-  .openapi('KriptomatWebhook');
+  .openapi('CancelRequest');
 
 const timestamp = z.string().openapi({ format: 'date-time' });
 const count = z.number().int().nonnegative();
@@ -79,7 +79,13 @@ export const CaseStateSchema = z
     phase: z.enum(CASE_PHASES),
     outcome: z.enum(CASE_OUTCOMES).nullable(),
     kycStatus: z.enum(KYC_STATUSES).nullable(),
-    eddStatus: z.enum(EDD_STATUSES).nullable(),
+    eddStatus: z
+      .string()
+      .nullable()
+      .openapi({
+        description: `One of ${EDD_STATUSES.join(', ')}; or another value Kriptomat reported, kept as sent`,
+        example: 'not_reported',
+      }),
     review: CaseReviewSchema.nullable(),
     phases: z.array(z.object({ phase: z.enum(CASE_PHASES), at: timestamp })),
     lastError: z
@@ -137,10 +143,6 @@ export const CaseActionSchema = z
 export const WebSdkTokenSchema = z
   .object({ userId: z.string(), token: z.string(), expiresInSecs: z.number().int() })
   .openapi('WebSdkToken');
-
-export const KriptomatWebhookResultSchema = z
-  .object({ result: z.enum(['recheck_requested', 'unknown_case']) })
-  .openapi('KriptomatWebhookResult');
 
 export const ErrorSchema = z.object({ error: z.string(), message: z.string().optional() }).openapi('Error');
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# One-shot job (compose service `temporal-register`, image temporalio/admin-tools): creates the namespace if it
-# does not exist and registers the case workflow's search attributes on it. Safe to run again: an existing
-# namespace is left as it is, and the server skips search attributes already registered with the same type
-# (the CLI refuses one registered with another type, which needs an operator's decision).
+# One-shot job (compose service `temporal-register`, image temporalio/admin-tools; and `npm run cluster`, with
+# the same environment plus TEMPORAL_CLI, the CLI it resolved): creates the namespace if it does not exist
+# and registers the case workflow's search attributes on it. Safe to run again: an existing namespace is left
+# as it is, and the server skips search attributes already registered with the same type (the CLI refuses
+# one registered with another type, which needs an operator's decision).
 set -euo pipefail
 
 : "${TEMPORAL_ADDRESS:?}" "${TEMPORAL_NAMESPACE:?}" "${SEARCH_ATTRIBUTES:?}"
@@ -20,7 +21,7 @@ retry() {
 }
 
 temporal_() {
-  temporal --address "$TEMPORAL_ADDRESS" "$@"
+  "${TEMPORAL_CLI:-temporal}" --address "$TEMPORAL_ADDRESS" "$@"
 }
 
 retry temporal_ operator cluster health >/dev/null

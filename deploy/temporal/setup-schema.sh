@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# One-shot job (compose service `temporal-setup`, image temporalio/admin-tools): creates Temporal's two
-# PostgreSQL databases on the first start, then brings both schemas up to the version the admin-tools image
-# ships. Safe on every start: it creates only what is missing, and `update-schema` applies only versions the
-# database does not have yet, which is also how a Temporal upgrade migrates the schema.
+# One-shot job (compose service `temporal-setup`, image temporalio/admin-tools; and `npm run cluster`, with the
+# same environment): creates Temporal's two PostgreSQL databases on the first start, then brings both schemas
+# up to the version of SCHEMA_ROOT (the admin-tools image's, or the server module's in Go's module cache).
+# Safe on every start: it creates only what is missing, and `update-schema` applies only versions the database
+# does not have yet, which is also how a Temporal upgrade migrates the schema.
 set -euo pipefail
 
 : "${POSTGRES_SEEDS:?}" "${POSTGRES_USER:?}" "${POSTGRES_PWD:?}"
 DB_PORT="${DB_PORT:-5432}"
-SCHEMA_ROOT=/etc/temporal/schema/postgresql/v12
+SCHEMA_ROOT="${SCHEMA_ROOT:-/etc/temporal/schema/postgresql/v12}"
+# The image's name for the schema tool; the cluster passes the path of the one it built.
+SQL_TOOL="${TEMPORAL_SQL_TOOL:-temporal-sql-tool}"
 # Read by psql and temporal-sql-tool, so the password never appears in a process list.
 export PGPASSWORD="$POSTGRES_PWD" SQL_PASSWORD="$POSTGRES_PWD"
 
 sql_tool() {
-  temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"
+  "$SQL_TOOL" --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"
 }
 
 psql_value() {

@@ -195,8 +195,6 @@ export const apiFields = {
   /** Requests one caller (API key, or codec credential) may make to `/v1` and `/codec` per minute, per process. */
   KYC_API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   SUMSUB_WEBHOOK_SECRET: text,
-  /** No longer read: `POST /webhooks/kriptomat` now takes `KRIPTOMAT_WEBHOOK_TOKEN` in its path. */
-  KRIPTOMAT_WEBHOOK_SECRET: text.optional(),
   /**
    * The secret path segment of Kriptomat's webhook, `POST /webhooks/kriptomat/<token>`: Kriptomat signs
    * nothing, so the URL registered with it is the credential (docs/vendor-apis.md, "Kriptomat webhook").

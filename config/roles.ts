@@ -156,6 +156,7 @@ export const cliConfigSchema = z
     SUMSUB_SECRET_KEY: sumsubApiFields.SUMSUB_SECRET_KEY.optional(),
     SUMSUB_LEVEL_NAME: sumsubApiFields.SUMSUB_LEVEL_NAME,
     SUMSUB_WEBSDK_TOKEN_TTL_SECS: apiFields.SUMSUB_WEBSDK_TOKEN_TTL_SECS,
+    ...outboundFields,
   })
   .superRefine(tlsPairs);
 export type CliConfig = z.infer<typeof cliConfigSchema>;

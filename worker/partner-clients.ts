@@ -109,7 +109,7 @@ export function sumsubClientFrom(
  * environment's), and refuses to go on with a URL no call could ever reach: plain http, or a non-public IP
  * literal, for a host not allowed. Refused at start, the mistake is named once instead of failing every case.
  */
-function applyOutboundConfig(
+export function applyOutboundConfig(
   config: Partial<Pick<ApiConfig, 'KYC_ALLOW_INSECURE_HOSTS' | 'KYC_MAX_RETRY_AFTER'>>,
   urls: Record<string, string | undefined>,
 ): void {

@@ -1,5 +1,3 @@
-import { isAxiosError } from 'axios';
-
 /** SumSub's ids: hex today; bounded so a description can never smuggle anything else into a path. */
 const APPLICANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -20,15 +18,8 @@ export function applicantIdFromConflict(description: unknown, externalUserId: st
   return APPLICANT_ID.test(id) ? id : undefined;
 }
 
-/**
- * The `description` of SumSub's error body behind a failed call, when the error still carries the HTTP
- * answer (as its `cause`, or itself). The transport's errors name the call, not the body, so this finds
- * nothing unless the answer was kept; the caller then falls back to the lookup.
- */
-export function errorDescriptionOf(error: unknown): unknown {
-  const answer = isAxiosError(error) ? error : (error as { cause?: unknown } | null)?.cause;
-  if (!isAxiosError(answer)) return undefined;
-  const data: unknown = answer.response?.data;
+/** The `description` of SumSub's error body, when the answer is one. */
+export function descriptionOf(data: unknown): unknown {
   return typeof data === 'object' && data !== null
     ? (data as { description?: unknown }).description
     : undefined;

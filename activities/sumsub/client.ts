@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ApplicantReview } from '../../domain';
 import { KycError, UserNotFoundError } from '../../domain';
 import { parseBody } from '../http/parse-body';
-import { applicantIdFromConflict, errorDescriptionOf } from './applicant-conflict';
+import { applicantIdFromConflict, descriptionOf } from './applicant-conflict';
 import {
   accessTokenSchema,
   applicantSchema,
@@ -51,14 +51,13 @@ export class SumsubClient {
    * review, which the caller reads.
    */
   async ensureApplicant(levelName: string, applicant: NewApplicant): Promise<SumsubApplicant> {
-    try {
-      return await this.createApplicant(levelName, applicant);
-    } catch (error) {
-      if (!(error instanceof KycError) || error.context?.status !== 409) throw error;
-      const { externalUserId } = applicant;
-      const id = applicantIdFromConflict(errorDescriptionOf(error), externalUserId);
-      return id ? { id, externalUserId } : this.getApplicantByExternalUserId(externalUserId);
-    }
+    const endpoint = `SumSub POST ${APPLICANTS}`;
+    const path = withQuery(APPLICANTS, { levelName });
+    const answer = await this.transport.send('POST', path, endpoint, applicant, [409]);
+    if (answer.status !== 409) return parseAnswer(applicantSchema, answer, endpoint);
+    const { externalUserId } = applicant;
+    const id = applicantIdFromConflict(descriptionOf(answer.data), externalUserId);
+    return id ? { id, externalUserId } : this.getApplicantByExternalUserId(externalUserId);
   }
 
   /** The applicant created for our user id; `UserNotFound` when there is none. */

@@ -70,6 +70,8 @@ export class SumsubTransport {
     pathWithQuery: string,
     endpoint: string,
     body?: unknown,
+    /** Statuses besides 2xx answered rather than thrown, for a caller that reads them (a 409 on create). */
+    alsoAccept: readonly number[] = [],
   ): Promise<SumsubAnswer> {
     const bytes = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
     const call = () => {
@@ -81,6 +83,7 @@ export class SumsubTransport {
           data: bytes,
           // `false` keeps axios from adding a content type of its own to a body-less call.
           headers: { ...signed, 'Content-Type': bytes ? 'application/json' : false },
+          validateStatus: (status) => (status >= 200 && status < 300) || alsoAccept.includes(status),
         }),
       );
     };

@@ -14,7 +14,7 @@ import { callerLimit } from './rate-limit';
 import { requestLog } from './request-log';
 import { BEARER_SCHEME } from './responses';
 import { temporalDeadline } from './temporal-deadline';
-import { KRIPTOMAT_WEBHOOK_SCHEME, registerWebhookRoutes } from './webhook-routes';
+import { registerWebhookRoutes } from './webhook-routes';
 
 /** Requests of `/v1` and the webhooks are small JSON; anything bigger is refused before it is read. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -83,11 +83,6 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     type: 'http',
     scheme: 'bearer',
     description: 'KYC_API_TOKEN',
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', KRIPTOMAT_WEBHOOK_SCHEME, {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'KRIPTOMAT_WEBHOOK_SECRET',
   });
   // Built once, here, once every route is registered: generating it takes milliseconds of CPU, which a
   // caller could otherwise make the API spend on every request.

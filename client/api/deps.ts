@@ -15,7 +15,6 @@ export type ApiAppConfig = Pick<
   ApiConfig,
   | 'KYC_API_TOKEN'
   | 'SUMSUB_WEBHOOK_SECRET'
-  | 'KRIPTOMAT_WEBHOOK_SECRET'
   | 'TEMPORAL_TASK_QUEUE'
   | 'SUMSUB_LEVEL_NAME'
   | 'SUMSUB_WEBSDK_TOKEN_TTL_SECS'
@@ -31,6 +30,7 @@ export type ApiAppConfig = Pick<
       | 'KYC_CODEC_ALLOWED_HOSTS'
       | 'KYC_CODEC_PROXY_HEADER'
       | 'KYC_CODEC_PROXY_SECRET'
+      | 'KRIPTOMAT_WEBHOOK_TOKEN'
     >
   >;
 

@@ -22,11 +22,6 @@ const KRIPTOMAT_WEBHOOK_PATH = '/webhooks/kriptomat/:token';
 /** Exactly the API's answer to an unknown route, so a wrong token tells a prober nothing. */
 const NO_SUCH_ROUTE = { error: 'not_found', message: 'no such route' } as const;
 
-/**
- * What the webhook routes read from the configuration. `KRIPTOMAT_WEBHOOK_TOKEN` is optional here until
- * `ApiAppConfig` (deps.ts) lists it; the API process passes its whole configuration, token included.
- */
-type WebhookDeps = ApiDeps & { config: Partial<Pick<ApiConfig, 'KRIPTOMAT_WEBHOOK_TOKEN'>> };
 
 const ReceiptSchema = z
   .object({
@@ -54,7 +49,7 @@ const KriptomatWebhookBodySchema = z
  * result, bounded type and user id only, and counted; events that never move a case are also counted by
  * type (`kyc_webhook_ignored_events_total`). The Kriptomat token never reaches a log line or a label.
  */
-export function registerWebhookRoutes(app: OpenAPIHono, deps: WebhookDeps): void {
+export function registerWebhookRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   const { client, config, logger, metrics } = deps;
   const observe = (
     source: 'sumsub' | 'kriptomat',

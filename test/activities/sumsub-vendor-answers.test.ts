@@ -1,7 +1,4 @@
-import { AxiosError } from 'axios';
-import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { applicantIdFromConflict, errorDescriptionOf } from '../../activities/sumsub/applicant-conflict';
-import { PartnerRejectedError } from '../../domain';
+import { applicantIdFromConflict, descriptionOf } from '../../activities/sumsub/applicant-conflict';
 import type { RecordedReply, RecordedRequest } from '../helpers/recording-server';
 import { allowLoopbackHttp, startRecordingServer } from '../helpers/recording-server';
 import { failureOf } from '../helpers/rejections';
@@ -84,6 +81,17 @@ describe('a 409 on applicant creation', () => {
     );
   });
 
+  it('takes the existing id from the documented description of our own user, without a lookup', async () => {
+    await withSumsub(
+      () => conflict("Applicant with external user id 'u-1' already exists: 63e0c0ffee0123456789abcd"),
+      async (client, requests) => {
+        const applicant = await client.ensureApplicant('basic-kyc-level', { externalUserId: 'u-1' });
+        expect(applicant).toEqual({ id: '63e0c0ffee0123456789abcd', externalUserId: 'u-1' });
+        expect(requests).toHaveLength(1);
+      },
+    );
+  });
+
   it('looks up, rather than trust an id, when the description names another user', async () => {
     await withSumsub(
       (request) =>
@@ -114,25 +122,9 @@ describe('applicantIdFromConflict', () => {
     expect(applicantIdFromConflict(description, 'u-1')).toBeUndefined();
   });
 
-  it('finds the description on an HTTP error kept as the cause', () => {
-    const response = {
-      status: 409,
-      data: { description: 'the description' },
-      headers: {},
-      config: {} as InternalAxiosRequestConfig,
-      statusText: 'Conflict',
-    } as AxiosResponse;
-    const http = new AxiosError('conflict', 'ERR_BAD_REQUEST', undefined, undefined, response);
-    const wrapped = Object.assign(
-      new PartnerRejectedError('request refused', { endpoint: 'x', status: 409 }),
-      {
-        cause: http,
-      },
-    );
-    expect(errorDescriptionOf(http)).toBe('the description');
-    expect(errorDescriptionOf(wrapped)).toBe('the description');
-    expect(
-      errorDescriptionOf(new PartnerRejectedError('request refused', { endpoint: 'x' })),
-    ).toBeUndefined();
+  it('reads the description of an error body only', () => {
+    expect(descriptionOf({ description: 'the description', code: 409 })).toBe('the description');
+    expect(descriptionOf('Conflict')).toBeUndefined();
+    expect(descriptionOf(null)).toBeUndefined();
   });
 });

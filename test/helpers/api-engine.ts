@@ -36,8 +36,10 @@ const isAddressInUse = (error: unknown) => (error as NodeJS.ErrnoException | nul
 export async function startApiEngine(
   name: string,
   sandboxOptions: ApiEngineSandboxOptions = {},
-  /** More of the API's environment (`KRIPTOMAT_WEBHOOK_SECRET`, `KYC_CODEC_TOKEN`, ...). */
+  /** More of the API's environment (`KRIPTOMAT_WEBHOOK_TOKEN`, `KYC_CODEC_TOKEN`, ...). */
   apiEnv: Record<string, string> = {},
+  /** Changes to the worker's environment; `undefined` removes a variable (e.g. the static Kriptomat token). */
+  workerEnv: Record<string, string | undefined> = {},
 ) {
   const env = await startTestTemporal();
   const taskQueue = uniqueTaskQueue(name);
@@ -89,6 +91,10 @@ export async function startApiEngine(
         ...sandboxOptions,
         webhookUrl: `${api.url}/webhooks/sumsub`,
         webhookSecret,
+        // Kriptomat's own webhook, when the API takes one: the URL carries the API's secret token.
+        ...(apiEnv.KRIPTOMAT_WEBHOOK_TOKEN && {
+          kriptomatWebhookUrl: `${api.url}/webhooks/kriptomat/${apiEnv.KRIPTOMAT_WEBHOOK_TOKEN}`,
+        }),
         sumsubPort,
         credentials: { ...sandboxOptions.credentials, sumsubAppToken, sumsubSecretKey },
       });
@@ -105,7 +111,12 @@ export async function startApiEngine(
   }
   const { api, sandbox, client } = started;
 
-  const workerConfig = loadWorkerConfig({ ...sandbox.workerEnv, ...TEST_CODEC_ENV, ...temporalEnv });
+  const merged = { ...sandbox.workerEnv, ...TEST_CODEC_ENV, ...temporalEnv, ...workerEnv };
+  const workerConfig = loadWorkerConfig(
+    Object.fromEntries(
+      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
+  );
   const stopWorker = runInBackground(
     await createKycWorker(env.nativeConnection, workerConfig, testWorkflowSource()),
   );
@@ -135,6 +146,8 @@ export async function startApiEngine(
   return {
     client,
     sandbox,
+    /** The worker's task queue, for cases a test starts with its own timings. */
+    taskQueue,
     apiUrl: api.url,
     apiToken,
     /** The secret SumSub signs webhooks with (the API's `SUMSUB_WEBHOOK_SECRET`). */

@@ -13,6 +13,9 @@ import { TEST_ENV } from '../helpers/test-env';
  * by Jest's workers, so every file reuses one CLI lookup and one workflow bundle.
  */
 export default async function globalSetup(): Promise<void> {
+  // The simulators and test servers listen on plain http at loopback, which the engine refuses unless a host
+  // is allowed; tests of that refusal set their own policy.
+  process.env.KYC_ALLOW_INSECURE_HOSTS ??= '127.0.0.1,localhost';
   process.env[TEST_ENV.temporalCli] = await resolveTemporalCli();
   // Found, or installed once (a minute), here rather than inside a test's timeout: the UI check needs it.
   process.env.CHROMIUM_PATH = await resolveChromium();

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SumsubClient } from '../../../activities/sumsub/client';
 import type { CliConfig } from '../../../config';
 import { ConfigurationError } from '../../../domain';
+import { applyOutboundConfig } from '../../../worker/partner-clients';
 import { mintWebSdkToken, webSdkTokenSettings } from '../../websdk-token';
 import type { CliContext } from '../context';
 import { userIdArgument } from '../options';
@@ -17,7 +18,7 @@ export function registerToken(program: Command, ctx: CliContext): void {
       'after',
       `
 Needs SUMSUB_APP_TOKEN and SUMSUB_SECRET_KEY (and SUMSUB_BASE_URL, SUMSUB_LEVEL_NAME,
-SUMSUB_WEBSDK_TOKEN_TTL_SECS if not the defaults). Exits 3 when the user has no case.
+SUMSUB_WEBSDK_TOKEN_TTL_SECS, KYC_ALLOW_INSECURE_HOSTS if not the defaults). Exits 3 when the user has no case.
 
 Example:
   $ kyc token 123456`,
@@ -39,5 +40,7 @@ function sumsubClient(config: CliConfig): SumsubClient {
     const missing = [!appToken && 'SUMSUB_APP_TOKEN', !secretKey && 'SUMSUB_SECRET_KEY'].filter(Boolean);
     throw new ConfigurationError(`kyc token needs SumSub credentials: set ${missing.join(' and ')}`);
   }
+  // The same outbound rules as the worker and the API: https to a public address unless a host is allowed.
+  applyOutboundConfig(config, { SUMSUB_BASE_URL: config.SUMSUB_BASE_URL });
   return new SumsubClient({ baseUrl: config.SUMSUB_BASE_URL, appToken, secretKey });
 }

@@ -61,7 +61,8 @@ const WINDOW_EDGE_MS = 1_000;
  * before it expires. Concurrent callers share one login in flight, so a burst of calls (or of 401s) costs
  * one login rather than one each. Every login uses a code of a later 30 s window than the previous one:
  * Kriptomat may refuse a code used before, so a login right after another (a 401 soon after logging in)
- * waits for the next window. Activities heartbeat on a timer meanwhile (activities/heartbeat.ts).
+ * waits for the next window, and a refused code is tried once more in the next window before the login counts
+ * as refused. Activities heartbeat on a timer meanwhile (activities/heartbeat.ts).
  */
 export class LoginTokenProvider implements AccessTokenProvider {
   readonly refreshable = true;
@@ -94,7 +95,21 @@ export class LoginTokenProvider implements AccessTokenProvider {
     if (rejectedToken === undefined || this.current?.token === rejectedToken) this.current = undefined;
   }
 
+  /**
+   * Another process holding the same account (a second worker, or this worker before a restart) may have
+   * used the current window's code: a refused login is tried once more with the next window's code, so only
+   * credentials refused twice in a row count as wrong.
+   */
   private async login(): Promise<string> {
+    try {
+      return await this.loginOnce();
+    } catch (error) {
+      if (!(error instanceof PartnerAuthError)) throw error;
+      return this.loginOnce();
+    }
+  }
+
+  private async loginOnce(): Promise<string> {
     const endpoint = `Kriptomat POST ${this.loginPath}`;
     const { credentials, requestedExpiresIn } = this.options;
     const codeAt = await this.freshWindow();

@@ -187,6 +187,60 @@ describe('TOTP windows', () => {
     }
   });
 
+  it('tries a refused code once more in the next window: another worker may have used it', async () => {
+    let now = 1_700_000_055_000;
+    const used = new Set<unknown>();
+    // Kriptomat refuses a code it has seen: here a second worker used this window's code a moment ago.
+    used.add(totpCode(PARTNER.totpSecret, now));
+    const login = await loginAgainst(
+      (request) => {
+        const code = (request.json as { security_code?: unknown }).security_code;
+        if (used.has(code)) return { status: 401, body: { message: 'Invalid security code.' } };
+        used.add(code);
+        return token('t-fresh');
+      },
+      PARTNER,
+      {
+        now: () => now,
+        sleep: (ms) => {
+          now += ms;
+          return Promise.resolve();
+        },
+      },
+    );
+    try {
+      await expect(login.client.readKycStatus('1')).resolves.toMatchObject({ kycStatus: 'passed' });
+      const codes = login.loginBodies().map((body) => body.security_code);
+      expect(codes).toHaveLength(2);
+      expect(new Set(codes).size).toBe(2);
+      expect(login.bearers()).toEqual(['Bearer t-fresh']);
+    } finally {
+      await login.server.close();
+    }
+  });
+
+  it('counts credentials refused in two windows in a row as refused', async () => {
+    let now = 1_700_000_055_000;
+    const login = await loginAgainst(
+      () => ({ status: 401, body: { message: 'Invalid credentials.' } }),
+      PARTNER,
+      {
+        now: () => now,
+        sleep: (ms) => {
+          now += ms;
+          return Promise.resolve();
+        },
+      },
+    );
+    try {
+      const failure = await failureOf(login.client.readKycStatus('1'));
+      expect(failure).toMatchObject({ type: 'PartnerAuthFailed' });
+      expect(login.loginBodies()).toHaveLength(2);
+    } finally {
+      await login.server.close();
+    }
+  });
+
   it('waits out the last second of a window rather than send a code about to expire', async () => {
     const now = 1_700_000_069_500; // 500 ms before the window ends
     const waits: number[] = [];

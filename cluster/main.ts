@@ -38,7 +38,7 @@ async function main(): Promise<number> {
   const paths = clusterPaths();
   log(`cluster dir: ${paths.root}`);
   await fs.mkdir(paths.root, { recursive: true });
-  const { cluster, started: ready } = createCluster({ paths, log, stopRequested: stop.requested });
+  const { cluster, started: ready } = createCluster({ paths, log, stopRequested: () => stop.requested() });
   try {
     await Promise.race([ready, stop.signal.then(() => Promise.reject(new StartInterrupted()))]);
     await writeState(cluster);

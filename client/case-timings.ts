@@ -11,5 +11,6 @@ export function caseTimingsFromConfig(config: TimingConfig): Partial<CaseTimings
   if (config.KYC_REVIEW_POLL_INTERVAL) timings.reviewPollInterval = config.KYC_REVIEW_POLL_INTERVAL;
   if (config.KYC_USER_DEADLINE) timings.userDeadline = config.KYC_USER_DEADLINE;
   if (config.KYC_DECISION_DEADLINE) timings.decisionDeadline = config.KYC_DECISION_DEADLINE;
+  if (config.KYC_PARKED_DEADLINE) timings.parkedDeadline = config.KYC_PARKED_DEADLINE;
   return timings;
 }

@@ -233,6 +233,8 @@ export const timingFields = {
   KYC_REVIEW_POLL_INTERVAL: duration.optional(),
   KYC_USER_DEADLINE: duration.optional(),
   KYC_DECISION_DEADLINE: duration.optional(),
+  /** How long a case parked in `needs_attention` waits for an operator before it ends `unresolved` (30d). */
+  KYC_PARKED_DEADLINE: duration.optional(),
 };
 
 /** The one schema: every variable, as the roles read it. */

@@ -71,10 +71,12 @@ describe('default timings of new cases', () => {
       ...TEST_CODEC_ENV,
       KYC_POLL_SCHEDULE: '30s, 1m,1h',
       KYC_DECISION_DEADLINE: '14d',
+      KYC_PARKED_DEADLINE: '7d',
     });
     expect(caseTimingsFromConfig(config)).toEqual({
       pollSchedule: [30_000, 60_000, 3_600_000],
       decisionDeadline: 14 * 24 * 3_600_000,
+      parkedDeadline: 7 * 24 * 3_600_000,
     });
   });
 

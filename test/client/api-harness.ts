@@ -12,7 +12,8 @@ import { eventually } from '../helpers/temporal';
 
 /** Secrets of the API tests: fake, and distinctive so leak checks can search the logs for them. */
 export const API_TOKEN = 'api-token-under-test-DO-NOT-LEAK-1';
-export const KRIPTOMAT_SECRET = 'kriptomat-hook-secret-DO-NOT-LEAK-2';
+/** The path token of Kriptomat's webhook, `POST /webhooks/kriptomat/<token>` (24 to 256 URL-safe characters). */
+export const KRIPTOMAT_WEBHOOK_TOKEN = 'kriptomat-path-token-DO-NOT-LEAK-2-0123456789';
 export const SUMSUB_WEBHOOK_SECRET = 'sumsub-hook-secret-DO-NOT-LEAK-3';
 export const WEBSDK_TOKEN_PREFIX = '_act-sbx-websdk-DO-NOT-LEAK-';
 
@@ -21,7 +22,7 @@ export function apiConfig(taskQueue: string, overrides: Partial<ApiAppConfig> = 
   return {
     KYC_API_TOKEN: API_TOKEN,
     SUMSUB_WEBHOOK_SECRET,
-    KRIPTOMAT_WEBHOOK_SECRET: KRIPTOMAT_SECRET,
+    KRIPTOMAT_WEBHOOK_TOKEN,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SUMSUB_LEVEL_NAME: 'basic-kyc-level',
     SUMSUB_WEBSDK_TOKEN_TTL_SECS: 900,

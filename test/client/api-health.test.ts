@@ -8,7 +8,7 @@ import { freePort } from '../helpers/ports';
 import type { ApiEnv, FakeMetrics } from './api-harness';
 import {
   API_TOKEN,
-  KRIPTOMAT_SECRET,
+  KRIPTOMAT_WEBHOOK_TOKEN,
   SUMSUB_WEBHOOK_SECRET,
   apiConfig,
   fakeSumsub,
@@ -80,11 +80,11 @@ describe('when Temporal cannot be reached', () => {
       ['/v1/cases/u-1', { method: 'GET', headers: auth }],
       ['/v1/cases/u-1/recheck', { method: 'POST', headers: auth }],
       [
-        '/webhooks/kriptomat',
+        `/webhooks/kriptomat/${KRIPTOMAT_WEBHOOK_TOKEN}`,
         {
           method: 'POST',
-          headers: { authorization: `Bearer ${KRIPTOMAT_SECRET}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ userId: 'u-1' }),
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'applicantReviewed', applicantId: 'km-1', externalUserId: 'u-1' }),
         },
       ],
       [
@@ -102,7 +102,9 @@ describe('when Temporal cannot be reached', () => {
     // Without the 500 ms deadlines each request would wait out the SDK's retries (about 20 s), past the test's limit.
     for (const [path, init] of requests) {
       const response = await app.request(path, init);
-      expect({ path, status: response.status }).toEqual({ path, status: 503 });
+      // The Kriptomat path carries its token: the failure message names the route, not the path.
+      const route = path.replace(KRIPTOMAT_WEBHOOK_TOKEN, ':token');
+      expect({ route, status: response.status }).toEqual({ route, status: 503 });
     }
     expect(logs.text()).not.toContain('DO-NOT-LEAK');
     await close();
@@ -134,7 +136,7 @@ describe('GET /metrics', () => {
 });
 
 describe('GET /openapi.json', () => {
-  it('documents every route, with the bearer scheme on /v1', async () => {
+  it('documents every route, with the bearer scheme on /v1 and none on the Kriptomat webhook', async () => {
     const { status, body } = await api.call('GET', '/openapi.json', { token: null });
     expect(status).toBe(200);
     expect(body.openapi).toMatch(/^3\./);
@@ -148,7 +150,7 @@ describe('GET /openapi.json', () => {
         '/v1/cases/{userId}/retry',
         '/v1/cases/{userId}/sumsub-access-token',
         '/webhooks/sumsub',
-        '/webhooks/kriptomat',
+        '/webhooks/kriptomat/{token}',
         '/healthz',
         '/readyz',
         '/metrics',
@@ -161,5 +163,10 @@ describe('GET /openapi.json', () => {
     expect(body.components).toMatchObject({
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
     });
+    // The Kriptomat webhook's credential is its path token: no bearer scheme of its own, and no old route.
+    expect(Object.keys(paths)).not.toContain('/webhooks/kriptomat');
+    expect(paths['/webhooks/kriptomat/{token}']!.post!.security).toBeUndefined();
+    const schemes = (body.components as { securitySchemes: Record<string, unknown> }).securitySchemes;
+    expect(schemes).not.toHaveProperty('kriptomatWebhookAuth');
   });
 });

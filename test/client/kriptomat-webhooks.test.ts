@@ -19,7 +19,6 @@ const USER = '123456';
 const CONFIG = {
   KYC_API_TOKEN: 'api-token-under-test-kriptomat-1',
   SUMSUB_WEBHOOK_SECRET: 'sumsub-hook-secret-kriptomat-test',
-  KRIPTOMAT_WEBHOOK_SECRET: undefined,
   KRIPTOMAT_WEBHOOK_TOKEN: TOKEN,
   TEMPORAL_TASK_QUEUE: 'kyc-test',
   SUMSUB_LEVEL_NAME: 'basic-kyc-level',

@@ -20,7 +20,6 @@ const APPLICANT = '63e0c0ffee0123456789abcd';
 const CONFIG: ApiAppConfig = {
   KYC_API_TOKEN: 'api-token-under-test-routing-1',
   SUMSUB_WEBHOOK_SECRET: SECRET,
-  KRIPTOMAT_WEBHOOK_SECRET: undefined,
   TEMPORAL_TASK_QUEUE: 'kyc-test',
   SUMSUB_LEVEL_NAME: 'basic-kyc-level',
   SUMSUB_WEBSDK_TOKEN_TTL_SECS: 900,

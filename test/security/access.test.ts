@@ -49,7 +49,7 @@ import { spawnService } from '../helpers/service-process';
  * Already covered elsewhere and not repeated: the bearer check of every `/v1` route through the app
  * (test/client/api-cases.test.ts, "the bearer token"), the codec's token, its loopback rule with an
  * injected peer, CORS and rotation at the payload level (test/client/codec-server.test.ts), and the
- * Kriptomat webhook's secret (test/client/api-webhooks.test.ts).
+ * Kriptomat webhook's path token through the app (test/client/kriptomat-webhooks.test.ts).
  */
 jest.setTimeout(5 * 60_000);
 
@@ -60,7 +60,8 @@ const SECRETS = {
   KYC_CODEC_KEY: generateCodecKey('access-1'),
   KYC_CODEC_TOKEN: secret('codec-token'),
   SUMSUB_WEBHOOK_SECRET: secret('sumsub-hook'),
-  KRIPTOMAT_WEBHOOK_SECRET: secret('kriptomat-hook'),
+  /** The last segment of `POST /webhooks/kriptomat/<token>`: `secret()` is URL-safe and long enough. */
+  KRIPTOMAT_WEBHOOK_TOKEN: secret('kriptomat-hook'),
   SUMSUB_APP_TOKEN: `sbx:${secret('app-token')}`,
   SUMSUB_SECRET_KEY: secret('sumsub-secret-key'),
   KRIPTOMAT_CLIENT_SECRET: secret('kriptomat-client-secret'),
@@ -148,8 +149,10 @@ beforeAll(async () => {
     KYC_API_TOKEN: SECRETS.KYC_API_TOKEN,
     KYC_CODEC_TOKEN: SECRETS.KYC_CODEC_TOKEN,
     SUMSUB_WEBHOOK_SECRET: SECRETS.SUMSUB_WEBHOOK_SECRET,
-    KRIPTOMAT_WEBHOOK_SECRET: SECRETS.KRIPTOMAT_WEBHOOK_SECRET,
+    KRIPTOMAT_WEBHOOK_TOKEN: SECRETS.KRIPTOMAT_WEBHOOK_TOKEN,
     SUMSUB_BASE_URL: sandbox.sumsub.url,
+    // The simulators listen on plain http on loopback: the outbound host allow-list must name it.
+    KYC_ALLOW_INSECURE_HOSTS: '127.0.0.1',
     SUMSUB_APP_TOKEN: SECRETS.SUMSUB_APP_TOKEN,
     SUMSUB_SECRET_KEY: SECRETS.SUMSUB_SECRET_KEY,
     KYC_POLL_SCHEDULE: '1s',
@@ -179,10 +182,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A wrong Kriptomat path token is refused as an unknown route is: its 404 is the expected answer.
+  const expected = (r: (typeof refusals)[number]) =>
+    r.who === '/webhooks/kriptomat' ? r.status === 404 : r.status === 401 || r.status === 403;
   printFigures(
     'Who may do what: callers refused',
     [formatTable('Refusals per caller and credential', refusalRows())],
-    `${refusals.length} refused calls, ${refusals.filter((r) => r.status !== 401 && r.status !== 403).length} ` +
+    `${refusals.length} refused calls, ${refusals.filter((r) => !expected(r)).length} ` +
       `answered otherwise; ${Object.keys(SECRETS).length} secrets searched for in ${answers.length} answers ` +
       `and ${(api?.logs().length ?? 0) + (worker?.logs().length ?? 0)} log lines.`,
   );
@@ -313,7 +319,8 @@ describe('the codec endpoint', () => {
       const connection = Connection.lazy({ address: '127.0.0.1:1' });
       const app = createApp({
         client: new Client({ connection }),
-        config: apiConfig('kyc', { KYC_CODEC_TOKEN: undefined }),
+        // The address is a served host name, so what refuses the call is the peer rule, not the host check.
+        config: apiConfig('kyc', { KYC_CODEC_TOKEN: undefined, KYC_CODEC_ALLOWED_HOSTS: [external!] }),
         timings: {},
         sumsub: fakeSumsub(),
         codec: new AesGcmPayloadCodec(parseKeyring(SECRETS.KYC_CODEC_KEY)),
@@ -351,6 +358,57 @@ describe('the codec endpoint', () => {
   );
 });
 
+describe('the Kriptomat webhook without its path token', () => {
+  const token = SECRETS.KRIPTOMAT_WEBHOOK_TOKEN;
+  const wrongSameLength = token.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
+  const body = JSON.stringify({ type: 'applicantReviewed', externalUserId: `passed-unauthorised-${run}` });
+  const post = (path: string, headers: Record<string, string> = {}) =>
+    call({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body });
+  /** What a caller sees of an answer, but for its date. */
+  const seen = ({ status, headers: { date: _date, ...headers }, text }: RawAnswer) => ({
+    status,
+    headers,
+    text,
+  });
+  const WRONG: [string, string, Record<string, string>][] = [
+    ['none (the former route)', '/webhooks/kriptomat', {}],
+    [
+      'the token as a bearer, on the former route',
+      '/webhooks/kriptomat',
+      { authorization: `Bearer ${token}` },
+    ],
+    ['a wrong token of the same length', `/webhooks/kriptomat/${wrongSameLength}`, {}],
+    ['the token less its last character', `/webhooks/kriptomat/${token.slice(0, -1)}`, {}],
+    ['the token and one character more', `/webhooks/kriptomat/${token}x`, {}],
+    ['the API token', `/webhooks/kriptomat/${SECRETS.KYC_API_TOKEN}`, {}],
+  ];
+
+  it.each(WRONG)('%s: the very 404 of an unknown route, nothing done', async (credential, path, headers) => {
+    const answer = await post(path, headers);
+    refusals.push({
+      who: '/webhooks/kriptomat',
+      route: 'POST /webhooks/kriptomat/:token',
+      credential,
+      status: answer.status,
+    });
+    expect(seen(answer)).toEqual(seen(await post('/webhooks/no-such-hook', headers)));
+    expect(answer.text).toBe('{"error":"not_found","message":"no such route"}');
+  });
+
+  it('the API process, logging at debug, wrote the route pattern of those calls, never the path', async () => {
+    const wrongTokens = WRONG.filter(([, path]) => path !== '/webhooks/kriptomat').length;
+    await eventually(
+      () =>
+        api.logs().filter((line) => line.msg === 'request' && line.route === '/webhooks/kriptomat/:token')
+          .length >= wrongTokens
+          ? true
+          : undefined,
+      10_000,
+    );
+    for (const near of [token.slice(0, -1), wrongSameLength]) expect(api.output()).not.toContain(near);
+  });
+});
+
 describe('a whole run of the engine', () => {
   it('never shows a secret in an answer or a log line', async () => {
     // A user onboarded through SumSub: applicant, WebSDK token, signed webhooks, share, import, decision.
@@ -377,14 +435,18 @@ describe('a whole run of the engine', () => {
     await asPartner('PUT', `/v1/cases/${pending}`);
     const hook = await call({
       method: 'POST',
-      path: '/webhooks/kriptomat',
-      headers: {
-        authorization: `Bearer ${SECRETS.KRIPTOMAT_WEBHOOK_SECRET}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ userId: pending }),
+      path: `/webhooks/kriptomat/${SECRETS.KRIPTOMAT_WEBHOOK_TOKEN}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'applicantReviewed',
+        applicantId: 'km-0123456789abcdef',
+        externalUserId: pending,
+      }),
     });
-    expect(hook.status).toBe(202);
+    expect({ status: hook.status, text: hook.text }).toEqual({
+      status: 202,
+      text: expect.stringContaining('"result":"recheck_requested"') as string,
+    });
     expect((await until(pending, (state) => state.outcome !== null)).outcome).toBe('approved');
     await asPartner('GET', '/v1/cases?limit=10');
 

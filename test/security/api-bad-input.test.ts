@@ -12,21 +12,27 @@ import { rawBytes, rawRequest } from './raw-http';
 /**
  * What callers can send the API that it must refuse, over real HTTP against the API as its process runs it
  * (the real worker and simulators behind it): invalid user ids on every route, oversized and malformed
- * bodies, wrong content types, bad queries, unknown routes and methods, and SumSub webhooks whose digest is
- * missing, wrong, truncated, of an unknown algorithm, or over a re-serialised body, and exact replays. Every
- * answer is a 4xx (JSON naming the problem, when the app answers it) or harmless; never a 5xx, never a crash,
- * and nothing signalled twice.
+ * bodies, wrong content types, bad queries, unknown routes and methods, SumSub webhooks whose digest is
+ * missing, wrong, truncated, of an unknown algorithm, or over a re-serialised body, and exact replays, and
+ * Kriptomat webhooks at a wrong path token. Every answer is a 4xx (JSON naming the problem, when the app
+ * answers it) or harmless; never a 5xx, never a crash, and nothing signalled twice. The exception by design:
+ * a webhook body that passes its credential (Kriptomat's path token, SumSub's digest) is always acknowledged
+ * (202, a `malformed` receipt naming the field when it breaks the contract), so it is not delivered again.
  */
 jest.setTimeout(5 * 60_000);
 
-const KRIPTOMAT_HOOK_SECRET = 'kriptomat-hook-secret-bad-input-0001';
+/** The path token of Kriptomat's webhook: the route is `/webhooks/kriptomat/<token>`, the token its credential. */
+const KRIPTOMAT_HOOK_TOKEN = 'kriptomat-hook-token-bad-input-0001';
+const KRIPTOMAT_HOOK = `/webhooks/kriptomat/${KRIPTOMAT_HOOK_TOKEN}`;
+/** Exactly what the API answers a route it does not have. */
+const NO_SUCH_ROUTE = '{"error":"not_found","message":"no such route"}';
 let engine: ApiEngine;
 const run = Date.now();
 /** A valid user id that never gets a case: requests that pass validation end in a harmless 404. */
 const NOBODY = `never-started-${run}`;
 
 beforeAll(async () => {
-  engine = await startApiEngine('api-bad-input', {}, { KRIPTOMAT_WEBHOOK_SECRET: KRIPTOMAT_HOOK_SECRET });
+  engine = await startApiEngine('api-bad-input', {}, { KRIPTOMAT_WEBHOOK_TOKEN: KRIPTOMAT_HOOK_TOKEN });
 });
 
 /** Everything sent, and what came back. */
@@ -132,9 +138,11 @@ describe('invalid user ids, on every route that takes one', () => {
   );
 });
 
-/** The right credentials for `path` (the codec takes none from a caller on this machine). */
+/**
+ * The right credentials for `path` (the codec takes none from a caller on this machine; Kriptomat's webhook
+ * carries its own in the path).
+ */
 function authFor(path: string): Record<string, string> {
-  if (path.startsWith('/webhooks/kriptomat')) return { authorization: `Bearer ${KRIPTOMAT_HOOK_SECRET}` };
   return path.startsWith('/v1') ? bearer() : {};
 }
 
@@ -199,30 +207,60 @@ describe('malformed bodies', () => {
     ]);
   });
 
-  it('POST /webhooks/kriptomat: 400 naming body.userId', async () => {
-    const hook = '/webhooks/kriptomat';
-    await runProbes('malformed body', [
-      bodyProbe('truncated JSON', hook, '{"userId":', [400], 'body'),
-      bodyProbe('no userId', hook, '{}', [400], 'body.userId'),
+  it('POST /webhooks/kriptomat/<token>: acknowledged (202) whatever the body; a malformed receipt names the field', async () => {
+    const hook = KRIPTOMAT_HOOK;
+    const reviewed = (externalUserId: string) =>
+      `{"type":"applicantReviewed","applicantId":"km-0123456789abcdef","externalUserId":${externalUserId}}`;
+    const probes = [
+      bodyProbe('truncated JSON', hook, '{"type":', [202], 'webhook body is not JSON'),
+      bodyProbe('not JSON', hook, 'type=applicantReviewed', [202], 'webhook body is not JSON'),
+      bodyProbe('empty', hook, '', [202], 'webhook body is not JSON'),
+      bodyProbe(
+        'invalid UTF-8',
+        hook,
+        Buffer.from([0x7b, 0x22, 0x72, 0xff, 0xfe, 0x22, 0x7d]),
+        [202],
+        'malformed',
+      ),
+      bodyProbe('null', hook, 'null', [202], 'malformed'),
+      bodyProbe('an array', hook, '[]', [202], 'malformed'),
+      bodyProbe('5000 levels of nesting', hook, `${'['.repeat(5000)}${']'.repeat(5000)}`, [202], 'malformed'),
+      bodyProbe('the former body', hook, '{"userId":"u-1"}', [202], 'contract: type:'),
+      bodyProbe('no type', hook, `{"externalUserId":"${NOBODY}"}`, [202], 'contract: type:'),
+      bodyProbe('no externalUserId', hook, '{"type":"applicantReviewed"}', [202], 'externalUserId:'),
       ...[
-        ['an email', '"someone@example.com"'],
         ['a negative number', '-1'],
         ['a fraction', '1.5'],
         ['a boolean', 'true'],
         ['null', 'null'],
         ['an array', '["u-1"]'],
-        ['129 characters', JSON.stringify('u'.repeat(129))],
+        ['an object', '{"id":"u-1"}'],
       ].map(([label, value]) =>
-        bodyProbe(`userId: ${label}`, hook, `{"userId":${value}}`, [400], 'body.userId'),
+        bodyProbe(`externalUserId: ${label}`, hook, reviewed(value!), [202], 'externalUserId:'),
+      ),
+      // Strings that can be no user of ours: readable, so not malformed, but no case to wake.
+      ...[
+        ['an email', '"someone@example.com"'],
+        ['129 characters', JSON.stringify('u'.repeat(129))],
+        ['path traversal', '"../../etc/passwd"'],
+      ].map(([label, value]) =>
+        bodyProbe(`externalUserId: ${label}`, hook, reviewed(value!), [202], '"result":"unknown_case"'),
       ),
       bodyProbe(
         'a well-formed one for nobody',
         hook,
-        JSON.stringify({ userId: NOBODY }),
+        reviewed(`"${NOBODY}"`),
         [202],
-        'unknown_case',
+        '"result":"unknown_case"',
       ),
-    ]);
+    ];
+    for (const probe of probes) {
+      const answer = await send('malformed body', probe);
+      expectRefusal(probe, answer);
+      // The receipt names fields and expectations, never the values sent.
+      for (const value of ['someone@example.com', 'etc/passwd', 'u'.repeat(129)])
+        expect(answer.text).not.toContain(value);
+    }
   });
 
   it('POST /codec/decode and /codec/encode: 400 naming what is wrong', async () => {
@@ -263,7 +301,6 @@ describe('malformed bodies', () => {
 describe('wrong content types', () => {
   it.each([
     ['POST .../cancel', `/v1/cases/${NOBODY}/cancel`],
-    ['POST /webhooks/kriptomat', '/webhooks/kriptomat'],
     ['POST /codec/decode', '/codec/decode'],
   ])('%s: 415 saying the body must be JSON', async (_, path) => {
     const probe = (label: string, contentType: string | null): Probe => ({
@@ -272,7 +309,7 @@ describe('wrong content types', () => {
         method: 'POST',
         path,
         headers: { ...authFor(path), ...(contentType !== null && { 'content-type': contentType }) },
-        body: path.includes('codec') ? '{"payloads":[]}' : '{"reason":"x","userId":"u-1"}',
+        body: path.includes('codec') ? '{"payloads":[]}' : '{"reason":"x"}',
       },
       want: [415],
       names: 'application/json',
@@ -284,6 +321,26 @@ describe('wrong content types', () => {
       probe('multipart', 'multipart/form-data; boundary=x'),
       probe('XML', 'application/xml'),
     ]);
+  });
+
+  it('POST /webhooks/kriptomat/<token>: reads the bytes whatever the content type says, and acknowledges them (202)', async () => {
+    const body = JSON.stringify({ type: 'applicantReviewed', externalUserId: NOBODY });
+    await runProbes(
+      'wrong content type',
+      [null, 'text/plain', 'application/x-www-form-urlencoded', 'application/xml'].map(
+        (contentType): Probe => ({
+          label: `Kriptomat webhook: ${contentType ?? 'no content type'}`,
+          request: {
+            method: 'POST',
+            path: KRIPTOMAT_HOOK,
+            headers: contentType === null ? {} : { 'content-type': contentType },
+            body,
+          },
+          want: [202],
+          names: '"result":"unknown_case"',
+        }),
+      ),
+    );
   });
 });
 
@@ -301,7 +358,11 @@ describe('oversized bodies', () => {
       oversized('8 MiB, chunked', `/v1/cases/${NOBODY}/cancel`, big(8 * 1024 * 1024), true),
       oversized('300 KiB on PUT, which reads none', `/v1/cases/${NOBODY}`, big(300 * 1024), false, 'PUT'),
       oversized('300 KiB to the SumSub webhook', '/webhooks/sumsub', big(300 * 1024)),
-      oversized('300 KiB to the Kriptomat webhook', '/webhooks/kriptomat', big(300 * 1024)),
+      oversized('300 KiB to the Kriptomat webhook', KRIPTOMAT_HOOK, big(300 * 1024)),
+      oversized('300 KiB to the Kriptomat webhook, chunked', KRIPTOMAT_HOOK, big(300 * 1024), true),
+      // Refused before the token is looked at, as at any path under /webhooks: no hint about the token.
+      oversized('300 KiB at a wrong Kriptomat token', `${KRIPTOMAT_HOOK}x`, big(300 * 1024)),
+      oversized('300 KiB to no route under /webhooks', '/webhooks/no-such-hook', big(300 * 1024)),
       oversized('33 MiB to the codec, chunked', '/codec/decode', big(33 * 1024 * 1024), true),
     ]);
   });
@@ -351,7 +412,11 @@ describe('unknown routes and methods', () => {
       probe('TRACE', '/v1/cases'),
       probe('HEAD', '/nothing'),
       probe('GET', '/webhooks/sumsub'),
-      probe('PUT', '/webhooks/kriptomat', [401]),
+      { ...probe('PUT', KRIPTOMAT_HOOK), label: 'PUT /webhooks/kriptomat/<token>' },
+      { ...probe('GET', KRIPTOMAT_HOOK), label: 'GET /webhooks/kriptomat/<token>' },
+      { ...probe('DELETE', KRIPTOMAT_HOOK), label: 'DELETE /webhooks/kriptomat/<token>' },
+      probe('POST', '/webhooks/kriptomat'),
+      { ...probe('POST', `${KRIPTOMAT_HOOK}/more`), label: 'POST /webhooks/kriptomat/<token>/more' },
       probe('GET', '/codec/decode'),
       probe('GET', '/%2e%2e/%2e%2e/etc/passwd'),
       probe('GET', '/..%2f..%2fetc%2fpasswd'),
@@ -438,10 +503,18 @@ describe('SumSub webhooks that are forged, damaged or replayed', () => {
   it('refuses every damaged digest with 401, answers replays 200 duplicate, and signals each body once', async () => {
     const userId = `not_started-hooks-${run}`;
     expect((await engine.api('PUT', `/v1/cases/${userId}`)).status).toBe(202);
-    // The simulator's own applicantCreated webhook has been taken: no delivery of SumSub's is under way.
+    // The simulator's own applicantCreated webhook has been taken (acknowledged and ignored: it is no review
+    // event, so it wakes nothing): no delivery of SumSub's is under way.
+    const taken = (line: Record<string, unknown>) =>
+      line.msg === 'webhook' && line.type === 'applicantCreated' && line.userId === userId;
     const waiting = await eventually(async () => {
       const { body } = await engine.api<KycCaseState>('GET', `/v1/cases/${userId}`);
-      return body.phase === 'awaiting_user' && body.sumsubEvents >= 1 ? body : undefined;
+      const logged = engine
+        .logs()
+        .split('\n')
+        .filter(Boolean)
+        .some((line) => taken(JSON.parse(line) as Record<string, unknown>));
+      return body.phase === 'awaiting_user' && logged ? body : undefined;
     });
     const before = await signalsOf(userId);
     const event = (type: string, at: Date) =>
@@ -459,7 +532,8 @@ describe('SumSub webhooks that are forged, damaged or replayed', () => {
 
     const refused: [string, string, Record<string, string>][] = [
       ['no digest', raw, { 'x-payload-digest-alg': 'HMAC_SHA256_HEX' }],
-      ['no algorithm', raw, { 'x-payload-digest': digest }],
+      // A missing algorithm means SHA-256 (SumSub's reference verifier): a digest of another algorithm fails.
+      ['no algorithm, over a SHA-1 digest', raw, { 'x-payload-digest': sign(raw, 'sha1') }],
       ['an empty digest', raw, signedBy('')],
       ['a digest under another secret', raw, signedBy(sign(raw, 'sha256', 'not-the-secret'))],
       ['a truncated digest', raw, signedBy(digest.slice(0, 32))],
@@ -487,6 +561,7 @@ describe('SumSub webhooks that are forged, damaged or replayed', () => {
       ['the same bytes again', signedBy(digest)],
       ['the same bytes, digest in upper case', signedBy(digest.toUpperCase())],
       ['the same bytes signed with SHA-512', signedBy(sign(raw, 'sha512'), 'HMAC_SHA512_HEX')],
+      ['the same bytes, no algorithm (SHA-256 assumed)', { 'x-payload-digest': digest }],
     ] as const) {
       const answer = await deliver(label, raw, headers);
       expect({ label, status: answer.status, text: answer.text }).toEqual({
@@ -513,7 +588,12 @@ describe('SumSub webhooks that are forged, damaged or replayed', () => {
     expect(
       (await deliver('a signed body for a user without a case', unknown, signedBy(sign(unknown)))).status,
     ).toBe(202);
-    expect((await deliver('signed, not JSON', '{"type":', signedBy(sign('{"type":')))).status).toBe(400);
+    // A signed body is acknowledged even when unreadable, or SumSub would deliver it again and again.
+    const unreadable = await deliver('signed, not JSON', '{"type":', signedBy(sign('{"type":')));
+    expect({ status: unreadable.status, text: unreadable.text }).toEqual({
+      status: 202,
+      text: expect.stringContaining('"result":"malformed"') as string,
+    });
 
     // The recheck is an update, delivered after every signal sent before it: its answer counts them all.
     const after = await engine.api<KycCaseState>('POST', `/v1/cases/${userId}/recheck`);
@@ -522,32 +602,88 @@ describe('SumSub webhooks that are forged, damaged or replayed', () => {
     await engine.api('POST', `/v1/cases/${userId}/cancel`, { reason: 'test cleanup' });
   });
 
-  it('refuses Kriptomat webhooks without the right secret and signals nothing', async () => {
+  it('answers Kriptomat webhooks at a wrong path token exactly as an unknown route, and signals nothing', async () => {
     const userId = `pending_forever-hooks-${run}`;
     await engine.api('PUT', `/v1/cases/${userId}`);
-    const body = JSON.stringify({ userId });
-    for (const [label, authorization] of [
-      ['no secret', null],
-      ['a wrong secret', 'Bearer kriptomat-hook-secret-bad-input-0002'],
-      ['the API token', `Bearer ${engine.apiToken}`],
-      ['the secret in another scheme', `Basic ${KRIPTOMAT_HOOK_SECRET}`],
-      ['the secret with a character less', `Bearer ${KRIPTOMAT_HOOK_SECRET.slice(0, -1)}`],
-    ] as const) {
+    const body = JSON.stringify({
+      type: 'applicantReviewed',
+      applicantId: 'km-0123456789abcdef',
+      externalUserId: userId,
+    });
+    const post = (path: string, headers: Record<string, string> = {}): RawRequest => ({
+      method: 'POST',
+      path,
+      headers: { ...json, ...headers },
+      body,
+    });
+    const withoutDate = (answer: RawAnswer) => {
+      const { date: _date, ...headers } = answer.headers;
+      return { status: answer.status, headers, text: answer.text };
+    };
+    const unknownRoute = withoutDate(await rawRequest(engine.apiUrl, post('/webhooks/no-such-hook')));
+    expect(unknownRoute).toMatchObject({ status: 404, text: NO_SUCH_ROUTE });
+
+    const token = KRIPTOMAT_HOOK_TOKEN;
+    const wrongSameLength = token.replace(/.$/, (last) => (last === 'A' ? 'B' : 'A'));
+    const wrong: [string, RawRequest][] = [
+      ['no token (the former route)', post('/webhooks/kriptomat')],
+      [
+        'the former route, the token as a bearer',
+        post('/webhooks/kriptomat', { authorization: `Bearer ${token}` }),
+      ],
+      ['the token in a header', post('/webhooks/kriptomat', { 'x-webhook-token': token })],
+      ['the token in the query string', post(`/webhooks/kriptomat?token=${token}`)],
+      ['an empty token', post('/webhooks/kriptomat/')],
+      ['a wrong token of the same length', post(`/webhooks/kriptomat/${wrongSameLength}`)],
+      ['the token less its last character', post(`/webhooks/kriptomat/${token.slice(0, -1)}`)],
+      ['the token and one character more', post(`/webhooks/kriptomat/${token}x`)],
+      ['the token in upper case', post(`/webhooks/kriptomat/${token.toUpperCase()}`)],
+      ['the API token', post(`/webhooks/kriptomat/${engine.apiToken}`)],
+      ['the SumSub secret', post(`/webhooks/kriptomat/${engine.webhookSecret}`)],
+    ];
+    for (const [label, request] of wrong) {
       const probe: Probe = {
         label: `Kriptomat webhook: ${label}`,
-        request: {
-          method: 'POST',
-          path: '/webhooks/kriptomat',
-          headers: { ...json, ...(authorization && { authorization }) },
-          body,
-        },
-        want: [401],
-        names: 'unauthorized',
+        request,
+        want: [404],
+        names: 'no such route',
       };
-      expectRefusal(probe, await send('webhook', probe));
+      const answer = await send('webhook', probe);
+      expectRefusal(probe, answer);
+      // Status, headers and body: nothing tells a wrong token from a route that does not exist.
+      expect({ label, ...withoutDate(answer) }).toEqual({ label, ...unknownRoute });
     }
-    const history = await engine.client.workflow.getHandle(kycWorkflowId(userId)).fetchHistory();
-    expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)).toEqual([]);
+    const signalsOf = async () => {
+      const history = await engine.client.workflow.getHandle(kycWorkflowId(userId)).fetchHistory();
+      return (history.events ?? []).flatMap(
+        (e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? [],
+      );
+    };
+    expect(await signalsOf()).toEqual([]);
+
+    // The same body at the right token does wake the case: the refusals above were the token's alone.
+    const right = await send('webhook', {
+      label: 'Kriptomat webhook: the right token',
+      request: post(KRIPTOMAT_HOOK),
+      want: [202],
+    });
+    expect({ status: right.status, body: JSON.parse(right.text) as unknown }).toEqual({
+      status: 202,
+      body: { result: 'recheck_requested', type: 'applicantReviewed', userId },
+    });
+    // A signal that arrives during a workflow task reaches the history when that task completes; exactly one
+    // there also means none of the refused deliveries was signalled late.
+    const signalled = await eventually(async () => {
+      const names = await signalsOf();
+      return names.length > 0 ? names : undefined;
+    });
+    expect(signalled).toEqual(['recheck']);
+
+    // Neither the token nor anything like it reached a log line; requests are logged by route pattern.
+    const logs = engine.logs();
+    for (const near of [token.slice(0, -1), wrongSameLength, token.toUpperCase()])
+      expect(logs).not.toContain(near);
+    expect(logs).toContain('"route":"/webhooks/kriptomat/:token"');
     await engine.api('POST', `/v1/cases/${userId}/cancel`, { reason: 'test cleanup' });
   });
 });
@@ -575,6 +711,8 @@ describe('after all of it', () => {
     for (const offending of ['someone@example.com', 'Set-Cookie', '%00', 'etc/passwd', "OR '1'"]) {
       expect(text).not.toContain(offending);
     }
+    // Kriptomat's path token, sent right and wrong all through this file, in no log line.
+    expect(text).not.toContain(KRIPTOMAT_HOOK_TOKEN.slice(0, -1));
   });
 });
 

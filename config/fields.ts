@@ -84,6 +84,8 @@ export const kriptomatFields = {
   KRIPTOMAT_EMAIL: text.optional(),
   KRIPTOMAT_PASSWORD: text.optional(),
   KRIPTOMAT_TOTP_SECRET: text.optional(),
+  /** The TOTP time step of the partner account: 30s (Google Authenticator's); shorter only for test accounts. */
+  KRIPTOMAT_TOTP_PERIOD: duration.optional(),
   /**
    * How the login sends `client_id`: `auto` (default) as a JSON integer when the id is a whole number, as
    * Kriptomat's example does, else as a string; `string` or `integer` to force one (docs/vendor-apis.md).

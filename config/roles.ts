@@ -26,6 +26,8 @@ export const KRIPTOMAT_LOGIN = [
 export function kriptomatLoginFrom(
   vars: Partial<Record<(typeof KRIPTOMAT_LOGIN)[number], string>> & {
     KRIPTOMAT_CLIENT_ID_TYPE?: 'auto' | 'string' | 'integer';
+    /** Milliseconds, as the configuration parses durations. */
+    KRIPTOMAT_TOTP_PERIOD?: number;
   },
 ) {
   return vars.KRIPTOMAT_CLIENT_ID &&
@@ -40,6 +42,9 @@ export function kriptomatLoginFrom(
         password: vars.KRIPTOMAT_PASSWORD,
         totpSecret: vars.KRIPTOMAT_TOTP_SECRET,
         clientIdAs: vars.KRIPTOMAT_CLIENT_ID_TYPE,
+        ...(vars.KRIPTOMAT_TOTP_PERIOD && {
+          totpPeriodSeconds: Math.max(1, Math.round(vars.KRIPTOMAT_TOTP_PERIOD / 1000)),
+        }),
       }
     : undefined;
 }

@@ -10,7 +10,7 @@ import { createKriptomatHttp } from './http';
 import { resolveKriptomatPaths } from './paths';
 import type { KriptomatPaths } from './paths';
 import { loginResponseSchema } from './schemas';
-import { totpCode } from './totp';
+import { DEFAULT_TOTP_PERIOD_SECONDS, totpCode } from './totp';
 
 /** What the partner account logs in with; every field is a secret, and none may reach an error or a log. */
 export interface KriptomatLoginCredentials {
@@ -26,6 +26,8 @@ export interface KriptomatLoginCredentials {
    * one (`integer` with a non-numeric id is a configuration error).
    */
   clientIdAs?: ClientIdFormat;
+  /** The TOTP time step in seconds: 30 (Google Authenticator's) unless a test account says otherwise. */
+  totpPeriodSeconds?: number;
 }
 
 export const CLIENT_ID_FORMATS = ['auto', 'string', 'integer'] as const;
@@ -51,8 +53,8 @@ export interface LoginTokenProviderOptions {
 /** Kriptomat sessions last 60 minutes, the lifetime assumed when the login answer does not say. */
 const KRIPTOMAT_SESSION_MS = 60 * 60 * 1000;
 const DEFAULT_REFRESH_MARGIN_MS = 60_000;
-/** RFC 6238 time step of the partner account's codes (Google Authenticator's). */
-export const TOTP_PERIOD_MS = 30_000;
+/** RFC 6238 time step of the partner account's codes (Google Authenticator's), unless configured. */
+export const TOTP_PERIOD_MS = DEFAULT_TOTP_PERIOD_SECONDS * 1000;
 /** A code made this close to the end of its window could reach Kriptomat in the next one. */
 const WINDOW_EDGE_MS = 1_000;
 
@@ -75,6 +77,7 @@ export class LoginTokenProvider implements AccessTokenProvider {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly clientId: string | number;
+  private readonly periodMs: number;
 
   constructor(private readonly options: LoginTokenProviderOptions) {
     this.http = createKriptomatHttp(options.baseUrl, options.timeoutMs);
@@ -82,6 +85,7 @@ export class LoginTokenProvider implements AccessTokenProvider {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.clientId = clientIdForLogin(options.credentials);
+    this.periodMs = (options.credentials.totpPeriodSeconds ?? DEFAULT_TOTP_PERIOD_SECONDS) * 1000;
   }
 
   token(): Promise<string> {
@@ -116,7 +120,7 @@ export class LoginTokenProvider implements AccessTokenProvider {
     const body = {
       email: credentials.email,
       password: credentials.password,
-      security_code: totpCode(credentials.totpSecret, codeAt),
+      security_code: totpCode(credentials.totpSecret, codeAt, this.periodMs / 1000),
       client_id: this.clientId,
       client_secret: credentials.clientSecret,
       ...(requestedExpiresIn === undefined ? {} : { expires_in: requestedExpiresIn }),
@@ -144,13 +148,13 @@ export class LoginTokenProvider implements AccessTokenProvider {
    */
   private async freshWindow(): Promise<number> {
     let now = this.now();
-    let window = Math.floor(now / TOTP_PERIOD_MS);
-    const edge = (window + 1) * TOTP_PERIOD_MS - now <= WINDOW_EDGE_MS;
+    let window = Math.floor(now / this.periodMs);
+    const edge = (window + 1) * this.periodMs - now <= Math.min(WINDOW_EDGE_MS, this.periodMs / 4);
     if (window <= this.lastWindow || edge) {
       const next = Math.max(this.lastWindow, window) + 1;
-      await this.sleep(next * TOTP_PERIOD_MS - now);
-      now = Math.max(this.now(), next * TOTP_PERIOD_MS);
-      window = Math.floor(now / TOTP_PERIOD_MS);
+      await this.sleep(next * this.periodMs - now);
+      now = Math.max(this.now(), next * this.periodMs);
+      window = Math.floor(now / this.periodMs);
     }
     this.lastWindow = window;
     return now;

@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import type { ApiConfig } from '../../config';
 import { receiveKriptomatWebhook, webhookTokenMatcher } from '../kriptomat-webhooks';
 import type { KriptomatWebhookReceipt } from '../kriptomat-webhooks';
 import type { WebhookReceipt } from '../sumsub-webhooks';
@@ -9,19 +8,11 @@ import type { ApiDeps } from './deps';
 import { json } from './responses';
 import { ErrorSchema } from './schemas';
 
-/**
- * Name of the former Kriptomat webhook's bearer scheme. Kept only so `create-app.ts` still compiles: the
- * Kriptomat webhook now authenticates by its path token and uses no scheme.
- * @deprecated
- */
-export const KRIPTOMAT_WEBHOOK_SCHEME = 'kriptomatWebhookAuth';
-
 /** The Kriptomat webhook's route; `:token` is a credential, so only this pattern is ever logged or counted. */
 const KRIPTOMAT_WEBHOOK_PATH = '/webhooks/kriptomat/:token';
 
 /** Exactly the API's answer to an unknown route, so a wrong token tells a prober nothing. */
 const NO_SUCH_ROUTE = { error: 'not_found', message: 'no such route' } as const;
-
 
 const ReceiptSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PartnerAccount } from './partner-account';
-import { timeStepAt, totpAt, totpKeyFromBase32 } from './totp';
+import { hotp, timeStepAt, TOTP_STEP_SECONDS, totpKeyFromBase32 } from './totp';
 
 /** How the simulator reads `client_id`: the login page's example sends an integer (`5`), the seed a string. */
 export type ClientIdForm = 'either' | 'integer' | 'string';
@@ -22,7 +22,7 @@ export interface LoginAttempt {
 }
 
 /**
- * Checks logins against the partner account. A code of the current or the previous 30 s step is accepted
+ * Checks logins against the partner account. A code of the current or the previous step (30 s) is accepted
  * (one typed just before a step ends still works), but never a step at or before the last one a successful
  * login used: RFC 6238 §5.2 forbids accepting an OTP twice, so a second login needs a later window's code.
  */
@@ -43,10 +43,9 @@ export class LoginCheck {
     if (!same(attempt.email, account.email) || !same(attempt.password, account.password)) {
       return LOGIN_REFUSALS.account;
     }
-    const current = timeStepAt(nowMs);
-    const step = [current, current - 1].find((candidate) =>
-      same(attempt.securityCode, totpAt(key, candidate * 30_000)),
-    );
+    const stepSeconds = account.totpPeriodSeconds ?? TOTP_STEP_SECONDS;
+    const current = timeStepAt(nowMs, stepSeconds);
+    const step = [current, current - 1].find((candidate) => same(attempt.securityCode, hotp(key, candidate)));
     if (step === undefined) return LOGIN_REFUSALS.code;
     if (step <= this.lastUsedStep) return LOGIN_REFUSALS.replayedCode;
     this.lastUsedStep = step;

@@ -8,4 +8,6 @@ export interface PartnerAccount {
   email: string;
   password: string;
   totpSecret: string;
+  /** The TOTP time step in seconds: 30, as Google Authenticator; shorter for test accounts that log in often. */
+  totpPeriodSeconds?: number;
 }

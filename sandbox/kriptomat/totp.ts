@@ -12,9 +12,9 @@ export const TOTP_DIGITS = 6;
 const MIN_SECRET_BYTES = 10;
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** The time step (RFC 6238 `T`) of a moment: whole 30 s periods since the Unix epoch. */
-export function timeStepAt(atMs: number): number {
-  return Math.floor(atMs / 1000 / TOTP_STEP_SECONDS);
+/** The time step (RFC 6238 `T`) of a moment: whole periods (30 s by default) since the Unix epoch. */
+export function timeStepAt(atMs: number, stepSeconds: number = TOTP_STEP_SECONDS): number {
+  return Math.floor(atMs / 1000 / stepSeconds);
 }
 
 /** The HOTP value (RFC 4226 §5.3, dynamic truncation) of `counter`, as `digits` decimal digits. */
@@ -28,8 +28,13 @@ export function hotp(key: Buffer, counter: number, digits: number = TOTP_DIGITS)
 }
 
 /** The TOTP code of `key` at `atMs`. */
-export function totpAt(key: Buffer, atMs: number, digits: number = TOTP_DIGITS): string {
-  return hotp(key, timeStepAt(atMs), digits);
+export function totpAt(
+  key: Buffer,
+  atMs: number,
+  digits: number = TOTP_DIGITS,
+  stepSeconds: number = TOTP_STEP_SECONDS,
+): string {
+  return hotp(key, timeStepAt(atMs, stepSeconds), digits);
 }
 
 /**

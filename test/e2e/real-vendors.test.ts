@@ -19,6 +19,8 @@ const LOGIN = {
   email: 'partner@sandbox.invalid',
   password: 'real-vendors-password',
   totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
+  // A test account with 2 s TOTP windows: a second login waits for the next window, not for 30 s.
+  totpPeriodSeconds: 2,
 };
 const KRIPTOMAT_WEBHOOK_TOKEN = 'kriptomat-hook-0123456789abcdef0123456789';
 const SHOW_USER_PATH = '/v1/users/{user_id}';
@@ -42,6 +44,7 @@ beforeAll(async () => {
       KRIPTOMAT_EMAIL: LOGIN.email,
       KRIPTOMAT_PASSWORD: LOGIN.password,
       KRIPTOMAT_TOTP_SECRET: LOGIN.totpSecret,
+      KRIPTOMAT_TOTP_PERIOD: `${LOGIN.totpPeriodSeconds}s`,
       KRIPTOMAT_SHOW_USER_PATH: SHOW_USER_PATH,
     },
   );

@@ -37,6 +37,9 @@ const LOGIN = {
   email: 'partner@sandbox.invalid',
   password: 'bad-input-password-DO-NOT-LEAK',
   totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP',
+  // Every login needs a later TOTP window than the last (Kriptomat refuses a code twice): a test account with
+  // 2 s windows keeps the login trials from waiting out Google Authenticator's 30 s each time.
+  totpPeriodSeconds: 2,
 };
 
 /** An endpoint a case calls, and how a case is made to call it. */
@@ -273,7 +276,12 @@ const observations = new Map<Trial, Promise<Observation>>();
 let controls: Promise<KycCaseState[]>;
 
 beforeAll(async () => {
-  engine = await startSandboxEngine('vendor-bad-input', { credentials: { kriptomatLogin: LOGIN } });
+  engine = await startSandboxEngine('vendor-bad-input', {
+    credentials: { kriptomatLogin: LOGIN },
+    // A 409 whose description names the applicant is resolved without the lookup: leave the id out, so an
+    // existing applicant is looked up by external user id, the endpoint under test.
+    conflictDescription: 'without_id',
+  });
   sumsub = new SumsubClient({
     baseUrl: engine.config.SUMSUB_BASE_URL,
     appToken: engine.config.SUMSUB_APP_TOKEN,
@@ -292,6 +300,7 @@ beforeAll(async () => {
     KRIPTOMAT_EMAIL: LOGIN.email,
     KRIPTOMAT_PASSWORD: LOGIN.password,
     KRIPTOMAT_TOTP_SECRET: LOGIN.totpSecret,
+    KRIPTOMAT_TOTP_PERIOD: `${LOGIN.totpPeriodSeconds}s`,
     TEMPORAL_ADDRESS: engine.env.address,
     TEMPORAL_NAMESPACE: engine.env.namespace ?? 'default',
     TEMPORAL_TASK_QUEUE: loginQueue,

@@ -152,7 +152,7 @@ async function startParts(
     BENCH_SUMSUB_QUOTA: options.sumsubQuota,
     ...options.workerSettings,
   });
-  const apiToken = `bench-${randomBytes(18).toString('base64url')}`;
+  const apiToken = `bench-${randomBytes(24).toString('base64url')}`;
 
   say('starting the worker, the skeleton worker and the API (each bundles or loads its code)');
   const spawnNode = (name: string, script: string, env: Record<string, string>) => {
@@ -177,6 +177,7 @@ async function startParts(
     SUMSUB_BASE_URL: sandbox.workerEnv.SUMSUB_BASE_URL ?? '',
     SUMSUB_APP_TOKEN: sandbox.workerEnv.SUMSUB_APP_TOKEN ?? '',
     SUMSUB_SECRET_KEY: sandbox.workerEnv.SUMSUB_SECRET_KEY ?? '',
+    KYC_ALLOW_INSECURE_HOSTS: sandbox.workerEnv.KYC_ALLOW_INSECURE_HOSTS ?? '',
   });
   await Promise.all([
     worker.waitUntil(() => hasPollers(client, ENGINE_TASK_QUEUE), READY_TIMEOUT_MS),

@@ -1,4 +1,4 @@
-import { SANDBOX_SCENARIOS } from '../sandbox/scenarios';
+import { SANDBOX_SCENARIOS, VENDOR_VARIANT_SCENARIOS } from '../sandbox/scenarios';
 
 export interface BannerInfo {
   apiUrl: string;
@@ -58,7 +58,15 @@ export function formatBanner(info: BannerInfo): string {
       .filter((name) => name !== 'unknown')
       .map((name) => `${name}-`)
       .join(', ');
-    lines.push(`Sandbox user ids pick a scenario by prefix (${prefixes}; e.g. resubmit-7).`, '');
+    const variants = Object.keys(VENDOR_VARIANT_SCENARIOS)
+      .map((name) => `${name}-`)
+      .join(', ');
+    lines.push(
+      `Sandbox user ids pick a scenario by prefix (${prefixes}; e.g. resubmit-7).`,
+      `Vendors as they really behave: ${variants}; e.g. kyt-1 gets a transaction-monitoring RED+FINAL`,
+      'while its KYC review is pending, ignored, and is approved once the review turns GREEN.',
+      '',
+    );
   }
   return lines.join('\n');
 }

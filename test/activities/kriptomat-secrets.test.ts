@@ -17,6 +17,8 @@ allowLoopbackHttp();
  * print, log or throw is captured: none of it may hold a credential, a token, a TOTP code or a profile field.
  */
 let sim: RunningKriptomatSimulator;
+/** A test account with 2 s TOTP windows: a refused login is tried again in the next window, not 30 s later. */
+const ACCOUNT = { ...PARTNER, totpPeriodSeconds: 2 };
 const ledger = new FakeShareTokenLedger();
 const printed: string[] = [];
 const thrown: string[] = [];
@@ -38,7 +40,7 @@ beforeAll(async () => {
   }
   sim = await startKriptomatSimulator({
     accessToken: STATIC_TOKEN,
-    credentials: PARTNER,
+    credentials: ACCOUNT,
     ledger,
     decisionDelayMs: 50,
   });
@@ -55,7 +57,7 @@ afterAll(async () => {
 });
 
 async function attempt(call: () => Promise<unknown>): Promise<void> {
-  codes.add(totpCode(PARTNER.totpSecret));
+  codes.add(totpCode(ACCOUNT.totpSecret, Date.now(), ACCOUNT.totpPeriodSeconds));
   try {
     await call();
   } catch (error) {
@@ -67,7 +69,7 @@ async function attempt(call: () => Promise<unknown>): Promise<void> {
 test('nothing secret or personal is printed, logged or thrown', async () => {
   const loginClient = new KriptomatClient({
     baseUrl: sim.url,
-    auth: new LoginTokenProvider({ baseUrl: sim.url, credentials: PARTNER }),
+    auth: new LoginTokenProvider({ baseUrl: sim.url, credentials: ACCOUNT }),
   });
   const staticClient = new KriptomatClient({ baseUrl: sim.url, auth: new StaticTokenProvider(STATIC_TOKEN) });
   const shareTokens = ['onboard-s1', 'onboard-s2', 'unknown-s3'].map((userId) => ledger.mint(userId));
@@ -85,7 +87,7 @@ test('nothing secret or personal is printed, logged or thrown', async () => {
   sim.sessions.revokeAll();
   await attempt(() => loginClient.readKycStatus('passed-s'));
   for (const change of [{ password: 'wrong-Pass-1' }, { totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' }]) {
-    const auth = new LoginTokenProvider({ baseUrl: sim.url, credentials: { ...PARTNER, ...change } });
+    const auth = new LoginTokenProvider({ baseUrl: sim.url, credentials: { ...ACCOUNT, ...change } });
     await attempt(() => new KriptomatClient({ baseUrl: sim.url, auth }).readKycStatus('passed-s'));
   }
   await attempt(() =>
@@ -101,7 +103,8 @@ test('nothing secret or personal is printed, logged or thrown', async () => {
   // The run went through the paths it means to: logins, refusals and faults did happen.
   expect(issuedTokens.length).toBeGreaterThanOrEqual(2);
   expect(thrown.length).toBeGreaterThanOrEqual(4 * 10);
-  expect(sim.log.find({ endpoint: 'login', status: 401 })).toHaveLength(2);
+  // Two refused logins, each tried again with the next window's code.
+  expect(sim.log.find({ endpoint: 'login', status: 401 })).toHaveLength(4);
 
   const everything = [...printed, ...thrown, JSON.stringify(sim.log.requests), counts].join('\n');
   const secrets = [

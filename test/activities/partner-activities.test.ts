@@ -103,7 +103,8 @@ describe('ensureSumsubApplicant', () => {
     const sumsubCalls = sandbox.log
       .find({ service: 'sumsub', userId })
       .map(({ endpoint, status }) => `${endpoint} ${status}`);
-    expect(sumsubCalls).toEqual(['createApplicant 200', 'createApplicant 409', 'applicantByExternalId 200']);
+    // SumSub's 409 names the existing applicant: no lookup, only its review is read.
+    expect(sumsubCalls).toEqual(['createApplicant 200', 'createApplicant 409', 'applicantStatus 200']);
   });
 });
 

@@ -113,6 +113,17 @@ test('the printed PUT starts a case that the printed watch follows to approved',
   expect(body.sumsubEvents as number).toBeGreaterThanOrEqual(1); // the simulator's webhooks reached the case
 }, 60_000);
 
+test("the banner's KYT user: a transaction-monitoring RED+FINAL while the review is pending, then approved", async () => {
+  expect(engine.stdout).toMatch(/kyt-1 gets a transaction-monitoring RED\+FINAL/);
+  const kytUser = `kyt-${Date.now()}`;
+  await runPrinted(banner.putCommand.replace('onboard-1', kytUser));
+  const watched = await runPrinted(banner.watchCommand.replace('onboard-1', kytUser));
+  expect(watched).toContain('case ended: approved');
+  const { body } = await getCase(kytUser);
+  expect(body).toMatchObject({ outcome: 'approved', kycStatus: 'passed' });
+  expect(body.phases).not.toContainEqual(expect.objectContaining({ phase: 'rejected' }));
+}, 60_000);
+
 test('the Temporal UI lists the cases with their KycPhase, and shows their payloads decoded', async () => {
   const screenshot = path.join(process.env.KYC_SCREENSHOT_DIR ?? dataDir, 'workflow-list.png');
   const list = await captureWorkflowList(banner.uiUrl, 'default', screenshot, 'WorkflowType="kycCase"');

@@ -3,10 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { PartnerEvent } from '../../activities';
 import { createNotifyPartner } from '../../activities/partner/notify-activity';
 import { PartnerWebhookNotifier } from '../../activities/partner/webhook-notifier';
 import { applicationFailureOf } from '../helpers/rejections';
+import { completedEvent } from '../helpers/partner-event';
 
 /** Partner notifications as the partner's endpoint receives them: bytes, headers, and what its answers cause. */
 const SECRET = 'partner-webhook-secret-DO-NOT-LEAK-3e7d';
@@ -55,17 +55,7 @@ afterAll(() => partner.close());
 const notifier = () => new PartnerWebhookNotifier({ url: partner.url, secret: SECRET });
 
 /** A non-ASCII user id, so the signature must cover the UTF-8 bytes actually sent, not a string. */
-const event: PartnerEvent = {
-  eventId: 'case-Jürgen-42/completed/1',
-  type: 'case.completed',
-  userId: 'Jürgen-42',
-  phase: 'approved',
-  action: null,
-  outcome: 'approved',
-  kycStatus: 'passed',
-  eddStatus: 'not_reported',
-  occurredAt: '2025-01-02T03:04:05.000Z',
-};
+const event = completedEvent('Jürgen-42');
 
 describe('PartnerWebhookNotifier', () => {
   it('POSTs the event as JSON, with its id and an HMAC of the raw body the partner can check', async () => {

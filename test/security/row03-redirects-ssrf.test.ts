@@ -1,5 +1,4 @@
 import type { LookupAddress } from 'node:dns';
-import type { PartnerEvent } from '../../activities';
 import type { ConnectOptions, OutboundPolicy } from '../../activities/http/outbound-policy';
 import { configureOutboundPolicy } from '../../activities/http/outbound-policy';
 import { StaticTokenProvider } from '../../activities/kriptomat/auth';
@@ -12,6 +11,7 @@ import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 import type { HostilePeer } from './hostile-peers';
 import { json, messageOf, settled, startPeer, withAllowedHosts } from './hostile-peers';
+import { completedEvent } from '../helpers/partner-event';
 
 /**
  * Issue 15, row 3: a vendor (or whoever answers for its host) replies 3xx to another host, or a configured URL
@@ -22,17 +22,7 @@ import { json, messageOf, settled, startPeer, withAllowedHosts } from './hostile
  */
 
 const PARTNER_SECRET = 'partner-webhook-secret-DO-NOT-LEAK-a71c';
-const event: PartnerEvent = {
-  eventId: 'case-u1/completed/1',
-  type: 'case.completed',
-  userId: 'u1',
-  phase: 'approved',
-  action: null,
-  outcome: 'approved',
-  kycStatus: 'passed',
-  eddStatus: 'not_reported',
-  occurredAt: '2025-01-02T03:04:05.000Z',
-};
+const event = completedEvent();
 
 /** Every credential the clients below hold: none may reach the redirect target or an error message. */
 const CREDENTIALS = [

@@ -2,7 +2,6 @@ import type http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { PartnerEvent } from '../../activities';
 import { StaticTokenProvider } from '../../activities/kriptomat/auth';
 import { KriptomatClient } from '../../activities/kriptomat/client';
 import { createNotifyPartner } from '../../activities/partner/notify-activity';
@@ -12,6 +11,7 @@ import { STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { sumsubClient } from '../helpers/sumsub';
 import type { HostilePeer } from './hostile-peers';
 import { delay, messageOf, settled, startPeer, withAllowedHosts } from './hostile-peers';
+import { completedEvent } from '../helpers/partner-event';
 
 /**
  * Issue 15, row 4: a vendor or the partner's webhook endpoint answers with a huge or endless body. Every
@@ -25,17 +25,7 @@ const MiB = 1024 * 1024;
 /** More than any cap, and less than what would hurt the machine if a client read it all. */
 const HOSTILE_LIMIT = 192 * MiB;
 
-const event: PartnerEvent = {
-  eventId: 'case-u1/completed/1',
-  type: 'case.completed',
-  userId: 'u1',
-  phase: 'approved',
-  action: null,
-  outcome: 'approved',
-  kycStatus: 'passed',
-  eddStatus: 'not_reported',
-  occurredAt: '2025-01-02T03:04:05.000Z',
-};
+const event = completedEvent();
 
 /** Bytes the endless peer got onto the wire before the client hung up. */
 let written = 0;

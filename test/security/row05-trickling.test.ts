@@ -1,7 +1,6 @@
 import type http from 'node:http';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { PartnerEvent } from '../../activities';
 import { createActivities } from '../../activities';
 import { StaticTokenProvider } from '../../activities/kriptomat/auth';
 import { KriptomatClient } from '../../activities/kriptomat/client';
@@ -10,6 +9,7 @@ import { STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { sumsubClient } from '../helpers/sumsub';
 import type { HostilePeer } from './hostile-peers';
 import { delay, messageOf, settled, startPeer, withAllowedHosts } from './hostile-peers';
+import { completedEvent } from '../helpers/partner-event';
 
 /**
  * Issue 15, row 5: a vendor trickles its answer, one byte every 500 ms, so no idle timeout ever fires. Each
@@ -21,17 +21,7 @@ jest.setTimeout(30_000);
 /** How long the trickle would last if a client read it to the end. */
 const TRICKLE_MS = 8_000;
 
-const event: PartnerEvent = {
-  eventId: 'case-u1/completed/1',
-  type: 'case.completed',
-  userId: 'u1',
-  phase: 'approved',
-  action: null,
-  outcome: 'approved',
-  kycStatus: 'passed',
-  eddStatus: 'not_reported',
-  occurredAt: '2025-01-02T03:04:05.000Z',
-};
+const event = completedEvent();
 
 /** A valid answer for every client below: each byte sent 500 ms after the last. */
 const BODY = JSON.stringify({

@@ -2,7 +2,6 @@ import type http from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { PartnerEvent } from '../../activities';
 import { createActivities } from '../../activities';
 import { StaticTokenProvider } from '../../activities/kriptomat/auth';
 import { KriptomatClient } from '../../activities/kriptomat/client';
@@ -12,6 +11,7 @@ import { STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { sumsubClient } from '../helpers/sumsub';
 import type { HostilePeer } from './hostile-peers';
 import { settled, startPeer, withAllowedHosts } from './hostile-peers';
+import { completedEvent } from '../helpers/partner-event';
 
 /**
  * Issue 15, row 7: a vendor answers `Retry-After: 999999999` (32 years), or puts personal data and terminal
@@ -22,17 +22,7 @@ import { settled, startPeer, withAllowedHosts } from './hostile-peers';
 
 const TEN_MINUTES = 10 * 60_000;
 
-const event: PartnerEvent = {
-  eventId: 'case-u1/completed/1',
-  type: 'case.completed',
-  userId: 'u1',
-  phase: 'approved',
-  action: null,
-  outcome: 'approved',
-  kycStatus: 'passed',
-  eddStatus: 'not_reported',
-  occurredAt: '2025-01-02T03:04:05.000Z',
-};
+const event = completedEvent();
 
 /** Personal data a careless vendor might echo, each in a form its pattern must catch. */
 const PERSONAL = {

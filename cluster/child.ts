@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
+import { forwardLines } from '../scripts/dev-server';
 
 export interface ChildOptions {
   /** Shown in front of each line and in messages (`worker-1`). */
@@ -136,18 +137,4 @@ export function startChild(options: ChildOptions): Child {
       await exited;
     },
   };
-}
-
-function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let partial = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    lines.forEach(onLine);
-  });
-  stream.on('end', () => {
-    if (partial) onLine(partial);
-    partial = '';
-  });
 }

@@ -188,7 +188,8 @@ async function waitUntilReady(
   throw new Error(`not ready within ${READY_TIMEOUT_MS / 1000} s (last error: ${reason})`);
 }
 
-function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+/** Calls `onLine` with every line `stream` writes, the last one too when it does not end in a newline. */
+export function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
   let partial = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {

@@ -1,8 +1,8 @@
 /**
- * Builds a Go command once with `go install` into a cache outside the repository, under a lock, exactly as
- * scripts/temporal-cli.ts does for the Temporal CLI: clones and worktrees share one build, concurrent runs
- * (a test and `npm run cluster`) wait for each other instead of building twice, and only a binary that runs
- * is moved into the cache (atomically, from a GOBIN on the same file system).
+ * Builds a Go command once with `go install` into a cache outside the repository, under a lock: the Temporal
+ * CLI (scripts/temporal-cli.ts) and the cluster's programs (cluster/binaries.ts). Clones and worktrees share
+ * one build, concurrent runs (a test and `npm run cluster`) wait for each other instead of building twice,
+ * and only a binary that runs is moved into the cache (atomically, from a GOBIN on the same file system).
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,6 +28,10 @@ export interface GoCommand {
   exe: string;
   /** Arguments that make the binary exit 0 when it works (the check before it enters the cache). */
   check: string[];
+  /** The oldest Go that builds it (the module's `go` directive), checked before building; unset: any Go. */
+  minGo?: readonly [major: number, minor: number];
+  /** Another way to get it, suggested when `go install` fails (e.g. `set TEMPORAL_CLI=/path/to/temporal`). */
+  otherwise?: string;
 }
 
 export interface BuildOptions {
@@ -35,7 +39,19 @@ export interface BuildOptions {
   log?: (line: string) => void;
 }
 
-/** Outside the repository (same root as scripts/temporal-cli.ts), so that clones and worktrees share builds. */
+/** Why a command that is not cached cannot be built here: no Go on PATH, or (`go`) one older than `minGo`. */
+export interface Unbuildable {
+  /** Where the build would be cached. */
+  cached: string;
+  go?: { path: string; version: string };
+}
+
+export interface BuildOnceOptions extends BuildOptions {
+  /** The error to throw when it cannot be built here; by default one that says which Go to install. */
+  unbuildable?: (why: Unbuildable) => Error;
+}
+
+/** Outside the repository, so that clones and worktrees share builds. */
 export function cacheRoot(env: NodeJS.ProcessEnv): string {
   if (env.KYC_CACHE_DIR) return path.resolve(env.KYC_CACHE_DIR);
   const xdg = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache');
@@ -52,7 +68,7 @@ export async function isExecutableFile(file: string): Promise<boolean> {
 }
 
 /** The cached binary of `command`, built now (minutes the first time) if it is not there yet. */
-export async function buildOnce(command: GoCommand, options: BuildOptions = {}): Promise<string> {
+export async function buildOnce(command: GoCommand, options: BuildOnceOptions = {}): Promise<string> {
   const env = options.env ?? process.env;
   const say = (message: string): void =>
     (options.log ?? ((line: string) => void process.stderr.write(`${line}\n`)))(
@@ -64,20 +80,23 @@ export async function buildOnce(command: GoCommand, options: BuildOptions = {}):
     say(`using cached build: ${cached}`);
     return cached;
   }
+  const unbuildable = options.unbuildable ?? ((why: Unbuildable) => new Error(cannotBuild(command, why)));
+  // `path: env.PATH ?? ''`: an undefined path would make `which` fall back to this process's PATH.
   const go = await which('go', { nothrow: true, path: env.PATH ?? '' });
-  if (!go) {
-    throw new Error(
-      `${command.name} ${command.version} is not built yet (${cached}) and Go is not on PATH: install Go ` +
-        `(https://go.dev/dl/) and run this again; it builds ${command.module}@${command.version}.`,
-    );
+  if (!go) throw unbuildable({ cached });
+  const goVersion = (await execFileAsync(go, ['env', 'GOVERSION'], { env })).stdout.trim();
+  if (command.minGo && olderThan(goVersion, command.minGo)) {
+    throw unbuildable({ cached, go: { path: go, version: goVersion } });
   }
   await fs.mkdir(versionDir, { recursive: true });
-  // As in scripts/temporal-cli.ts: the holder refreshes the lock every 10 s, so only a dead holder's lock is
-  // stale after 60 s; waiters retry for ~30 minutes.
+  // A build takes minutes: the holder refreshes the lock every 10 s, so only a dead holder's lock (no refresh
+  // for 60 s) counts as stale; waiters retry for ~30 min (13 growing delays, then 5 s each).
   const lockOptions: LockOptions = {
     lockfilePath: path.join(versionDir, 'build.lock'),
     stale: 60_000,
     update: 10_000,
+    // The default throws from a timer and kills the process; a compromised lock only risks a duplicate build,
+    // which is harmless because each build has its own GOBIN and the final rename is atomic.
     onCompromised: (err) => say(`warning: build lock compromised (${err.message}); continuing`),
   };
   let release: () => Promise<void>;
@@ -90,10 +109,12 @@ export async function buildOnce(command: GoCommand, options: BuildOptions = {}):
     release = await lock(versionDir, { ...lockOptions, retries });
   }
   try {
+    // Another process may have finished the build while we waited for the lock.
     if (await isExecutableFile(cached)) {
       say(`using build just finished by another process: ${cached}`);
       return cached;
     }
+    // Holding the lock, any gobin-* dir left here is debris of a killed build.
     for (const entry of await fs.readdir(versionDir)) {
       if (entry.startsWith('gobin-'))
         await fs.rm(path.join(versionDir, entry), { recursive: true, force: true });
@@ -101,11 +122,11 @@ export async function buildOnce(command: GoCommand, options: BuildOptions = {}):
     // Its own GOBIN per command: `go install` names binaries after their folder, and two are `server`.
     const gobin = await fs.mkdtemp(path.join(versionDir, 'gobin-'));
     try {
-      const goVersion = (await execFileAsync(go, ['env', 'GOVERSION'], { env })).stdout.trim();
       const started = Date.now();
       say(`building ${command.module}@${command.version} with ${goVersion} (minutes the first time)`);
-      await goInstall(go, `${command.module}@${command.version}`, gobin, env);
+      await goInstall(go, `${command.module}@${command.version}`, gobin, env, command.otherwise);
       const built = path.join(gobin, command.builtAs);
+      // Only a binary that runs goes into the cache; a failure here rejects with the command and its output.
       await execFileAsync(built, command.check, { env, timeout: 60_000 });
       await fs.rename(built, cached);
       say(`built in ${Math.round((Date.now() - started) / 1000)} s, cached at ${cached}`);
@@ -114,12 +135,37 @@ export async function buildOnce(command: GoCommand, options: BuildOptions = {}):
       await fs.rm(gobin, { recursive: true, force: true });
     }
   } finally {
+    // Rejects only if the lock was compromised meanwhile; that must not turn a finished build into a failure.
     await release().catch(() => undefined);
   }
 }
 
+/** Whether `goVersion` (`go env GOVERSION`, e.g. `go1.24.3`; unreadable counts as old) is below `min`. */
+function olderThan(goVersion: string, min: readonly [number, number]): boolean {
+  const match = /go(\d+)\.(\d+)/.exec(goVersion);
+  const [major, minor] = [Number(match?.[1] ?? 0), Number(match?.[2] ?? 0)];
+  return major < min[0] || (major === min[0] && minor < min[1]);
+}
+
+function cannotBuild(command: GoCommand, { cached, go }: Unbuildable): string {
+  const needed = command.minGo ? `Go ${command.minGo.join('.')}+` : 'Go';
+  const found = go
+    ? `it needs ${needed} and found ${go.version || 'Go of unknown version'} at ${go.path}`
+    : 'Go is not on PATH';
+  return (
+    `${command.name} ${command.version} is not built yet (${cached}) and ${found}: install ${needed} ` +
+    `(https://go.dev/dl/) and run this again; it builds ${command.module}@${command.version}.`
+  );
+}
+
 /** `go install` with the machine's own Go settings (proxy, flags, caches); only GOBIN is ours. */
-async function goInstall(go: string, target: string, gobin: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function goInstall(
+  go: string,
+  target: string,
+  gobin: string,
+  env: NodeJS.ProcessEnv,
+  otherwise: string | undefined,
+): Promise<void> {
   // cwd is the cache dir, so that a go.mod or go.work around the caller's cwd cannot interfere.
   const child = spawn(go, ['install', target], {
     cwd: path.dirname(gobin),
@@ -139,6 +185,7 @@ async function goInstall(go: string, target: string, gobin: string, env: NodeJS.
   throw new Error(
     `\`go install ${target}\` failed (${code === null ? `killed by ${signal}` : `exit code ${code}`}). ` +
       `Last lines of go's output:\n${lastLines.map((line) => `  ${line}`).join('\n')}\n` +
-      "If a module could not be fetched, check this machine's Go settings (`go env GOPROXY GOFLAGS`).",
+      "If a module could not be fetched, check this machine's Go settings (`go env GOPROXY GOFLAGS`) or " +
+      `network${otherwise ? `; or ${otherwise}` : ''}.`,
   );
 }

@@ -174,7 +174,10 @@ test('watch stops cleanly on Ctrl-C', async () => {
 
 test('recheck looks now and prints the fresh state', async () => {
   const [userId] = users('pending', 1) as [string];
-  expect((await kyc('start', userId, '--task-queue', t.taskQueue)).code).toBe(0);
+  // Its next scheduled read is an hour away, so only the recheck can see the decision: with the file's 1 s
+  // schedule, the case's own poll could read it first and end the case before the recheck arrives.
+  const started = await runKyc(['start', userId], { ...env, KYC_POLL_SCHEDULE: '1h' }, dir);
+  expect(started.code).toBe(0);
   await untilPhase(userId, 'awaiting_kriptomat');
   t.partners.user(userId, 'passed');
   const { code, stdout } = await kyc('recheck', userId, '--json');

@@ -140,7 +140,8 @@ describe('POST /webhooks/sumsub', () => {
       headers: { 'content-type': 'application/json', ...sign(raw) },
     });
     expect(elsewhere.status).toBe(200);
-    const state = await t.until(handle, (s) => s.sumsubEvents === 2);
+    // Each delivery wakes the case, which reads the review: wait for that read, not only for the signal.
+    const state = await t.until(handle, (s) => s.sumsubEvents === 2 && s.review?.reviewAnswer === 'RED');
     expect(state.review).toMatchObject({ reviewAnswer: 'RED', rejectType: 'RETRY' });
     const resubmits = () =>
       t.partners.notifications.filter((e) => e.userId === userId && e.action === 'resubmit_at_sumsub');

@@ -3,7 +3,15 @@ import { createRoute } from '@hono/zod-openapi';
 import { cancelCase, recheckCase, retryCase } from '../kyc-cases';
 import { mintWebSdkToken, webSdkTokenSettings } from '../websdk-token';
 import type { ApiDeps } from './deps';
-import { BEARER_SECURITY, CALLER_ERRORS, CLOSED, NOT_FOUND, UNAVAILABLE, json } from './responses';
+import {
+  BEARER_SECURITY,
+  CALLER_ERRORS,
+  CLOSED,
+  NOT_FOUND,
+  UNAVAILABLE,
+  json,
+  rateLimited,
+} from './responses';
 import {
   CancelBodySchema,
   CaseActionSchema,
@@ -22,7 +30,7 @@ const recheck = createRoute({
   summary: 'Look at the user now and answer the state after the look',
   security: BEARER_SECURITY,
   request,
-  responses: { 200: json(CaseStateSchema, 'The state after the look'), ...ERRORS },
+  responses: rateLimited({ 200: json(CaseStateSchema, 'The state after the look'), ...ERRORS }),
 });
 
 const cancel = createRoute({
@@ -34,7 +42,7 @@ const cancel = createRoute({
     ...request,
     body: { required: true, content: { 'application/json': { schema: CancelBodySchema } } },
   },
-  responses: { 202: json(CaseActionSchema, 'The case was told to cancel'), ...ERRORS },
+  responses: rateLimited({ 202: json(CaseActionSchema, 'The case was told to cancel'), ...ERRORS }),
 });
 
 const retry = createRoute({
@@ -43,7 +51,7 @@ const retry = createRoute({
   summary: 'Run again the step that parked the case in needs_attention (a no-op in any other phase)',
   security: BEARER_SECURITY,
   request,
-  responses: { 202: json(CaseActionSchema, 'The case was told to retry'), ...ERRORS },
+  responses: rateLimited({ 202: json(CaseActionSchema, 'The case was told to retry'), ...ERRORS }),
 });
 
 const webSdkToken = createRoute({
@@ -52,11 +60,11 @@ const webSdkToken = createRoute({
   summary: "A SumSub WebSDK access token for the user's verification in the partner's app",
   security: BEARER_SECURITY,
   request,
-  responses: {
+  responses: rateLimited({
     200: json(WebSdkTokenSchema, 'A fresh token (never stored, never logged)'),
     ...ERRORS,
     502: json(ErrorSchema, 'SumSub refused the call'),
-  },
+  }),
 });
 
 /** The `/v1/cases/{userId}/...` actions: recheck, cancel, retry, and the WebSDK token. */

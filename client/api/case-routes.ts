@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { listCases } from '../case-list';
 import { getCase, startOrJoinCase } from '../kyc-cases';
 import type { ApiDeps } from './deps';
-import { BEARER_SECURITY, CALLER_ERRORS, NOT_FOUND, UNAVAILABLE, json } from './responses';
+import { BEARER_SECURITY, CALLER_ERRORS, NOT_FOUND, UNAVAILABLE, json, rateLimited } from './responses';
 import {
   CaseListQuerySchema,
   CaseListSchema,
@@ -18,16 +18,19 @@ const startCase = createRoute({
   summary: "Start the user's case, or join it when it already runs (idempotent)",
   security: BEARER_SECURITY,
   request: { params: UserIdParamsSchema },
-  responses: {
+  responses: rateLimited({
     202: {
       ...json(CaseStartedSchema, 'The case runs; read it at `Location`'),
       headers: {
-        Location: { schema: { type: 'string', maxLength: 160 }, description: '/v1/cases/{userId}' },
+        Location: {
+          schema: { type: 'string' as const, maxLength: 160, pattern: '^/v1/cases/[A-Za-z0-9_.-]+$' },
+          description: '/v1/cases/{userId}',
+        },
       },
     },
     ...CALLER_ERRORS,
     503: UNAVAILABLE,
-  },
+  }),
 });
 
 const readCase = createRoute({
@@ -36,12 +39,12 @@ const readCase = createRoute({
   summary: "The case's state, live while it runs, its result once it ended",
   security: BEARER_SECURITY,
   request: { params: UserIdParamsSchema },
-  responses: {
+  responses: rateLimited({
     200: json(CaseViewSchema, 'The case'),
     ...CALLER_ERRORS,
     404: NOT_FOUND,
     503: UNAVAILABLE,
-  },
+  }),
 });
 
 const listRoute = createRoute({
@@ -50,11 +53,11 @@ const listRoute = createRoute({
   summary: 'Cases by phase or outcome, newest first, from the search attributes',
   security: BEARER_SECURITY,
   request: { query: CaseListQuerySchema },
-  responses: {
+  responses: rateLimited({
     200: json(CaseListSchema, 'The matching cases'),
     ...CALLER_ERRORS,
     503: UNAVAILABLE,
-  },
+  }),
 });
 
 /** `PUT` and `GET /v1/cases/{userId}`, and `GET /v1/cases`. */

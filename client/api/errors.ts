@@ -11,6 +11,7 @@ import { KycError } from '../../domain';
 import type { Logger } from '../../observability/logger';
 import { CaseClosedError, CaseNotFoundError, InvalidUserIdError } from '../case-errors';
 import { endpointPattern } from './request-log';
+import { MAX_ERROR_MESSAGE, MAX_ISSUES, MAX_ISSUE_PATH } from './schemas';
 
 /** One problem with a request: where (`body.reason`, `query.phase`, `params.userId`) and what. */
 export interface ApiIssue {
@@ -35,11 +36,15 @@ const TARGET_PREFIX: Record<keyof ValidationTargets, string> = {
   cookie: 'cookies',
 };
 
-/** zod's issues as the API reports them: the path prefixed by the part of the request it is in. */
+/**
+ * zod's issues as the API reports them: the path prefixed by the part of the request it is in. Bounded as the
+ * document says: the first `MAX_ISSUES`, each path cut at `MAX_ISSUE_PATH` (a path can hold a key the caller
+ * chose, such as a codec payload's metadata key) and each message at `MAX_ERROR_MESSAGE`.
+ */
 function issuesOf(target: keyof ValidationTargets, error: ZodError): ApiIssue[] {
-  return error.issues.map((issue) => ({
-    path: [TARGET_PREFIX[target], ...issue.path.map(String)].join('.'),
-    message: issue.message,
+  return error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+    path: [TARGET_PREFIX[target], ...issue.path.map(String)].join('.').slice(0, MAX_ISSUE_PATH),
+    message: issue.message.slice(0, MAX_ERROR_MESSAGE),
   }));
 }
 
@@ -71,6 +76,9 @@ interface ErrorAnswer {
   log?: 'warn' | 'error';
 }
 
+/** A message as long as the document allows (a user id in it is at most 128 characters, but still). */
+const cut = (message: string): string => message.slice(0, MAX_ERROR_MESSAGE);
+
 /** The answer for one error, without side effects. */
 function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof RequestValidationError)
@@ -78,12 +86,12 @@ function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof InvalidUserIdError)
     return {
       status: 400,
-      body: { error: 'invalid_request', issues: [{ path: 'params.userId', message: error.message }] },
+      body: { error: 'invalid_request', issues: [{ path: 'params.userId', message: cut(error.message) }] },
     };
   if (error instanceof CaseNotFoundError)
-    return { status: 404, body: { error: 'not_found', message: error.message } };
+    return { status: 404, body: { error: 'not_found', message: cut(error.message) } };
   if (error instanceof CaseClosedError)
-    return { status: 409, body: { error: 'case_closed', message: error.message } };
+    return { status: 409, body: { error: 'case_closed', message: cut(error.message) } };
   if (error instanceof HTTPException) return httpExceptionAnswer(error);
   if (isTemporalUnavailable(error)) {
     const message = 'Temporal did not answer; try again later (an accepted request may still take effect)';
@@ -104,13 +112,14 @@ function answerFor(error: unknown): ErrorAnswer {
 
 function httpExceptionAnswer(error: HTTPException): ErrorAnswer {
   const { status } = error;
+  const message = cut(error.message);
   if (status === 400) {
     // hono's validators throw this for a body that is not JSON at all.
-    return { status, body: { error: 'invalid_request', issues: [{ path: 'body', message: error.message }] } };
+    return { status, body: { error: 'invalid_request', issues: [{ path: 'body', message }] } };
   }
   const known = KNOWN_HTTP_ERRORS[status];
   if (known) return { status, body: known };
-  return { status, body: { error: 'http_error', message: error.message } };
+  return { status, body: { error: 'http_error', message } };
 }
 
 /** hono's own refusals, which come without a message (413) or with a bare reason phrase (415). */

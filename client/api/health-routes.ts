@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../../observability/logger';
 import type { KycMetrics } from '../../observability/metrics-types';
 import { ErrorSchema } from './schemas';
-import { json } from './responses';
+import { INTERNAL, json } from './responses';
 import { withTimeout } from './temporal-deadline';
 
 const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
@@ -34,6 +34,7 @@ const metricsRoute = createRoute({
   responses: {
     200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: z.string() } } },
     404: json(ErrorSchema, 'This process keeps no metrics'),
+    500: INTERNAL,
   },
 });
 

@@ -1,12 +1,15 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
+import { SUMSUB_WEBHOOK_TYPES } from '../../activities/sumsub/webhook-types';
+import { MAX_VENDOR_TEXT } from '../../activities/http/vendor-text';
+import { USER_ID_PATTERN } from '../../domain';
 import { receiveKriptomatWebhook, webhookTokenMatcher } from '../kriptomat-webhooks';
 import type { KriptomatWebhookReceipt } from '../kriptomat-webhooks';
 import type { WebhookReceipt } from '../sumsub-webhooks';
 import { createWebhookApp } from '../webhook-app';
 import type { ApiDeps } from './deps';
-import { json } from './responses';
-import { ErrorSchema } from './schemas';
+import { INTERNAL, TOO_LARGE, json } from './responses';
+import { ErrorSchema, UserIdSchema, oneLine } from './schemas';
 
 /** The Kriptomat webhook's route; `:token` is a credential, so only this pattern is ever logged or counted. */
 const KRIPTOMAT_WEBHOOK_PATH = '/webhooks/kriptomat/:token';
@@ -14,23 +17,61 @@ const KRIPTOMAT_WEBHOOK_PATH = '/webhooks/kriptomat/:token';
 /** Exactly the API's answer to an unknown route, so a wrong token tells a prober nothing. */
 const NO_SUCH_ROUTE = { error: 'not_found', message: 'no such route' } as const;
 
+/**
+ * A malformed body's reason: a fixed prefix and at most ten `sanitizeVendorText` lines (`describeIssues`),
+ * joined by `; `.
+ */
+const MAX_RECEIPT_REASON = 64 + 10 * (MAX_VENDOR_TEXT + 2);
+
 const ReceiptSchema = z
   .object({
-    result: z.string().openapi({ example: 'recheck_requested' }),
-    type: z.string().optional(),
-    userId: z.string().optional(),
-    reason: z.string().optional(),
+    result: z
+      .enum([
+        'signalled',
+        'duplicate',
+        'recheck_requested',
+        'unknown_case',
+        'ignored',
+        'malformed',
+        'bad_signature',
+      ])
+      .openapi({ example: 'recheck_requested' }),
+    type: z
+      .enum([...SUMSUB_WEBHOOK_TYPES, 'kytCase*', 'other'])
+      .optional()
+      .openapi({ description: "The event's type, bounded: a type SumSub documents, `kytCase*` or `other`" }),
+    userId: UserIdSchema.optional(),
+    reason: oneLine(MAX_RECEIPT_REASON).optional(),
   })
   .openapi('WebhookReceipt');
 
+/** Both webhooks' 503: Temporal could not take the signal. */
+const WEBHOOK_UNAVAILABLE = json(
+  z.object({ error: z.literal('temporal unavailable, deliver again later') }).openapi('WebhookUnavailable'),
+  'Temporal unavailable: deliver again later',
+);
+
+/**
+ * Kriptomat's body as the engine reads it. The route does not validate against this: any body within the size
+ * limit is acknowledged (202 `malformed`, `ignored` or `unknown_case` when it cannot wake a case).
+ */
 const KriptomatWebhookBodySchema = z
   .object({
-    type: z.string().openapi({ example: 'applicantReviewed' }),
-    externalUserId: z.union([z.string(), z.number().int()]).openapi({ example: '123456' }),
-    applicantId: z.string().optional().openapi({ description: "Kriptomat's applicant, not the engine's" }),
-    reviewStatus: z.string().optional(),
-    reviewResult: z.looseObject({}).optional(),
-    createdAtMs: z.string().optional(),
+    type: z.string().max(100).openapi({ example: 'applicantReviewed' }),
+    externalUserId: z
+      .union([
+        z.string().max(128).regex(USER_ID_PATTERN),
+        z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ format: 'int64' }),
+      ])
+      .openapi({ example: '123456', description: 'A user id; any other value is `unknown_case`' }),
+    applicantId: z
+      .string()
+      .max(100)
+      .optional()
+      .openapi({ description: "Kriptomat's applicant, not the engine's (never read)" }),
+    reviewStatus: z.string().max(100).optional().openapi({ description: 'Never read' }),
+    reviewResult: z.looseObject({}).optional().openapi({ description: 'Never read' }),
+    createdAtMs: z.string().max(40).optional().openapi({ description: 'Never read' }),
   })
   .openapi('KriptomatWebhook');
 
@@ -76,14 +117,23 @@ export function registerWebhookRoutes(app: OpenAPIHono, deps: ApiDeps): void {
       'other events are ignored and counted, unreadable bodies logged. A missing x-payload-digest-alg means ' +
       'HMAC_SHA256_HEX.',
     request: {
-      headers: z.object({ 'x-payload-digest': z.string(), 'x-payload-digest-alg': z.string().optional() }),
+      headers: z.object({
+        'x-payload-digest': z
+          .string()
+          .max(128)
+          .regex(/^[0-9a-fA-F]+$/)
+          .openapi({ description: 'HMAC of the raw body, hex (128 digits for SHA-512)' }),
+        'x-payload-digest-alg': z.enum(['HMAC_SHA1_HEX', 'HMAC_SHA256_HEX', 'HMAC_SHA512_HEX']).optional(),
+      }),
       body: { required: true, content: { 'application/json': { schema: z.looseObject({}) } } },
     },
     responses: {
       200: json(ReceiptSchema, 'The case was woken (`duplicate`: these bytes already were, not again)'),
       202: json(ReceiptSchema, '`unknown_case`, `ignored` (not a KYC review event) or `malformed`'),
-      401: json(ErrorSchema, 'The digest does not match: nothing was signalled'),
-      503: json(ErrorSchema, 'Temporal unavailable: deliver again later'),
+      401: json(ReceiptSchema, '`bad_signature`: the digest does not match, nothing was signalled'),
+      413: TOO_LARGE,
+      500: INTERNAL,
+      503: WEBHOOK_UNAVAILABLE,
     },
   });
 
@@ -120,6 +170,9 @@ export function registerWebhookRoutes(app: OpenAPIHono, deps: ApiDeps): void {
       params: z.object({
         token: z
           .string()
+          .min(24)
+          .max(256)
+          .regex(/^[A-Za-z0-9_-]+$/)
           .openapi({ param: { name: 'token', in: 'path' }, description: 'KRIPTOMAT_WEBHOOK_TOKEN' }),
       }),
       body: { required: true, content: { 'application/json': { schema: KriptomatWebhookBodySchema } } },
@@ -127,7 +180,9 @@ export function registerWebhookRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     responses: {
       202: json(ReceiptSchema, '`recheck_requested`, `unknown_case`, `ignored` or `malformed`'),
       404: json(ErrorSchema, 'Wrong or unconfigured token (the same answer as an unknown route)'),
-      503: json(ErrorSchema, 'Temporal unavailable: deliver again later'),
+      413: TOO_LARGE,
+      500: INTERNAL,
+      503: WEBHOOK_UNAVAILABLE,
     },
   });
 }

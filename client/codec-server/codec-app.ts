@@ -6,14 +6,14 @@ import { PayloadDecryptionError } from '../../codec';
 import type { Logger } from '../../observability/logger';
 import { apiErrorHandler, validationHook } from '../api/errors';
 import { callerLimit } from '../api/rate-limit';
-import { CALLER_ERRORS, json } from '../api/responses';
+import { CALLER_ERRORS, json, rateLimited } from '../api/responses';
 import { ErrorSchema, ValidationErrorSchema } from '../api/schemas';
 import { callerGuard } from './caller-guard';
 import type { ProxyCredential } from './codec-auth';
 import { codecAuth } from './codec-auth';
 import type { PeerCheck } from './peer';
 import { isLoopbackPeer } from './peer';
-import { PayloadsJsonSchema, fromPayloadJson, toPayloadJson } from './payload-json';
+import { MAX_CODEC_BODY_BYTES, PayloadsJsonSchema, fromPayloadJson, toPayloadJson } from './payload-json';
 
 export interface CodecAppOptions {
   codec: PayloadCodec;
@@ -37,9 +37,6 @@ export interface CodecAppOptions {
   logger: Logger;
 }
 
-/** Histories can carry many payloads of up to 2 MB each; anything far larger is not a codec call. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-
 const CODEC_SCHEME = 'codecAuth';
 
 const CODEC_ERRORS = {
@@ -54,6 +51,30 @@ const CODEC_ERRORS = {
     'A host name or browser origin that is not served, or (without a credential configured) a caller off this machine',
   ),
 };
+
+/** Set by the CORS middleware, which runs first, on every answer to a browser origin of `KYC_CODEC_CORS_ORIGINS`. */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': {
+    schema: { type: 'string' as const, maxLength: 2048, format: 'uri' },
+    description: "The request's Origin, when it is one of KYC_CODEC_CORS_ORIGINS (absent otherwise)",
+  },
+};
+
+/**
+ * A codec route's answers: the CORS header on all; the caller-limit headers on those given after the caller
+ * passed the host, origin and credential checks (not the 401 and 403 of those checks).
+ */
+function codecResponses<T extends Record<number, { description: string; headers?: Record<string, unknown> }>>(
+  responses: T,
+): T {
+  const limited = rateLimited(responses, [401, 403]);
+  const entries = Object.entries(limited).map(([status, response]) => [
+    status,
+    { ...response, headers: { ...response.headers, ...CORS_HEADERS } },
+  ]);
+  return Object.fromEntries(entries) as T;
+}
+
 const codecRoute = (path: '/encode' | '/decode', summary: string) =>
   createRoute({
     method: 'post',
@@ -61,7 +82,10 @@ const codecRoute = (path: '/encode' | '/decode', summary: string) =>
     summary,
     security: [{ [CODEC_SCHEME]: [] }],
     request: { body: { required: true, content: { 'application/json': { schema: PayloadsJsonSchema } } } },
-    responses: { 200: json(PayloadsJsonSchema, 'The payloads, in the order sent'), ...CODEC_ERRORS },
+    responses: codecResponses({
+      200: json(PayloadsJsonSchema, 'The payloads, in the order sent'),
+      ...CODEC_ERRORS,
+    }),
   });
 
 /**
@@ -108,7 +132,7 @@ export function createCodecApp(options: CodecAppOptions): OpenAPIHono {
   if (options.requestsPerMinute !== undefined) {
     app.use('*', callerLimit({ perMinute: options.requestsPerMinute, what: 'codec requests' }));
   }
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  app.use('*', bodyLimit({ maxSize: MAX_CODEC_BODY_BYTES }));
 
   app.openapi(codecRoute('/encode', 'Encrypt payloads with the current key'), async (c) => {
     const payloads = await codec.encode(c.req.valid('json').payloads.map(fromPayloadJson));

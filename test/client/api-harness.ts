@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../client/api';
 import type { ApiAppConfig, ApiDeps } from '../../client/api';
 import { codecFromConfig, kycDataConverter } from '../../codec';
@@ -121,3 +121,22 @@ export type ApiEnv = Awaited<ReturnType<typeof startApiEnv>>;
 /** A JSON answer, read loosely: each test asserts the fields it is about with `toMatchObject`. */
 export type Json = Record<string, unknown>;
 export type CaseViewJson = KycCaseState & { workflowStatus: string };
+
+/**
+ * The API app with nothing behind it: a lazy Temporal connection to a port where nothing listens. For what the
+ * app answers by itself (the OpenAPI document, validation, health while Temporal is away). Close it after.
+ */
+export function appWithoutTemporal(overrides: Partial<ApiDeps> = {}, address = '127.0.0.1:1') {
+  const connection = Connection.lazy({ address });
+  const logs = memoryLogger();
+  const app = createApp({
+    client: new Client({ connection }),
+    config: apiConfig('kyc'),
+    timings: {},
+    sumsub: fakeSumsub(),
+    codec: codecFromConfig(TEST_CODEC_CONFIG),
+    logger: logs.logger,
+    ...overrides,
+  });
+  return { app, logs, close: () => connection.close() };
+}

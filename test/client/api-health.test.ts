@@ -1,17 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
 import { createHmac } from 'node:crypto';
-import { createApp } from '../../client/api';
-import { codecFromConfig } from '../../codec';
-import { TEST_CODEC_CONFIG } from '../helpers/codec';
-import { memoryLogger } from '../helpers/memory-logger';
 import { freePort } from '../helpers/ports';
 import type { ApiEnv, FakeMetrics } from './api-harness';
 import {
   API_TOKEN,
   KRIPTOMAT_WEBHOOK_TOKEN,
   SUMSUB_WEBHOOK_SECRET,
-  apiConfig,
-  fakeSumsub,
+  appWithoutTemporal,
   startApiEnv,
 } from './api-harness';
 
@@ -24,20 +18,11 @@ beforeAll(async () => {
 afterAll(async () => api?.stop());
 
 /** The API in front of a Temporal address where nothing answers. */
-async function appWithoutTemporal(metrics?: FakeMetrics) {
-  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-  const logs = memoryLogger();
-  const app = createApp({
-    client: new Client({ connection }),
-    config: apiConfig('kyc'),
-    timings: {},
-    sumsub: fakeSumsub(),
-    codec: codecFromConfig(TEST_CODEC_CONFIG),
-    logger: logs.logger,
-    metrics,
-    timeouts: { temporalMs: 500, recheckMs: 500, webhookMs: 500, readinessMs: 500 },
-  });
-  return { app, logs, close: () => connection.close() };
+async function unreachableApp(metrics?: FakeMetrics) {
+  return appWithoutTemporal(
+    { metrics, timeouts: { temporalMs: 500, recheckMs: 500, webhookMs: 500, readinessMs: 500 } },
+    `127.0.0.1:${await freePort()}`,
+  );
 }
 
 describe('health', () => {
@@ -52,7 +37,7 @@ describe('health', () => {
   });
 
   it('/readyz answers 503 and nothing more when Temporal does not answer (the reason is logged), and /healthz stays ok', async () => {
-    const { app, logs, close } = await appWithoutTemporal();
+    const { app, logs, close } = await unreachableApp();
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'unavailable' });
@@ -67,7 +52,7 @@ describe('health', () => {
 
 describe('when Temporal cannot be reached', () => {
   it('answers 503 on /v1 and both webhooks, on time', async () => {
-    const { app, logs, close } = await appWithoutTemporal();
+    const { app, logs, close } = await unreachableApp();
     const auth = { authorization: `Bearer ${API_TOKEN}` };
     const sumsubBody = JSON.stringify({
       type: 'applicantReviewed',
@@ -129,7 +114,7 @@ describe('GET /metrics', () => {
   });
 
   it('answers 404 in a process without metrics', async () => {
-    const { app, close } = await appWithoutTemporal();
+    const { app, close } = await unreachableApp();
     expect((await app.request('/metrics')).status).toBe(404);
     await close();
   });

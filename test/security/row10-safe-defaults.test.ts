@@ -1,18 +1,14 @@
-import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../client/api';
 import { CliContext } from '../../client/cli/context';
 import type { CliIo } from '../../client/cli/io';
 import { run } from '../../client/cli/run';
-import { codecFromConfig } from '../../codec';
 import { loadApiConfig, loadWorkerConfig } from '../../config';
-import { API_TOKEN, apiConfig, fakeSumsub } from '../client/api-harness';
+import { API_TOKEN, appWithoutTemporal } from '../client/api-harness';
 import { environmentOf, interpolate, loadCompose, publishedPorts } from '../deploy/compose-files';
-import { TEST_CODEC_CONFIG, TEST_CODEC_ENV } from '../helpers/codec';
-import { memoryLogger } from '../helpers/memory-logger';
+import { TEST_CODEC_ENV } from '../helpers/codec';
 
 /**
  * Row 10 of "hostile networks and hostile callers": the defaults a deployment starts from. The secrets the
@@ -213,17 +209,8 @@ describe('the CLI', () => {
 });
 
 describe('a cancel reason over the API', () => {
-  const connection = Connection.lazy({ address: '127.0.0.1:1' });
-  afterAll(() => connection.close());
-  const app = createApp({
-    client: new Client({ connection }),
-    config: apiConfig('kyc'),
-    timings: {},
-    sumsub: fakeSumsub(),
-    codec: codecFromConfig(TEST_CODEC_CONFIG),
-    logger: memoryLogger().logger,
-    timeouts: { temporalMs: 200 },
-  });
+  const { app, close } = appWithoutTemporal({ timeouts: { temporalMs: 200 } });
+  afterAll(() => close());
   const cancel = async (reason: string) => {
     const response = await app.request('/v1/cases/row10-user/cancel', {
       method: 'POST',

@@ -4,6 +4,7 @@ import type { KycCaseState } from '../../domain';
 import type { ApiEngine } from '../helpers/api-engine';
 import { startApiEngine } from '../helpers/api-engine';
 import { firstListed, ONBOARDING_PHASES, phasesOf } from '../helpers/cases';
+import { loginWorkerEnv } from '../helpers/kriptomat-partner';
 
 /**
  * The vendors as they really behave (docs/vendor-apis.md), end to end: the real worker and API against both
@@ -39,12 +40,7 @@ beforeAll(async () => {
     { KRIPTOMAT_WEBHOOK_TOKEN },
     {
       KRIPTOMAT_TOKEN: undefined,
-      KRIPTOMAT_CLIENT_ID: LOGIN.clientId,
-      KRIPTOMAT_CLIENT_SECRET: LOGIN.clientSecret,
-      KRIPTOMAT_EMAIL: LOGIN.email,
-      KRIPTOMAT_PASSWORD: LOGIN.password,
-      KRIPTOMAT_TOTP_SECRET: LOGIN.totpSecret,
-      KRIPTOMAT_TOTP_PERIOD: `${LOGIN.totpPeriodSeconds}s`,
+      ...loginWorkerEnv(LOGIN),
       KRIPTOMAT_SHOW_USER_PATH: SHOW_USER_PATH,
     },
   );

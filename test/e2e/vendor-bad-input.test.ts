@@ -14,6 +14,7 @@ import { countBy, formatTable, printFigures } from '../helpers/figures';
 import type { SandboxEngine } from '../helpers/sandbox-engine';
 import { startSandboxEngine } from '../helpers/sandbox-engine';
 import { eventually, runInBackground, testWorkflowSource, uniqueTaskQueue } from '../helpers/temporal';
+import { loginWorkerEnv } from '../helpers/kriptomat-partner';
 
 /**
  * Malformed answers from both vendors, one corpus entry at a time on each endpoint a case calls, served by
@@ -295,12 +296,7 @@ beforeAll(async () => {
   const loginConfig = loadWorkerConfig({
     ...Object.fromEntries(withoutToken),
     ...TEST_CODEC_ENV,
-    KRIPTOMAT_CLIENT_ID: LOGIN.clientId,
-    KRIPTOMAT_CLIENT_SECRET: LOGIN.clientSecret,
-    KRIPTOMAT_EMAIL: LOGIN.email,
-    KRIPTOMAT_PASSWORD: LOGIN.password,
-    KRIPTOMAT_TOTP_SECRET: LOGIN.totpSecret,
-    KRIPTOMAT_TOTP_PERIOD: `${LOGIN.totpPeriodSeconds}s`,
+    ...loginWorkerEnv(LOGIN),
     TEMPORAL_ADDRESS: engine.env.address,
     TEMPORAL_NAMESPACE: engine.env.namespace ?? 'default',
     TEMPORAL_TASK_QUEUE: loginQueue,

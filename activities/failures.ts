@@ -1,7 +1,6 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { KycError } from '../domain';
-import { outboundPolicy } from './http/outbound-policy';
+import { currentActivityContext } from './activity-context';
 
 /**
  * The one place engine errors become Temporal failures: the `type` drives the retry policies'
@@ -17,16 +16,12 @@ export function toApplicationFailure(error: unknown, options: { alwaysRetry?: bo
   const cancelled = activityCancellation();
   if (cancelled) return cancelled;
   if (!(error instanceof KycError)) return error;
-  const retryAfterMs =
-    error.retryAfterMs === undefined
-      ? undefined
-      : Math.min(error.retryAfterMs, outboundPolicy().maxRetryAfterMs);
   return ApplicationFailure.create({
     type: error.type,
     message: error.message,
     // `alwaysRetry`: for deliveries that must never be dropped, whatever the error says.
     nonRetryable: !options.alwaysRetry && !error.retryable,
-    nextRetryDelay: retryAfterMs,
+    nextRetryDelay: error.retryAfterMs,
     details: error.context ? [error.context] : [],
   });
 }
@@ -46,10 +41,6 @@ export function withFailureMapping<A extends unknown[], R>(
 
 /** The running activity's cancellation (a `CancelledFailure`), if it was cancelled; none outside activities. */
 function activityCancellation(): unknown {
-  try {
-    const { cancellationSignal } = Context.current();
-    return cancellationSignal.aborted ? (cancellationSignal.reason as unknown) : undefined;
-  } catch {
-    return undefined;
-  }
+  const signal = currentActivityContext()?.cancellationSignal;
+  return signal?.aborted ? (signal.reason as unknown) : undefined;
 }

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { currentActivityContext } from './activity-context';
 
 /**
  * Heartbeats while the activity runs, when its options ask for heartbeats (`heartbeatTimeout`). Without them,
@@ -11,7 +11,7 @@ export function withHeartbeat<A extends unknown[], R>(
   fn: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
   return async (...args: A) => {
-    const context = currentContext();
+    const context = currentActivityContext();
     const timeoutMs = context?.info.heartbeatTimeoutMs;
     if (!context || !timeoutMs) return fn(...args);
     // Three beats per timeout: one delayed beat (a busy event loop) does not make the attempt look lost.
@@ -22,13 +22,4 @@ export function withHeartbeat<A extends unknown[], R>(
       clearInterval(timer);
     }
   };
-}
-
-/** The running activity's context; none when the function is called directly (unit tests). */
-function currentContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
 }

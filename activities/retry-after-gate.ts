@@ -1,8 +1,7 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import { ERROR_TYPES } from '../domain';
-import { outboundPolicy } from './http/outbound-policy';
+import { currentActivityContext } from './activity-context';
 
 /** The earliest each rate-limited activity may try again, by workflow run and activity type. */
 const notBefore = new Map<string, number>();
@@ -20,7 +19,7 @@ export function withRetryAfterGate<A extends unknown[], R>(
   fn: (...args: A) => Promise<R>,
 ): (...args: A) => Promise<R> {
   return async (...args: A) => {
-    const context = currentContext();
+    const context = currentActivityContext();
     if (!context) return fn(...args);
     const { info } = context;
     const key = `${info.workflowExecution?.runId ?? ''}/${info.activityType}`;
@@ -33,14 +32,14 @@ export function withRetryAfterGate<A extends unknown[], R>(
     } catch (error) {
       const retryAfterMs = rateLimitDelay(error);
       if (retryAfterMs !== undefined) {
-        remember(key, Date.now() + Math.min(retryAfterMs, outboundPolicy().maxRetryAfterMs));
+        remember(key, Date.now() + retryAfterMs);
       }
       throw error;
     }
   };
 }
 
-/** The `Retry-After` a rate-limit failure carries (as its `nextRetryDelay`), if any; capped when remembered. */
+/** The `Retry-After` a rate-limit failure carries (as its `nextRetryDelay`, capped where the header is read). */
 function rateLimitDelay(error: unknown): number | undefined {
   if (!(error instanceof ApplicationFailure) || error.type !== ERROR_TYPES.RateLimited) return undefined;
   return msOptionalToNumber(error.nextRetryDelay);
@@ -51,12 +50,4 @@ function remember(key: string, until: number): void {
   const now = Date.now();
   for (const [other, time] of notBefore) if (time <= now) notBefore.delete(other);
   notBefore.set(key, until);
-}
-
-function currentContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
 }

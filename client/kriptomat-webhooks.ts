@@ -1,14 +1,14 @@
 import type { Client } from '@temporalio/client';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { describeIssues } from '../activities/http/parse-body';
 import { sumsubTypeLabel } from '../activities/sumsub/webhook-types';
-import { USER_ID_PATTERN } from '../domain';
+import { isValidUserId } from '../domain';
 import { recheckSignal } from '../workflows/messages';
 import { signalCaseIfRunning } from './kyc-cases';
+import { secretMatcher } from './secret-matcher';
 
 /** The one Kriptomat event of interest: a SumSub review finished at Kriptomat (docs/vendor-apis.md). */
-export const KRIPTOMAT_WAKING_TYPE = 'applicantReviewed';
+const KRIPTOMAT_WAKING_TYPE = 'applicantReviewed';
 
 /**
  * What became of one Kriptomat delivery. Everything readable or not is acknowledged (202): a delivery is
@@ -32,16 +32,8 @@ const kriptomatWebhookSchema = z.object({
     .transform(String),
 });
 
-/**
- * A check of the webhook's secret path token. Both sides are hashed (the secret once, here), so the
- * comparison takes the same time whatever the candidate's length or first wrong byte. Without a configured
- * token nothing matches.
- */
-export function webhookTokenMatcher(token: string | undefined): (candidate: string | undefined) => boolean {
-  const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
-  const expected = token ? sha256(token) : null;
-  return (candidate) => Boolean(expected && candidate && timingSafeEqual(sha256(candidate), expected));
-}
+/** A constant-time check of the webhook's secret path token; without a configured token nothing matches. */
+export const webhookTokenMatcher = (token: string | undefined) => secretMatcher(token);
 
 /**
  * Receives one delivery of Kriptomat's webhook (whose URL token the caller has checked): an
@@ -65,7 +57,7 @@ export async function receiveKriptomatWebhook(
     return { result: 'malformed', status: 202, type, reason };
   }
   const { externalUserId } = parsed.data;
-  const userId = USER_ID_PATTERN.test(externalUserId) ? externalUserId : undefined;
+  const userId = isValidUserId(externalUserId) ? externalUserId : undefined;
   if (parsed.data.type !== KRIPTOMAT_WAKING_TYPE) {
     return { result: 'ignored', status: 202, type, ...(userId && { userId }) };
   }

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { parseSumsubWebhook, verifyWebhookDigest } from '../activities/sumsub/webhook';
 import type { SumsubReviewWebhook } from '../activities/sumsub/webhook';
 import type { SumsubEvent } from '../domain';
-import { USER_ID_PATTERN } from '../domain';
+import { isValidUserId } from '../domain';
 import { sumsubEventSignal } from '../workflows/messages';
 import { signalCaseIfRunning } from './kyc-cases';
 import type { RecentDeliveries } from './recent-deliveries';
@@ -81,7 +81,7 @@ export async function receiveSumsubWebhook(
 
 /** The external user id when it can name one of our cases; anything else may be anything, even an email. */
 function ownUserId(externalUserId: string | undefined): string | undefined {
-  return externalUserId !== undefined && USER_ID_PATTERN.test(externalUserId) ? externalUserId : undefined;
+  return externalUserId !== undefined && isValidUserId(externalUserId) ? externalUserId : undefined;
 }
 
 /** The hint the case gets: which event, which applicant, when. */

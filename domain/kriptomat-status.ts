@@ -37,10 +37,6 @@ export const UNREADABLE_EDD_STATUS = 'unreadable';
  */
 export type EddStatus = KnownEddStatus | (string & {});
 
-export function isKnownEddStatus(value: string): value is KnownEddStatus {
-  return (EDD_STATUSES as readonly string[]).includes(value);
-}
-
 /**
  * Kriptomat's raw `edd_status` as the engine records it: `""`, `null` or missing is `not_reported`; a word
  * within `EDD_STATUS_PATTERN` is kept as sent; anything else is `unreadable`. Never throws: EDD is shown,

@@ -112,7 +112,7 @@ const EVERY_SCENARIO: Record<string, SandboxScenario> = { ...SANDBOX_SCENARIOS, 
 const NAMES_LONGEST_FIRST = Object.keys(EVERY_SCENARIO).sort((a, b) => b.length - a.length);
 
 /** The name of the scenario a user id asks for: the longest scenario name it starts with, followed by `-`. */
-export function scenarioNameForUser(userId: string): SandboxScenarioName | VendorVariantName {
+function scenarioNameForUser(userId: string): SandboxScenarioName | VendorVariantName {
   const name = NAMES_LONGEST_FIRST.find((candidate) => userId.startsWith(`${candidate}-`)) ?? 'unknown';
   return name as SandboxScenarioName | VendorVariantName;
 }

@@ -15,6 +15,7 @@ import {
   isRetryableErrorType,
   isUntrustedPayload,
   KYC_PHASE,
+  MAX_CASE_TEXT_LENGTH,
   plainText,
 } from '../domain';
 import { CaseControl } from './case-control';
@@ -92,9 +93,6 @@ async function continueCase(ctx: CaseContext, input: KycCaseInput): Promise<neve
   return next({ userId: input.userId, timings: input.timings, resume: { ...state, runs: state.runs + 1 } });
 }
 
-/** Activities sanitize vendor texts already; the case keeps its own bound on what it stores and shows. */
-const MAX_ERROR_MESSAGE_LENGTH = 500;
-
 /** Before a run ends (completed or continued): every partner notification delivered, every handler done. */
 async function settle({ notifier }: CaseContext): Promise<void> {
   await notifier.delivered();
@@ -109,7 +107,7 @@ function startedShowing(state: KycCaseState): boolean {
 function park(state: KycCaseState, step: OpenPhase, failure: { type: string; message: string }): void {
   state.lastError = {
     ...failure,
-    message: plainText(failure.message, MAX_ERROR_MESSAGE_LENGTH),
+    message: plainText(failure.message, MAX_CASE_TEXT_LENGTH),
     step,
     at: new Date().toISOString(),
   };

@@ -1,7 +1,14 @@
 import { log, metricMeter } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { KycCaseState } from '../domain';
-import { isUntrustedPayload, plainText, REVIEW_ANSWERS, REJECT_TYPES, REVIEW_STATUSES } from '../domain';
+import {
+  isUntrustedPayload,
+  MAX_CASE_TEXT_LENGTH,
+  plainText,
+  REVIEW_ANSWERS,
+  REJECT_TYPES,
+  REVIEW_STATUSES,
+} from '../domain';
 
 /**
  * A signal is in history before any code sees it, so it cannot be refused at the door: every handler parses
@@ -14,9 +21,6 @@ const droppedMessages = metricMeter.createCounter(
   'messages',
   'Signals dropped unread: untrusted (not encrypted by the engine) or invalid input',
 );
-
-/** The largest cancel reason kept; the rest is cut. */
-export const MAX_CANCEL_REASON_LENGTH = 500;
 
 /**
  * `sumsubEvent`: the receiver sends `{type, applicantId, createdAt}`. Signals recorded before webhooks became
@@ -44,7 +48,7 @@ export function acceptSumsubEvent(state: KycCaseState, input: unknown): SumsubEv
 export function acceptCancel(state: KycCaseState, input: unknown): string | null {
   const request = accept(state, 'cancel', cancelInput, input);
   if (request === null) return null;
-  return plainText(request?.reason ?? '', MAX_CANCEL_REASON_LENGTH);
+  return plainText(request?.reason ?? '', MAX_CASE_TEXT_LENGTH);
 }
 
 function accept<T>(state: KycCaseState, signal: string, schema: z.ZodType<T>, input: unknown): T | null {

@@ -33,6 +33,6 @@ export interface CancelRequest {
 
 /**
  * End the case as `cancelled`, whatever phase it is in. The reason is kept as one line of plain text of at most
- * `MAX_CANCEL_REASON_LENGTH` characters (message-input.ts).
+ * `MAX_CASE_TEXT_LENGTH` characters (domain/plain-text.ts).
  */
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');

@@ -11,7 +11,7 @@ import { normalizeHost } from './outbound-policy';
 export const DESTINATION_REFUSED = 'ERR_KYC_DESTINATION_REFUSED';
 
 /** A connection the outbound policy does not allow. Names the host and why; never a path, query or credential. */
-export class DestinationRefusedError extends Error {
+class DestinationRefusedError extends Error {
   readonly code = DESTINATION_REFUSED;
 
   constructor(
@@ -29,7 +29,7 @@ export class DestinationRefusedError extends Error {
  * when it is public. IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is judged as the IPv4 address it carries; anything
  * unparseable counts as not public.
  */
-export function nonPublicRange(address: string): string | undefined {
+function nonPublicRange(address: string): string | undefined {
   try {
     const range = ipaddr.process(address).range();
     return range === 'unicast' ? undefined : range;
@@ -43,7 +43,7 @@ export function nonPublicRange(address: string): string | undefined {
  * answers (one lookup). Unless the host is allowed, every address must be public: one private address among
  * public ones refuses the whole name, since the socket could pick any of them.
  */
-export async function checkedAddresses(host: string, policy: OutboundPolicy): Promise<LookupAddress[]> {
+async function checkedAddresses(host: string, policy: OutboundPolicy): Promise<LookupAddress[]> {
   const name = normalizeHost(host);
   const family = net.isIP(name);
   const addresses = family ? [{ address: name, family }] : await policy.resolve(name);
@@ -65,7 +65,7 @@ export async function checkedAddresses(host: string, policy: OutboundPolicy): Pr
  * A `lookup` that answers with `addresses` and never asks DNS: the socket connects to the very addresses that
  * were checked, so a second answer for the same name (DNS rebinding) never comes into play.
  */
-export function pinnedLookup(addresses: LookupAddress[]): net.LookupFunction {
+function pinnedLookup(addresses: LookupAddress[]): net.LookupFunction {
   return (_hostname, options, callback) => {
     const first = addresses[0]!;
     if (options.all) callback(null, addresses);

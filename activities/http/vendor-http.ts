@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import axios, { AxiosError, isCancel } from 'axios';
 import type {
   AxiosInstance,
@@ -6,6 +5,7 @@ import type {
   InternalAxiosRequestConfig,
   RawAxiosRequestHeaders,
 } from 'axios';
+import { currentActivityContext } from '../activity-context';
 import { guardedAgents } from './destination-guard';
 import { MAX_VENDOR_BODY_BYTES } from './limits';
 import type { OutboundPolicy } from './outbound-policy';
@@ -104,9 +104,5 @@ function explainAbort(error: unknown): unknown {
 
 /** The cancellation signal of the activity this call runs in; none outside an activity (the API, tests). */
 function activityCancellation(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
+  return currentActivityContext()?.cancellationSignal;
 }

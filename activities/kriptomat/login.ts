@@ -30,8 +30,7 @@ export interface KriptomatLoginCredentials {
   totpPeriodSeconds?: number;
 }
 
-export const CLIENT_ID_FORMATS = ['auto', 'string', 'integer'] as const;
-export type ClientIdFormat = (typeof CLIENT_ID_FORMATS)[number];
+export type ClientIdFormat = 'auto' | 'string' | 'integer';
 
 export interface LoginTokenProviderOptions {
   baseUrl: string;

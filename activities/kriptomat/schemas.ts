@@ -67,7 +67,6 @@ const loginToken = z.object({
   /** Seconds the token lives; sessions last 60 minutes when it is absent. */
   expires_in: seconds.nullish(),
 });
-export type LoginAnswer = z.infer<typeof loginToken>;
 
 /**
  * The login answer. Kriptomat does not show it: the token is accepted at the top level

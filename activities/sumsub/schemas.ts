@@ -44,7 +44,7 @@ export type ReviewResult = z.infer<typeof reviewResultSchema>;
  * it is read with `rejectType: null`, which the case treats as not final and keeps waiting on
  * (docs/vendor-apis.md, "SumSub review status").
  */
-export function requireDecisiveResult(
+function requireDecisiveResult(
   review: { reviewStatus?: ReviewStatus; reviewResult?: ReviewResult },
   ctx: z.RefinementCtx,
 ): void {

@@ -14,7 +14,7 @@ const WEBHOOK_DIGEST_ALGORITHMS = {
 export type WebhookDigestAlg = keyof typeof WEBHOOK_DIGEST_ALGORITHMS;
 
 /** What a missing `x-payload-digest-alg` means: SumSub's own reference verifier assumes it. */
-export const DEFAULT_WEBHOOK_DIGEST_ALG: WebhookDigestAlg = 'HMAC_SHA256_HEX';
+const DEFAULT_WEBHOOK_DIGEST_ALG: WebhookDigestAlg = 'HMAC_SHA256_HEX';
 
 /** Hex HMAC of the raw body bytes, as SumSub puts in `x-payload-digest`. */
 export function signWebhookBody(rawBody: Buffer | string, alg: WebhookDigestAlg, secret: string): string {

@@ -1,10 +1,12 @@
+import { MAX_CASE_TEXT_LENGTH } from '../../domain';
+
 /**
  * A cancel reason is one line of plain text: it is kept in the case's history and shown by the CLI, the
  * Temporal UI and whatever the partner renders it in, so it carries no control or invisible characters
  * (terminal escapes, line breaks, bidi overrides) and no markup (Markdown, HTML) that could dress it up as
  * something else. Refused rather than cleaned, so the operator sees exactly what was kept.
  */
-export const CANCEL_REASON_MAX_LENGTH = 500;
+export const CANCEL_REASON_MAX_LENGTH = MAX_CASE_TEXT_LENGTH;
 
 /**
  * The same rule as a JSON Schema `pattern` (ECMA-262 without flags, so every OpenAPI tool reads it): C0 and

@@ -29,7 +29,7 @@ const MAX_PER_MINUTE = 1_000_000;
  * The headers `callerLimit` (`client/api/rate-limit.ts`, draft-6 of the IETF RateLimit headers) sets on every
  * answer given once the caller passed its credential check, the 429 included.
  */
-export const RATE_LIMIT_HEADERS = {
+const RATE_LIMIT_HEADERS = {
   'RateLimit-Policy': {
     schema: { type: 'string' as const, maxLength: 24, pattern: '^[0-9]+;w=60$' },
     description: 'The limit and its window in seconds',
@@ -42,7 +42,7 @@ export const RATE_LIMIT_HEADERS = {
 type Response = { description: string; headers?: Record<string, unknown> };
 
 /** `response` with the caller-limit headers declared. */
-export function withRateLimit<R extends Response>(response: R): R {
+function withRateLimit<R extends Response>(response: R): R {
   return { ...response, headers: { ...response.headers, ...RATE_LIMIT_HEADERS } };
 }
 

@@ -5,6 +5,7 @@ import {
   EDD_STATUSES,
   EDD_STATUS_PATTERN,
   KYC_STATUSES,
+  MAX_CASE_TEXT_LENGTH,
   OPEN_PHASES,
   REJECT_TYPES,
   REVIEW_ANSWERS,
@@ -118,9 +119,6 @@ const count = int32(0);
  */
 const MAX_PHASES = 65_536;
 
-/** The cancel reason and error message the workflow keeps (`plainText`, 500 characters). */
-const MAX_STATE_TEXT = 500;
-
 const CaseReviewSchema = z.object({
   // SumSub's applicant id, as the workflow's message schema bounds it.
   applicantId: z
@@ -149,7 +147,7 @@ export const CaseStateSchema = z
     lastError: z
       .object({
         type: z.string().max(200).openapi({ description: "The failure's type (an error class name)" }),
-        message: oneLine(MAX_STATE_TEXT),
+        message: oneLine(MAX_CASE_TEXT_LENGTH),
         step: z.enum(OPEN_PHASES),
         at: timestamp,
       })
@@ -167,7 +165,7 @@ export const CaseStateSchema = z
       .nullable(),
     nextCheckAt: timestamp.nullable(),
     notifications: count,
-    cancelReason: oneLine(MAX_STATE_TEXT).nullable(),
+    cancelReason: oneLine(MAX_CASE_TEXT_LENGTH).nullable(),
     runs: count,
     startedAt: timestamp,
     updatedAt: timestamp,

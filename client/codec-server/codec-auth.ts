@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { bearerMatcher } from '../api/auth';
+import { secretMatcher } from '../secret-matcher';
 import type { PeerCheck } from './peer';
 
 /** A header that a fronting proxy injects once it has authenticated the operator, and its secret value. */
@@ -22,13 +22,8 @@ export interface CodecAuthOptions {
   isLoopbackPeer: PeerCheck;
 }
 
-const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
-
-/** A constant-time check of one header against its secret (both sides hashed, as for the bearer token). */
-function headerMatcher({ secret }: ProxyCredential): (value: string | undefined) => boolean {
-  const expected = sha256(secret);
-  return (value) => value !== undefined && timingSafeEqual(sha256(value), expected);
-}
+/** A constant-time check of one header against its secret, as for the bearer token. */
+const headerMatcher = ({ secret }: ProxyCredential) => secretMatcher(secret);
 
 /**
  * Who may use the codec, which decrypts (and encrypts) with the engine's keys. With a credential configured,

@@ -6,7 +6,7 @@ import { hotp, timeStepAt, TOTP_STEP_SECONDS, totpKeyFromBase32 } from './totp';
 export type ClientIdForm = 'either' | 'integer' | 'string';
 
 /** Why a login is refused: Kriptomat names the kind of field, never what was sent. */
-export const LOGIN_REFUSALS = {
+const LOGIN_REFUSALS = {
   client: 'Invalid client credentials.',
   account: 'Invalid email or password.',
   code: 'Invalid security code.',

@@ -10,14 +10,11 @@ export interface KriptomatPaths {
   importKyc: string;
 }
 
-export const DOCUMENTED_KRIPTOMAT_PATHS: KriptomatPaths = {
+const DOCUMENTED_KRIPTOMAT_PATHS: KriptomatPaths = {
   login: '/api/v1/partners/auth/login',
   showUser: '/api/v1/partners/users/{user_id}',
   importKyc: '/v1/users/{user_id}/kyc-import',
 };
-
-/** The show-user path of Kriptomat's other Show-user page (`GET v1/users/{user_id}`). */
-export const SHOW_USER_V1_PATH = '/v1/users/{user_id}';
 
 const USER_PLACEHOLDER = /\{user_id\}|\{userId\}/;
 
@@ -30,9 +27,4 @@ export function kriptomatPaths(paths: Partial<KriptomatPaths> = {}): KriptomatPa
 /** `/v1/users/{user_id}/kyc-import` → `/v1/users/:userId/kyc-import` (the router's syntax). */
 export function routeOf(template: string): string {
   return template.replace(USER_PLACEHOLDER, ':userId');
-}
-
-/** The path of one user's call: the id percent-encoded, so it can never change the route. */
-export function pathForUser(template: string, userId: string): string {
-  return template.replace(USER_PLACEHOLDER, encodeURIComponent(userId));
 }

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
  * its mistakes. Proven against the RFC's Appendix B vectors in test/sandbox/totp.test.ts.
  */
 export const TOTP_STEP_SECONDS = 30;
-export const TOTP_DIGITS = 6;
+const TOTP_DIGITS = 6;
 
 /** 80 bits: the shortest secret authenticator apps issue (16 base32 characters). */
 const MIN_SECRET_BYTES = 10;

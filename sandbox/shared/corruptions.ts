@@ -102,7 +102,7 @@ const BAD_GATEWAY_PAGE =
  * The largest vendor answer the engine says it accepts (1 MiB, its documented cap), stated here rather than
  * imported: the simulators share no code with the engine.
  */
-export const ENGINE_ANSWER_CAP_BYTES = 1024 * 1024;
+const ENGINE_ANSWER_CAP_BYTES = 1024 * 1024;
 
 /** Twice what the engine's clients accept, so the size alone decides. */
 const OVERSIZED_PADDING_BYTES = 2 * ENGINE_ANSWER_CAP_BYTES;

@@ -65,7 +65,8 @@ export async function measureLatency(stack: BenchStack, options: LatencyOptions)
         (hook) => hook.userId === userId && hook.type === 'applicantReviewed' && hook.status === 200,
       )?.at ?? NaN;
     const imported = stack.sandbox.log.find({ service: 'kriptomat', endpoint: 'importKyc', userId })[0]?.at;
-    if (imported !== undefined && !Number.isNaN(webhookAt)) engineWebhook.push(imported - webhookAt);
+    // An import before the logged delivery was the case's own read finding the verdict first: not a webhook's.
+    if (imported !== undefined && imported >= webhookAt) engineWebhook.push(imported - webhookAt);
     const skeleton = await timesOf(client, skeletonId(userId));
     skeletonStart.push(skeleton.firstTaskStarted - (startAt.get(userId) ?? NaN));
     if (skeleton.signalToActivity !== null) skeletonSignal.push(skeleton.signalToActivity);
@@ -94,10 +95,19 @@ async function timesOf(
     event.workflowExecutionSignaledEventAttributes ? [index] : [],
   );
   const lastSignal = signals.at(-1) ?? -1;
-  const nextActivity =
+  // The activity the workflow scheduled in answer to the signal. Not simply the next "started" event: the
+  // server writes an activity's started event when the activity ends, stamped with its start time, so an
+  // activity that was already running when the signal came can follow the signal with an earlier time.
+  const answer =
     lastSignal < 0
       ? undefined
-      : events.slice(lastSignal).find((event) => event.activityTaskStartedEventAttributes);
+      : events.slice(lastSignal).find((event) => event.activityTaskScheduledEventAttributes);
+  const nextActivity = answer
+    ? events.find(
+        (event) =>
+          String(event.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(answer.eventId),
+      )
+    : undefined;
   const signal = events[lastSignal];
   return {
     firstTaskStarted: first ? eventMs(first) : NaN,

@@ -171,6 +171,26 @@ export const workerFields = {
    * limit (about 2,300 with Node's default heap), held 1.7 GiB with 10,000 cases waiting (bench/).
    */
   KYC_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  /**
+   * The engine's own PostgreSQL (`postgres://user:password@host:port/database`). With it, every worker
+   * process shares the vendors' limits (SumSub's request rate, Kriptomat's TOTP windows); without it each
+   * process keeps its own, which is right for one worker and wrong for several.
+   */
+  KYC_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
+   * Worker Versioning: the deployment this worker belongs to. With `KYC_WORKER_BUILD_ID`, the worker polls
+   * as that version of the deployment and takes tasks only once the version is current (or ramping), so an
+   * old and a new worker never share a case during a rolling deploy. Unset: unversioned, as on the dev server.
+   */
+  KYC_WORKER_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 letters, digits, _ . or -')
+    .optional(),
+  /** The version (build) of this worker's code within `KYC_WORKER_DEPLOYMENT_NAME`. */
+  KYC_WORKER_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 letters, digits, _ . or -')
+    .optional(),
 };
 
 export const apiFields = {

@@ -35,6 +35,11 @@ export interface ClusterOptions {
   log: (line: string) => void;
   /** Asked between steps: true ends the start early (what has started is stopped by the caller's stop()). */
   stopRequested?: () => boolean;
+  /**
+   * Only PostgreSQL and a registered Temporal server: for runs that bring their own engine processes and
+   * simulators (the chaos run's faulty ones, the bench's skeleton worker).
+   */
+  temporalOnly?: boolean;
 }
 
 export interface Cluster {
@@ -139,6 +144,7 @@ export function createCluster(options: ClusterOptions): { cluster: Cluster; star
     log('registering the namespace and search attributes (deploy/temporal/register.sh)');
     await register(binaries, temporal.address, NAMESPACE, paths.logDir);
     checkpoint();
+    if (options.temporalOnly) return;
 
     const apiPorts = [await freeLoopbackPort(), await freeLoopbackPort()];
     const balancer = await startBalancer(await preferred(portSetting(env, 'KYC_API_PORT', 8080)), apiPorts);

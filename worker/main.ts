@@ -1,5 +1,10 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
+import {
+  closeProcessVendorLimits,
+  PostgresVendorLimits,
+  processVendorLimits,
+} from '../activities/vendor-limits';
 import { temporalConnectionSettings } from '../client/temporal-connection';
 import type { WorkerConfig } from '../config';
 import { loadWorkerConfig } from '../config';
@@ -17,7 +22,8 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Runs the worker until SIGINT/SIGTERM: the SDK runtime then stops polling and lets in-flight activities
- * finish (`KYC_SHUTDOWN_GRACE_TIME`), after which the metrics server and the connection close.
+ * finish (`KYC_SHUTDOWN_GRACE_TIME`), after which the metrics server, the connection and the vendor limit
+ * store's pool close.
  */
 async function runWorker(config: WorkerConfig, logger: Logger): Promise<void> {
   warnAboutSumsubQueue(config, logger);
@@ -38,6 +44,7 @@ async function runWorker(config: WorkerConfig, logger: Logger): Promise<void> {
     host: config.KYC_METRICS_HOST,
   });
   try {
+    await prepareVendorLimits(config, logger);
     const connection = await NativeConnection.connect(temporalConnectionSettings(config));
     try {
       worker = await createKycWorker(connection, config, undefined, { observer: metrics.observeHttpCall });
@@ -50,8 +57,29 @@ async function runWorker(config: WorkerConfig, logger: Logger): Promise<void> {
     }
   } finally {
     await server.close();
+    await closeProcessVendorLimits();
   }
   logger.info('worker stopped');
+}
+
+/**
+ * With `KYC_DATABASE_URL`, creates the shared store's tables before the first task. A database that does
+ * not answer is not fatal: it is said here, and each SumSub call or Kriptomat login fails retryably until it
+ * answers (the store tries again on every use), so no case is lost to it.
+ */
+async function prepareVendorLimits(config: WorkerConfig, logger: Logger): Promise<void> {
+  const store = processVendorLimits(config.KYC_DATABASE_URL);
+  if (!(store instanceof PostgresVendorLimits)) {
+    logger.info('vendor limits kept per process (no KYC_DATABASE_URL): right for a single worker only');
+    return;
+  }
+  try {
+    await store.ready();
+    logger.info('vendor limits shared through the engine database (KYC_DATABASE_URL)');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.warn(`${reason}; SumSub calls and Kriptomat logins fail and are retried until it answers`);
+  }
 }
 
 /** Every activity may wait on one SumSub POST; with few POSTs allowed, the last would wait too long. */

@@ -7,9 +7,11 @@ import {
 } from '../activities/http/outbound-policy';
 import { createKriptomatAuth } from '../activities/kriptomat/auth';
 import { KriptomatClient } from '../activities/kriptomat/client';
+import { LoginTokenProvider } from '../activities/kriptomat/login';
 import { PartnerWebhookNotifier } from '../activities/partner/webhook-notifier';
 import { SumsubClient } from '../activities/sumsub/client';
 import { processSumsubLimiter } from '../activities/sumsub/rate-limit';
+import { processVendorLimits } from '../activities/vendor-limits';
 import type { ApiConfig, WorkerConfig } from '../config';
 import { kriptomatLoginFrom } from '../config';
 import { ConfigurationError } from '../domain';
@@ -23,7 +25,9 @@ export interface PartnerClientOptions {
 /**
  * The real clients of Kriptomat, SumSub and the partner's webhook, as the configuration describes them. SumSub
  * calls go through the process-wide limiter of the app token, so however many clients and cases a process
- * runs, it stays within `SUMSUB_GETS_PER_5S` and `SUMSUB_POSTS_PER_5S`.
+ * runs, it stays within `SUMSUB_GETS_PER_5S` and `SUMSUB_POSTS_PER_5S`. With `KYC_DATABASE_URL`, that limiter
+ * and the Kriptomat login's TOTP windows are kept in the engine's PostgreSQL, so the limits hold across every
+ * worker process using it (activities/vendor-limits/), not per process.
  */
 export function partnerClientsFrom(
   config: WorkerConfig,
@@ -40,14 +44,18 @@ export function partnerClientsFrom(
     importKyc: config.KRIPTOMAT_IMPORT_PATH,
   };
   const credentials = kriptomatLoginFrom(config);
-  const auth = createKriptomatAuth({
+  const limits = processVendorLimits(config.KYC_DATABASE_URL);
+  const kriptomat = {
     baseUrl: config.KRIPTOMAT_BASE_URL,
-    accessToken: config.KRIPTOMAT_TOKEN,
-    credentials,
     paths,
     timeoutMs: config.KRIPTOMAT_TIMEOUT,
     observer,
-  });
+  };
+  // The login's TOTP windows come from the shared store; a static token (which wins) needs no windows.
+  const auth =
+    credentials && !config.KRIPTOMAT_TOKEN
+      ? new LoginTokenProvider({ ...kriptomat, credentials, limits })
+      : createKriptomatAuth({ ...kriptomat, accessToken: config.KRIPTOMAT_TOKEN, credentials });
   return {
     kriptomat: new KriptomatClient({
       baseUrl: config.KRIPTOMAT_BASE_URL,
@@ -75,7 +83,8 @@ export function partnerClientsFrom(
 
 /**
  * The SumSub client of this process, behind the process-wide limiter of its app token: the worker's
- * activities and the API's WebSDK tokens share one budget when they run in one process (`npm start`).
+ * activities and the API's WebSDK tokens share one budget when they run in one process (`npm start`). With
+ * `KYC_DATABASE_URL` (the worker's), the budget is shared with every process using that database.
  */
 export function sumsubClientFrom(
   config: Pick<
@@ -86,7 +95,7 @@ export function sumsubClientFrom(
     | 'SUMSUB_GETS_PER_5S'
     | 'SUMSUB_POSTS_PER_5S'
   > &
-    Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT' | 'SUMSUB_TIMEOUT'>> &
+    Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT' | 'SUMSUB_TIMEOUT' | 'KYC_DATABASE_URL'>> &
     Partial<Pick<ApiConfig, 'KYC_ALLOW_INSECURE_HOSTS' | 'KYC_MAX_RETRY_AFTER'>>,
   { observer }: PartnerClientOptions = {},
 ): SumsubClient {
@@ -98,7 +107,7 @@ export function sumsubClientFrom(
     secretKey: config.SUMSUB_SECRET_KEY,
     shareTokenVariant: config.SUMSUB_SHARE_TOKEN_VARIANT,
     timeoutMs: config.SUMSUB_TIMEOUT,
-    limiter: processSumsubLimiter(account, limits),
+    limiter: processSumsubLimiter(account, limits, processVendorLimits(config.KYC_DATABASE_URL)),
     observer,
   });
 }

@@ -5,6 +5,8 @@ import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
 import { parseBody } from '../http/parse-body';
+import { hashedKey, InProcessVendorLimits } from '../vendor-limits';
+import type { VendorLimits } from '../vendor-limits';
 import type { AccessTokenProvider } from './auth';
 import { createKriptomatHttp } from './http';
 import { resolveKriptomatPaths } from './paths';
@@ -47,6 +49,11 @@ export interface LoginTokenProviderOptions {
   now?: () => number;
   /** How the provider waits for the next TOTP window; tests skip the wait. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where the TOTP windows used are recorded: the worker's `processVendorLimits(KYC_DATABASE_URL)`, shared
+   * with every process that logs in with the account. By default this provider's own memory, as before.
+   */
+  limits?: VendorLimits;
 }
 
 /** Kriptomat sessions last 60 minutes, the lifetime assumed when the login answer does not say. */
@@ -60,10 +67,11 @@ const WINDOW_EDGE_MS = 1_000;
 /**
  * Logs in with the partner's credentials and current TOTP code, caches the session token and replaces it
  * before it expires. Concurrent callers share one login in flight, so a burst of calls (or of 401s) costs
- * one login rather than one each. Every login uses a code of a later 30 s window than the previous one:
- * Kriptomat may refuse a code used before, so a login right after another (a 401 soon after logging in)
- * waits for the next window, and a refused code is tried once more in the next window before the login counts
- * as refused. Activities heartbeat on a timer meanwhile (activities/heartbeat.ts).
+ * one login rather than one each. Every login uses a code of a 30 s window claimed from `limits`, later than
+ * every window claimed before for the account: Kriptomat refuses a code used before, so a login right after
+ * another (a 401 soon after logging in, or another worker's login, when the store is shared) waits for the
+ * next free window, and a refused code is tried once more in the next window before the login counts as
+ * refused. Activities heartbeat on a timer meanwhile (activities/heartbeat.ts).
  */
 export class LoginTokenProvider implements AccessTokenProvider {
   readonly refreshable = true;
@@ -71,8 +79,10 @@ export class LoginTokenProvider implements AccessTokenProvider {
   private readonly loginPath: string;
   private current: { token: string; refreshAt: number } | undefined;
   private inFlight: Promise<string> | undefined;
-  /** The TOTP window (time step number) of the last code sent, used or refused. */
-  private lastWindow = -1;
+  /** Records every TOTP window (time step number) this account's codes were made for, used or refused. */
+  private readonly limits: VendorLimits;
+  /** The account's key in `limits`: a digest, never the client id or the e-mail address. */
+  private readonly accountKey: string;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly clientId: string | number;
@@ -85,6 +95,10 @@ export class LoginTokenProvider implements AccessTokenProvider {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.clientId = clientIdForLogin(options.credentials);
     this.periodMs = (options.credentials.totpPeriodSeconds ?? DEFAULT_TOTP_PERIOD_SECONDS) * 1000;
+    this.limits = options.limits ?? new InProcessVendorLimits(this.now);
+    // The period is part of the key: window numbers of two step lengths are not comparable.
+    const { clientId, email } = options.credentials;
+    this.accountKey = hashedKey(`kriptomat-totp-${this.periodMs / 1000}s`, clientId, email);
   }
 
   token(): Promise<string> {
@@ -142,21 +156,25 @@ export class LoginTokenProvider implements AccessTokenProvider {
   }
 
   /**
-   * A time whose TOTP window is later than the last one used, waiting for it when needed (also when the
-   * current code is about to expire, so it is not refused in transit). Returns the time to make the code at.
+   * A time inside a TOTP window claimed for this login alone: the current window, unless it is about to end
+   * (its code could be refused in transit) or was claimed before, by this process or, with a shared store,
+   * by another; then the next free one, waited for. Returns the time to make the code at. A claim that took
+   * so long that its window is over (a slow store) is given up for a later one: a code is only ever made for
+   * a window this login claimed.
    */
   private async freshWindow(): Promise<number> {
-    let now = this.now();
-    let window = Math.floor(now / this.periodMs);
-    const edge = (window + 1) * this.periodMs - now <= Math.min(WINDOW_EDGE_MS, this.periodMs / 4);
-    if (window <= this.lastWindow || edge) {
-      const next = Math.max(this.lastWindow, window) + 1;
-      await this.sleep(next * this.periodMs - now);
-      now = Math.max(this.now(), next * this.periodMs);
-      window = Math.floor(now / this.periodMs);
+    const edgeMs = Math.min(WINDOW_EDGE_MS, this.periodMs / 4);
+    for (;;) {
+      const now = this.now();
+      const window = Math.floor(now / this.periodMs);
+      const edge = (window + 1) * this.periodMs - now <= edgeMs;
+      const claimed = await this.limits.claimTotpWindow(this.accountKey, edge ? window + 1 : window);
+      const start = claimed * this.periodMs;
+      const after = this.now();
+      if (after < start) await this.sleep(start - after);
+      const at = Math.max(this.now(), start);
+      if (at < start + this.periodMs - edgeMs) return at;
     }
-    this.lastWindow = window;
-    return now;
   }
 }
 

@@ -87,11 +87,16 @@ export class SumsubTransport {
         }),
       );
     };
-    try {
-      const response = await (this.limiter ? this.limiter.schedule(method, call) : call());
-      return { data: response.data as unknown, status: response.status };
-    } catch (error) {
-      throw classifyHttpError(error, endpoint);
-    }
+    // Only the call's own failures are HTTP failures: a limiter whose shared store is down fails with its
+    // own error (VendorLimitsUnavailable), not as a SumSub outage.
+    const classified = async () => {
+      try {
+        return await call();
+      } catch (error) {
+        throw classifyHttpError(error, endpoint);
+      }
+    };
+    const response = await (this.limiter ? this.limiter.schedule(method, classified) : classified());
+    return { data: response.data as unknown, status: response.status };
   }
 }

@@ -107,7 +107,7 @@ describe('the SumSub rate limit of a worker process', () => {
 describe('StartRateLimiter', () => {
   it('starts waiting tasks in arrival order, once the oldest start leaves the window', async () => {
     let clock = 0;
-    const limiter = new StartRateLimiter(2, 1_000, () => clock);
+    const limiter = new StartRateLimiter(2, 1_000, { now: () => clock });
     const started: number[] = [];
     const tasks = [1, 2, 3].map((n) => limiter.schedule(() => Promise.resolve(started.push(n))));
     await Promise.all(tasks.slice(0, 2));

@@ -25,10 +25,7 @@ export async function measureLatency(stack: BenchStack, options: LatencyOptions)
   stack.users.complete(`not_started-${options.tag}-`);
   const putAt = new Map<string, number>();
   const startAt = new Map<string, number>();
-  const begin = Date.now();
-  await runPool(users, options.cases, async (userId, index) => {
-    const due = begin + (index * 1000) / options.ratePerSecond;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+  await paced(users, options.ratePerSecond, async (userId) => {
     await Promise.all([
       (async () => {
         putAt.set(userId, Date.now());
@@ -55,18 +52,9 @@ export async function measureLatency(stack: BenchStack, options: LatencyOptions)
   const skeletonStart: number[] = [];
   const skeletonSignal: number[] = [];
   await runPool(users, 16, async (userId) => {
-    const engine = await timesOf(client, kycWorkflowId(userId));
-    engineStart.push(engine.firstTaskStarted - (putAt.get(userId) ?? NaN));
-    await client.workflow.getHandle(kycWorkflowId(userId)).result();
-    // The GREEN review's webhook, as the SumSub simulator logged its delivery (once the engine answered it):
-    // the webhook only wakes the case, which then reads the review and imports.
-    const webhookAt =
-      stack.sandbox.log.webhooks.find(
-        (hook) => hook.userId === userId && hook.type === 'applicantReviewed' && hook.status === 200,
-      )?.at ?? NaN;
-    const imported = stack.sandbox.log.find({ service: 'kriptomat', endpoint: 'importKyc', userId })[0]?.at;
-    // An import before the logged delivery was the case's own read finding the verdict first: not a webhook's.
-    if (imported !== undefined && imported >= webhookAt) engineWebhook.push(imported - webhookAt);
+    const engine = await engineLatencies(stack, userId, putAt.get(userId) ?? NaN);
+    engineStart.push(engine.startToRunning);
+    if (engine.webhookToImport !== null) engineWebhook.push(engine.webhookToImport);
     const skeleton = await timesOf(client, skeletonId(userId));
     skeletonStart.push(skeleton.firstTaskStarted - (startAt.get(userId) ?? NaN));
     if (skeleton.signalToActivity !== null) skeletonSignal.push(skeleton.signalToActivity);
@@ -80,6 +68,45 @@ export async function measureLatency(stack: BenchStack, options: LatencyOptions)
 }
 
 const skeletonId = (userId: string) => `skeleton:${userId}`;
+
+/**
+ * Runs `start` for each of `users` at `ratePerSecond`, on a fixed schedule from the first: a start that is
+ * slow to answer does not delay the next (an open arrival process, as partners' sign-ups are).
+ */
+export async function paced(
+  users: string[],
+  ratePerSecond: number,
+  start: (userId: string) => Promise<void>,
+): Promise<void> {
+  const begin = Date.now();
+  await runPool(users, users.length, async (userId, index) => {
+    const due = begin + (index * 1000) / ratePerSecond;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+    await start(userId);
+  });
+}
+
+/**
+ * One ended engine case's latencies: `PUT` sent (`putAt`) → first workflow task started, and SumSub's GREEN
+ * webhook → Kriptomat's import (null when the case's own read found the verdict before the webhook).
+ */
+export async function engineLatencies(
+  stack: BenchStack,
+  userId: string,
+  putAt: number,
+): Promise<{ startToRunning: number; webhookToImport: number | null }> {
+  const engine = await timesOf(stack.client, kycWorkflowId(userId));
+  // The GREEN review's webhook, as the SumSub simulator logged its delivery (once the engine answered it):
+  // the webhook only wakes the case, which then reads the review and imports.
+  const webhookAt =
+    stack.sandbox.log.webhooks.find(
+      (hook) => hook.userId === userId && hook.type === 'applicantReviewed' && hook.status === 200,
+    )?.at ?? NaN;
+  const imported = stack.sandbox.log.find({ service: 'kriptomat', endpoint: 'importKyc', userId })[0]?.at;
+  // An import before the logged delivery was the case's own read finding the verdict first: not a webhook's.
+  const webhookToImport = imported !== undefined && imported >= webhookAt ? imported - webhookAt : null;
+  return { startToRunning: engine.firstTaskStarted - putAt, webhookToImport };
+}
 
 /**
  * From a run's history: when a worker first took up its workflow task (the workflow runs: what that first

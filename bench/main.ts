@@ -17,6 +17,12 @@ const positiveInt = (value: string): number => {
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('a positive whole number');
   return parsed;
 };
+const rateOrAuto = (value: string): number | 'auto' => {
+  if (value === 'auto') return value;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('`auto` or a positive number');
+  return parsed;
+};
 const sizeList = (value: string): number[] => value.split(',').map((item) => positiveInt(item.trim()));
 const workerSetting = (value: string, previous: Record<string, string>): Record<string, string> => {
   const match = /^(KYC_[A-Z_]+|NODE_OPTIONS)=(.+)$/.exec(value);
@@ -63,10 +69,20 @@ const program = new Command('bench')
     new Option('--latency-cases <n>', 'cases of the latency measure').default(200).argParser(positiveInt),
   )
   .addOption(
-    new Option('--latency-rate <n>', 'latency cases started per second (and as many skeletons)')
-      .default(2)
+    new Option('--latency-rate <n|auto>', 'latency cases started per second (and as many skeletons)')
+      .default('auto', "a quarter of this run's measured capacity: with the skeletons, half of it")
+      .argParser(rateOrAuto),
+  )
+  .addOption(
+    new Option(
+      '--curve-seconds <n>',
+      'how long each level of the latency curve (25/50/75/100 % of capacity) starts cases for',
+    )
+      .default(60)
       .argParser(positiveInt),
   )
+  .option('--cluster', 'run on the production topology (Temporal server on PostgreSQL), not the dev server')
+  .option('--cluster-dir <dir>', "the cluster's state (with --cluster); default: a fresh one under /var/tmp")
   .addOption(
     new Option('--economy-cases <n>', 'cases per sandbox scenario in the economy measure')
       .default(5)
@@ -81,7 +97,7 @@ const program = new Command('bench')
     new Option('--concurrency <n>', 'start requests in flight at once').default(32).argParser(positiveInt),
   )
   .addOption(
-    new Option('--db <kind>', 'where the dev server keeps its SQLite database')
+    new Option('--db <kind>', 'where the dev server keeps its SQLite database (not with --cluster)')
       .choices(['file', 'memory'])
       .default('file'),
   )
@@ -104,8 +120,12 @@ const program = new Command('bench')
 
 async function main(): Promise<void> {
   program.parse();
-  const { workerSetting, out, ...opts } = program.opts<
-    Omit<BenchOptions, 'say' | 'workerSettings'> & { out: string; workerSetting: Record<string, string> }
+  const { workerSetting, out, cluster, ...opts } = program.opts<
+    Omit<BenchOptions, 'say' | 'workerSettings' | 'server'> & {
+      out: string;
+      workerSetting: Record<string, string>;
+      cluster?: boolean;
+    }
   >();
   // The SDK's own INFO lines (workers starting and stopping) would drown the progress, and the core's warning
   // about the time-skipping server's capabilities means nothing here.
@@ -114,7 +134,12 @@ async function main(): Promise<void> {
     telemetryOptions: { logging: { forward: {}, filter: { core: 'ERROR', other: 'ERROR' } } },
   });
   const say = (line: string) => void process.stderr.write(`${line}\n`);
-  const report = await runBench({ ...opts, workerSettings: workerSetting, say });
+  const report = await runBench({
+    ...opts,
+    server: cluster ? 'cluster' : 'dev-server',
+    workerSettings: workerSetting,
+    say,
+  });
   const file = await writeReport(report, out);
   process.stdout.write(
     `${renderReport(report)}\n\nwritten to ${file} and ${path.join(out, 'latest.json')}\n`,

@@ -25,21 +25,81 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** Memory and CPU time of `pid` now; throws when the process is gone. */
+/**
+ * Processes sampled with their children: PostgreSQL is a postmaster plus a backend per connection and its
+ * background workers, and its cost is all of them. Registered by the stack that knows the postmaster's pid.
+ */
+const trees = new Set<number>();
+
+/** From now on, `sampleProcess(pid)` sums `pid` and its children (see `trees`). */
+export function sampleAsTree(pid: number): void {
+  trees.add(pid);
+}
+
+/** Memory and CPU time of `pid` now (with its children when registered as a tree); throws when it is gone. */
 export function sampleProcess(pid: number): ProcessSample {
+  if (!trees.has(pid)) return sampleOne(pid);
+  // The CPU of children that ended and were reaped is in the parent's cutime/cstime, so the sum over the
+  // parent (with those) and its living children only grows: a backend closing between two samples loses
+  // nothing. Memory is proportional (Pss): shared buffers counted once, not once per backend.
+  const own = sampleOne(pid, true);
+  let cpuMs = own.cpuMs;
+  let pssBytes = pssOf(pid);
+  for (const child of childrenOf(pid)) {
+    try {
+      cpuMs += sampleOne(child).cpuMs;
+      pssBytes += pssOf(child);
+    } catch {
+      // It ended while we looked: the parent's reaped time holds it from the next sample on.
+    }
+  }
+  return { rssBytes: pssBytes, peakRssBytes: pssBytes, cpuMs };
+}
+
+function sampleOne(pid: number, withReaped = false): ProcessSample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string): number =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  // The command name (field 2) may hold spaces and parentheses: fields are counted after its closing one.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, so 11 and 12 after the name (0-based).
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  const fields = statFields(pid);
+  // utime and stime are fields 14 and 15 of the whole line, so 11 and 12 after the name (0-based); the
+  // reaped children's cutime and cstime follow them.
+  const ticks =
+    Number(fields[11]) + Number(fields[12]) + (withReaped ? Number(fields[13]) + Number(fields[14]) : 0);
   return {
     rssBytes: kb('VmRSS') * 1024,
     peakRssBytes: kb('VmHWM') * 1024,
     cpuMs: (ticks * 1000) / clockTicks(),
   };
+}
+
+/** /proc/<pid>/stat's fields after the command name (field 2 may hold spaces and parentheses). */
+function statFields(pid: number | string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Proportional set size, bytes (0 when unreadable). */
+function pssOf(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The living children of `parent`. */
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(statFields(entry)[1]) === parent) children.push(Number(entry));
+    } catch {
+      // It ended while we looked.
+    }
+  }
+  return children;
 }
 
 /** CPU used by `pids` over `ms` of wall time, as a percentage of one core, each process on its own. */
@@ -96,9 +156,7 @@ export function findChildPid(parts: string[]): number | null {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
+      if (Number(statFields(entry)[1]) !== process.pid) continue;
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
       if (parts.every((part) => args.includes(part))) return Number(entry);
     } catch {

@@ -33,6 +33,8 @@ export const ThroughputSideSchema = z.object({
   casesPerSecond: positive,
   /** CPU time per case of each process, ms (the bench's own process runs the simulators). */
   cpuMsPerCase: perProcess,
+  /** CPU of each process over the run, % of one core: at saturation, the highest is what bounds it. */
+  cpuPercent: perProcess,
   /** Highest resident memory during the run, MiB. */
   peakRssMiB: perProcess,
   /** History events per case. */
@@ -62,6 +64,40 @@ export const LatencySchema = z.object({
   startToRunning: z.object({ engine: PercentilesSchema, skeleton: PercentilesSchema }),
   /** SumSub's webhook sent → Kriptomat's import request; skeleton: signal recorded → next activity started. */
   webhookToImport: z.object({ engine: PercentilesSchema, skeleton: PercentilesSchema }),
+});
+
+export const CurveLevelSchema = z.object({
+  /** Of the measured capacity. */
+  percent: positive,
+  /** Engine cases started per second (no skeleton beside them). */
+  ratePerSecond: positive,
+  cases: count,
+  /** What the schedule achieved: on a starved machine the PUTs themselves fall behind. */
+  sentPerSecond: positive,
+  /** From the last PUT until the last case ended: a backlog shows here first. */
+  drainSeconds: nonNegative,
+  startToRunning: PercentilesSchema,
+  webhookToImport: PercentilesSchema,
+  cpuMsPerCase: perProcess,
+  /** Over the level, % of one core. */
+  cpuPercent: perProcess,
+  /** The process with the highest CPU share. */
+  saturates: z.string(),
+});
+
+export const CurveSchema = z.object({
+  /** Engine cases per second with every case started at once (the throughput measure's engine side). */
+  capacityPerSecond: positive,
+  capacityCases: count,
+  levelSeconds: positive,
+  /** Costs in that flood: CPU per case and share of a core per process, history events per case. */
+  atCapacity: z.object({
+    cpuMsPerCase: perProcess,
+    cpuPercent: perProcess,
+    historyEvents: positive,
+    saturates: z.string(),
+  }),
+  levels: z.array(CurveLevelSchema),
 });
 
 export const WaitingFiguresSchema = z.object({
@@ -137,6 +173,8 @@ export const VerdictSchema = z.object({
 export const BenchReportSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
+  /** `dev-server`: the CLI's dev server on SQLite; `cluster`: Temporal server on PostgreSQL (`--cluster`). */
+  server: z.enum(['dev-server', 'cluster']),
   machine: z.object({
     cpus: count,
     cpuModel: z.string(),
@@ -152,6 +190,8 @@ export const BenchReportSchema = z.object({
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.number())])),
   throughput: ThroughputSchema.nullable(),
   latency: LatencySchema.nullable(),
+  /** Latency at 25, 50, 75 and 100 % of the measured capacity. */
+  curve: CurveSchema.nullable(),
   scale: ScaleSchema.nullable(),
   economy: EconomySchema.nullable(),
   growth: z.array(GrowthRowSchema),
@@ -162,6 +202,8 @@ export type Percentiles = z.infer<typeof PercentilesSchema>;
 export type ThroughputSide = z.infer<typeof ThroughputSideSchema>;
 export type ThroughputResult = z.infer<typeof ThroughputSchema>;
 export type LatencyResult = z.infer<typeof LatencySchema>;
+export type CurveLevel = z.infer<typeof CurveLevelSchema>;
+export type CurveResult = z.infer<typeof CurveSchema>;
 export type WaitingFigures = z.infer<typeof WaitingFiguresSchema>;
 export type ScaleSide = z.infer<typeof ScaleSideSchema>;
 export type ScaleResult = z.infer<typeof ScaleSchema>;

@@ -2,7 +2,7 @@ import CliTable from 'cli-table3';
 import type { TableConstructorOptions } from 'cli-table3';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BenchReport, Percentiles, ScaleResult, ThroughputResult } from './report-schema';
+import type { BenchReport, CurveResult, Percentiles, ScaleResult, ThroughputResult } from './report-schema';
 import { BenchReportSchema } from './report-schema';
 
 /** Writes `<dir>/<timestamp>.json` and `<dir>/latest.json`; returns the first path. */
@@ -51,6 +51,7 @@ export function renderReport(report: BenchReport): string {
     );
     parts.push(`Latency: ${latency.cases} cases at ${latency.ratePerSecond}/s\n${table.toString()}`);
   }
+  if (report.curve) parts.push(curveTable(report.curve));
   if (report.scale) parts.push(scaleTable(report.scale));
   if (report.economy) {
     const { economy } = report;
@@ -131,10 +132,11 @@ export function renderReport(report: BenchReport): string {
   return parts.join('\n\n');
 }
 
-function machineLine({ machine, startedAt, settings }: BenchReport): string {
+function machineLine(report: BenchReport): string {
+  const { machine, startedAt, settings } = report;
   const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
   return (
-    `${startedAt}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
+    `${startedAt}, ${report.server}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
     `${machine.os}, ${machine.temporal}, ${machine.database}; load average ${load(machine.loadBefore)} before, ` +
     `${load(machine.loadAfter)} after; workers: ${String(settings.workerSettings)}; SumSub quota ` +
     `${String(settings.sumsubQuota)}`
@@ -170,7 +172,7 @@ function throughputTable(t: ThroughputResult): string {
       ratio(engine.historyEvents, skeleton.historyEvents),
     ],
   );
-  for (const name of ['server', 'worker', 'api', 'bench']) {
+  for (const name of processNames(engine.cpuMsPerCase)) {
     const value = engine.cpuMsPerCase[name];
     const base = skeleton.cpuMsPerCase[name];
     table.push([
@@ -178,6 +180,14 @@ function throughputTable(t: ThroughputResult): string {
       fixed(value),
       fixed(base),
       value !== undefined && base ? ratio(value, base) : '-',
+    ]);
+  }
+  for (const name of processNames(engine.cpuPercent)) {
+    table.push([
+      `CPU % of a core: ${name}`,
+      fixed(engine.cpuPercent[name], 0),
+      fixed(skeleton.cpuPercent[name], 0),
+      '',
     ]);
   }
   for (const name of ['server', 'worker']) {
@@ -196,6 +206,46 @@ function throughputTable(t: ThroughputResult): string {
     `(the engine's run: ${t.shape.engine.activities} (${t.shape.engine.localActivities} local), ` +
     `${t.shape.engine.timers}, ${t.shape.engine.signals}; ` +
     `${t.shape.engine.upserts} search attribute updates, ${t.shape.engine.events} events)`
+  );
+}
+
+/** The processes of a figure in a fixed order, PostgreSQL only where it ran. */
+function processNames(record: Record<string, number>): string[] {
+  return ['server', 'postgres', 'worker', 'api', 'bench'].filter((name) => name in record);
+}
+
+function curveTable(curve: CurveResult): string {
+  const names = processNames(curve.atCapacity.cpuPercent);
+  const table = new Table({
+    head: [
+      '% of capacity',
+      'cases/s',
+      'cases',
+      'PUT → running p50 / p99',
+      'webhook → import p50 / p99',
+      'drain s',
+      ...names.map((name) => `CPU % ${name}`),
+    ],
+  });
+  for (const level of curve.levels) {
+    table.push([
+      `${level.percent} %`,
+      `${fixed(level.ratePerSecond, 2)} (sent ${fixed(level.sentPerSecond, 2)})`,
+      level.cases,
+      `${level.startToRunning.p50} / ${level.startToRunning.p99}`,
+      `${level.webhookToImport.p50} / ${level.webhookToImport.p99}`,
+      fixed(level.drainSeconds),
+      ...names.map((name) => fixed(level.cpuPercent[name], 0)),
+    ]);
+  }
+  const at = curve.atCapacity;
+  const costs = names.map((name) => `${name} ${fixed(at.cpuMsPerCase[name])}`).join(', ');
+  const shares = names.map((name) => `${name} ${fixed(at.cpuPercent[name], 0)} %`).join(', ');
+  return (
+    `Latency curve (ms): capacity ${curve.capacityPerSecond} engine cases/s (${curve.capacityCases} started ` +
+    `at once), then each level for ${curve.levelSeconds} s, engine only\n${table.toString()}\n` +
+    `at capacity: CPU ms per case ${costs}; CPU of a core ${shares}; ${fixed(at.historyEvents)} history ` +
+    `events per case; busiest: ${at.saturates}`
   );
 }
 

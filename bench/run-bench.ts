@@ -1,22 +1,23 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { resolveTemporalCli } from '../scripts/temporal-cli';
 import { calibrateOnboarding, calibrateWaiting } from './calibrate';
+import { measureCurve } from './curve';
 import { measureDayOfReads } from './day-of-reads';
 import { measureEconomy } from './economy';
 import { measureLatency } from './latency';
-import type { BenchReport, GrowthRow, ScaleResult, ThroughputResult } from './report-schema';
+import type { BenchReport, CurveResult, GrowthRow, ScaleResult, ThroughputResult } from './report-schema';
 import { measureScale } from './scale';
+import type { ServerKind, ServerSource } from './server';
+import { clusterSource, devServerSource } from './server';
 import { shapeOfSteps } from './skeleton-plan';
 import type { BenchStack, StackOptions } from './stack';
 import { startStack } from './stack';
 import { measureThroughput } from './throughput';
 import { verdictsOf } from './verdicts';
 
-export const MEASURES = ['throughput', 'latency', 'scale', 'economy', 'growth'] as const;
+export const MEASURES = ['throughput', 'curve', 'latency', 'scale', 'economy', 'growth'] as const;
 export type Measure = (typeof MEASURES)[number];
 
 export interface BenchOptions {
@@ -26,7 +27,18 @@ export interface BenchOptions {
   throughputCases: number;
   scaleCases: number;
   latencyCases: number;
-  latencyRate: number;
+  /**
+   * Engine cases per second of the latency measure, as many skeletons beside them; `auto`: a quarter of the
+   * capacity the throughput measure found in this run, so engine and skeleton together load the server to
+   * about half of it (2 a second when no throughput ran).
+   */
+  latencyRate: number | 'auto';
+  /** How long each level of the curve starts cases for. */
+  curveSeconds: number;
+  /** The dev server (SQLite) or the production topology (Temporal server on PostgreSQL). */
+  server: ServerKind;
+  /** The cluster's directory (`--cluster`); a fresh one under /var/tmp when not given. */
+  clusterDir?: string;
   economyCases: number;
   /** How long CPU is sampled while cases wait (and on the idle stack). */
   waitSeconds: number;
@@ -37,7 +49,8 @@ export interface BenchOptions {
    * a partner's cases get. The smoke test shortens the Kriptomat poll.
    */
   economyTimings?: Record<string, string>;
-  db: StackOptions['db'];
+  /** Where the dev server keeps SQLite. */
+  db: 'file' | 'memory';
   sumsubQuota: StackOptions['sumsubQuota'];
   logLevel: string;
   /** Extra settings of both workers (`KYC_MAX_CACHED_WORKFLOWS`: `500`), to try a tuning. */
@@ -54,15 +67,29 @@ const FAST_POLL = { KYC_POLL_SCHEDULE: '1s' };
 /** Timings of the scale stacks: nothing due for an hour, so what CPU the waiting cases use is waste. */
 const IDLE_HOUR = { KYC_POLL_SCHEDULE: '1h', KYC_REVIEW_POLL_INTERVAL: '1h' };
 
-/** Runs the chosen measures, each on a fresh stack, and returns the report (not yet written). */
+/** Without a capacity measured in the run, the latency measure's rate (engine cases a second). */
+const FALLBACK_LATENCY_RATE = 2;
+
+/**
+ * Runs the chosen measures, each on a fresh stack (on the cluster: fresh workers and API, one server and
+ * database for the whole run), and returns the report (not yet written).
+ */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const loadBefore = os.loadavg();
-  const temporalCli = options.temporalCli ?? (await resolveTemporalCli({ log: options.say }));
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'kyc-bench-'));
+  const server: ServerSource =
+    options.server === 'cluster'
+      ? clusterSource(
+          options.clusterDir ?? `/var/tmp/kyc-bench-cluster-${startedAt.replace(/[:.]/g, '-')}`,
+          options.say,
+        )
+      : devServerSource(options.temporalCli ?? (await resolveTemporalCli({ log: options.say })), options.db);
   const wants = (measure: Measure) => options.measures.includes(measure);
   const growthSizes = wants('growth') ? options.sizes : [];
-  const throughputSizes = unique([...growthSizes, ...(wants('throughput') ? [options.throughputCases] : [])]);
+  // The curve's capacity is the throughput measure's engine rate, and its levels run on that stack.
+  const wantsFlood = wants('throughput') || wants('curve');
+  const throughputSizes = unique([...growthSizes, ...(wantsFlood ? [options.throughputCases] : [])]);
   const scaleSizes = unique([...growthSizes, ...(wants('scale') ? [options.scaleCases] : [])]);
   let failed = true;
   try {
@@ -73,9 +100,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ) => {
       options.say(`[bench] ${name}`);
       const stack = await startStack({
-        temporalCli,
+        server,
         workDir: await mkdtemp(path.join(workDir, `${name.replace(/\W+/g, '-')}-`)),
-        db: options.db,
         caseTimings,
         logLevel: options.logLevel,
         workerSettings: options.workerSettings,
@@ -90,21 +116,34 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     };
 
     const throughputs = new Map<number, ThroughputResult>();
+    let curve: CurveResult | null = null;
     for (const cases of throughputSizes) {
-      const result = await withStack(`throughput, ${cases} cases`, FAST_POLL, async (stack) => {
+      const withCurve = wants('curve') && cases === options.throughputCases;
+      const name = `throughput, ${cases} cases${withCurve ? ', then the latency curve' : ''}`;
+      const result = await withStack(name, FAST_POLL, async (stack) => {
         const calibration = await calibrateOnboarding(stack, `c${cases}`);
-        return measureThroughput(stack, {
+        const measured = await measureThroughput(stack, {
           cases,
           concurrency: options.concurrency,
           tag: `t${cases}`,
           calibration,
           skeletonShape: shapeOfSteps(calibration.steps),
         });
+        options.say(
+          `  ${measured.engine.casesPerSecond} cases/s, skeleton ${measured.skeleton.casesPerSecond}: ${measured.ratio}`,
+        );
+        if (withCurve) {
+          curve = await measureCurve(stack, {
+            capacity: measured.engine,
+            levelSeconds: options.curveSeconds,
+            minCases: 3,
+            tag: 'v',
+            say: (line) => options.say(`  ${line}`),
+          });
+        }
+        return measured;
       });
       throughputs.set(cases, result);
-      options.say(
-        `  ${result.engine.casesPerSecond} cases/s, skeleton ${result.skeleton.casesPerSecond}: ${result.ratio}`,
-      );
     }
 
     const scales = new Map<number, ScaleResult>();
@@ -135,7 +174,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         if (wants('latency')) {
           latency = await measureLatency(stack, {
             cases: options.latencyCases,
-            ratePerSecond: options.latencyRate,
+            ratePerSecond: latencyRate(options, throughputs.get(options.throughputCases)),
             tag: 'l',
             calibration,
           });
@@ -159,10 +198,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const partial = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      machine: await machine(temporalCli, options.db, loadBefore),
+      server: server.kind,
+      machine: await machine(server, loadBefore),
       settings: settingsOf(options),
-      throughput: wants('throughput') ? (throughputs.get(options.throughputCases) ?? null) : null,
+      throughput: wantsFlood ? (throughputs.get(options.throughputCases) ?? null) : null,
       latency,
+      curve,
       scale: wants('scale') ? (scales.get(options.scaleCases) ?? null) : null,
       economy,
       growth,
@@ -170,9 +211,17 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     failed = false;
     return { ...partial, verdicts: verdictsOf(partial) };
   } finally {
+    await server.close(options.keepLogs || failed);
     if (options.keepLogs || failed) options.say(`[bench] logs kept in ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The latency measure's engine rate: given, or a quarter of this run's capacity (see `latencyRate`). */
+function latencyRate(options: BenchOptions, throughput: ThroughputResult | undefined): number {
+  if (options.latencyRate !== 'auto') return options.latencyRate;
+  if (!throughput) return FALLBACK_LATENCY_RATE;
+  return Math.max(0.1, Math.round(throughput.engine.casesPerSecond * 25) / 100);
 }
 
 function unique(values: number[]): number[] {
@@ -180,35 +229,37 @@ function unique(values: number[]): number[] {
 }
 
 function settingsOf(options: BenchOptions): BenchReport['settings'] {
-  const { say: _say, temporalCli: _cli, measures, economyTimings, workerSettings, ...rest } = options;
+  const {
+    say: _say,
+    temporalCli: _cli,
+    clusterDir,
+    measures,
+    economyTimings,
+    workerSettings,
+    ...rest
+  } = options;
   const pairs = (values: Record<string, string> | undefined) =>
     Object.entries(values ?? {}).map(([name, value]) => `${name}=${value}`);
   return {
     ...rest,
+    ...(clusterDir !== undefined && { clusterDir }),
     measures: measures.join(','),
     economyTimings: pairs(economyTimings).join(' ') || 'defaults',
     workerSettings: pairs(workerSettings).join(' ') || 'defaults',
   };
 }
 
-async function machine(
-  temporalCli: string,
-  db: string,
-  loadBefore: number[],
-): Promise<BenchReport['machine']> {
+async function machine(server: ServerSource, loadBefore: number[]): Promise<BenchReport['machine']> {
   const cpus = os.cpus();
-  const version = await promisify(execFile)(temporalCli, ['--version']).then(
-    ({ stdout }) => stdout.trim(),
-    () => 'temporal (version unknown)',
-  );
+  const { temporal, database } = await server.describe();
   return {
     cpus: cpus.length,
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.versions.node,
     os: `${os.type()} ${os.release()}`,
-    temporal: version,
-    database: `dev server on SQLite (${db === 'file' ? 'file' : 'in memory'})`,
+    temporal,
+    database,
     loadBefore: loadBefore.map((value) => Math.round(value * 100) / 100),
     loadAfter: os.loadavg().map((value) => Math.round(value * 100) / 100),
   };

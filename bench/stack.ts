@@ -1,30 +1,27 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SumsubClient } from '../activities/sumsub/client';
 import { generateCodecKey, kycDataConverter } from '../codec';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import { startSandbox } from '../sandbox/start-sandbox';
-import { startDevServer } from '../scripts/dev-server';
 import { freeLoopbackPort } from '../scripts/ports';
 import { NodeProcess } from './child-process';
 import { InstantUsers } from './instant-users';
 import { PartnerReceiver } from './partner-receiver';
-import { findChildPid } from './process-stats';
+import type { ServerSource } from './server';
 
 export const ENGINE_TASK_QUEUE = 'kyc-bench';
 export const SKELETON_TASK_QUEUE = 'kyc-bench-skeleton';
-const NAMESPACE = 'default';
 const READY_TIMEOUT_MS = 120_000;
 
 export interface StackOptions {
-  temporalCli: string;
-  /** Logs (and the database, for `db: 'file'`) go here. */
+  /** The dev server (a fresh one) or the cluster (shared by the run's measures). */
+  server: ServerSource;
+  /** Logs (and the dev server's SQLite file) go here. */
   workDir: string;
-  /** SQLite in a file, as `npm start` keeps it, or in memory. */
-  db: 'file' | 'memory';
   /** Timings of new cases, as the API reads them (`KYC_POLL_SCHEDULE`, ...); unset ones keep the defaults. */
   caseTimings: Record<string, string>;
   logLevel: string;
@@ -39,6 +36,8 @@ export interface StackOptions {
 /** The pids whose memory and CPU the bench reads. */
 export interface StackPids {
   server: number;
+  /** PostgreSQL's postmaster, sampled with its backends: on the cluster only. */
+  postgres?: number;
   worker: number;
   skeletonWorker: number;
   api: number;
@@ -52,6 +51,7 @@ export interface StackPids {
  */
 export interface BenchStack {
   client: Client;
+  namespace: string;
   sandbox: RunningSandbox;
   partner: PartnerReceiver;
   /** The users who complete SumSub as soon as the partner is told to send them there. */
@@ -82,27 +82,16 @@ async function startParts(
   stop: () => Promise<void>,
 ): Promise<BenchStack> {
   const { workDir, say } = options;
-  const serverLog = createWriteStream(path.join(workDir, 'temporal.log'));
-  cleanups.push(() => new Promise((resolve) => serverLog.end(resolve)));
-  const port = await freeLoopbackPort();
-  say(`starting the Temporal dev server (${options.db === 'file' ? 'SQLite file' : 'SQLite in memory'})`);
-  const server = await startDevServer({
-    cli: options.temporalCli,
-    port,
-    ...(options.db === 'file' && { dbFile: path.join(workDir, 'temporal.db') }),
-    namespace: NAMESPACE,
-    log: (line) => void serverLog.write(`${line}\n`),
-  });
+  const server = await options.server.start(workDir, say);
   cleanups.push(() => server.stop());
-  const serverPid = findChildPid(['start-dev', '--port', String(port)]);
-  if (serverPid === null) throw new Error('cannot find the dev server process');
+  const { namespace } = server;
 
   const codecKey = generateCodecKey('bench');
   const connection = await Connection.connect({ address: server.address });
   cleanups.push(() => connection.close());
   const client = new Client({
     connection,
-    namespace: NAMESPACE,
+    namespace,
     dataConverter: kycDataConverter({ KYC_CODEC_KEY: codecKey, KYC_CODEC_PREVIOUS_KEYS: [] }),
   });
 
@@ -134,7 +123,7 @@ async function startParts(
 
   const common = {
     TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_NAMESPACE: NAMESPACE,
+    TEMPORAL_NAMESPACE: namespace,
     KYC_CODEC_KEY: codecKey,
     LOG_LEVEL: options.logLevel,
     // Any .env of the developer's checkout must not leak into the engine under test.
@@ -180,19 +169,20 @@ async function startParts(
     KYC_ALLOW_INSECURE_HOSTS: sandbox.workerEnv.KYC_ALLOW_INSECURE_HOSTS ?? '',
   });
   await Promise.all([
-    worker.waitUntil(() => hasPollers(client, ENGINE_TASK_QUEUE), READY_TIMEOUT_MS),
-    skeletonWorker.waitUntil(() => hasPollers(client, SKELETON_TASK_QUEUE), READY_TIMEOUT_MS),
+    worker.waitUntil(() => hasPollers(client, namespace, ENGINE_TASK_QUEUE), READY_TIMEOUT_MS),
+    skeletonWorker.waitUntil(() => hasPollers(client, namespace, SKELETON_TASK_QUEUE), READY_TIMEOUT_MS),
     api.waitUntil(async () => (await fetch(`${apiUrl}/readyz`)).ok, READY_TIMEOUT_MS),
   ]);
 
   const authorization = `Bearer ${apiToken}`;
   return {
     client,
+    namespace,
     sandbox,
     partner,
     users,
     apiUrl,
-    pids: { server: serverPid, worker: worker.pid, skeletonWorker: skeletonWorker.pid, api: api.pid },
+    pids: { ...server.pids, worker: worker.pid, skeletonWorker: skeletonWorker.pid, api: api.pid },
     putCase: async (userId) => {
       const response = await fetch(`${apiUrl}/v1/cases/${encodeURIComponent(userId)}`, {
         method: 'PUT',
@@ -206,9 +196,9 @@ async function startParts(
 }
 
 /** True once a worker polls the task queue for workflow tasks. */
-async function hasPollers(client: Client, taskQueue: string): Promise<boolean> {
+async function hasPollers(client: Client, namespace: string, taskQueue: string): Promise<boolean> {
   const { pollers } = await client.workflowService.describeTaskQueue({
-    namespace: NAMESPACE,
+    namespace,
     taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
@@ -216,11 +206,12 @@ async function hasPollers(client: Client, taskQueue: string): Promise<boolean> {
 }
 
 /**
- * The processes that work for one side of a measure: the server, that side's worker, the engine's API, and
- * the bench itself (it runs the simulators, the partner's endpoint and the users).
+ * The processes that work for one side of a measure: the server (and PostgreSQL on the cluster), that side's
+ * worker, the engine's API, and the bench itself (it runs the simulators, the partner's endpoint and the users).
  */
 export function sidePids(pids: StackPids, side: 'engine' | 'skeleton'): Record<string, number> {
+  const server = { server: pids.server, ...(pids.postgres !== undefined && { postgres: pids.postgres }) };
   return side === 'engine'
-    ? { server: pids.server, worker: pids.worker, api: pids.api, bench: process.pid }
-    : { server: pids.server, worker: pids.skeletonWorker, bench: process.pid };
+    ? { ...server, worker: pids.worker, api: pids.api, bench: process.pid }
+    : { ...server, worker: pids.skeletonWorker, bench: process.pid };
 }

@@ -78,11 +78,16 @@ async function runSide(
   } finally {
     peakRss = peaks.stop();
   }
+  const allDoneAt = Date.now();
+  const cpuMs = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, sampleProcess(pid).cpuMs - (before[name] ?? 0)]),
+  );
   const cpuMsPerCase = Object.fromEntries(
-    Object.entries(pids).map(([name, pid]) => [
-      name,
-      round((sampleProcess(pid).cpuMs - (before[name] ?? 0)) / options.cases, 2),
-    ]),
+    Object.entries(cpuMs).map(([name, ms]) => [name, round(ms / options.cases, 2)]),
+  );
+  // Over the sampled span (first start to the count seeing the last close), so that shares add up.
+  const cpuPercent = Object.fromEntries(
+    Object.entries(cpuMs).map(([name, ms]) => [name, round((ms / (allDoneAt - started)) * 100, 1)]),
   );
   const times = await executionTimes(client, scope);
   const lastClose = Math.max(...times.map((row) => row.closeMs ?? 0));
@@ -98,6 +103,7 @@ async function runSide(
     seconds: round(seconds, 2),
     casesPerSecond: round(options.cases / seconds, 2),
     cpuMsPerCase,
+    cpuPercent,
     peakRssMiB: Object.fromEntries(Object.entries(peakRss).map(([name, bytes]) => [name, mib(bytes)])),
     historyEvents: round(historyEvents, 1),
   };

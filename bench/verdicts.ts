@@ -10,6 +10,8 @@ export const TARGETS = {
   waitingWorkerCpuPercent: 1,
   /** Kriptomat reads during a day of `pending`. */
   dayOfReads: 30,
+  /** SumSub's webhook → Kriptomat's import, p99 at 75 % of the measured capacity, ms. */
+  webhookToImportP99At75: 250,
 } as const;
 
 /** The scenarios that go through SumSub while its webhooks arrive: no status read should be needed. */
@@ -18,7 +20,7 @@ const WEBHOOK_SCENARIOS = ['onboard', 'onboard_declined', 'resubmit', 'sumsub_re
 /** The issue's targets checked against the report's figures (those it has). */
 export function verdictsOf(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
   const verdicts: Verdict[] = [];
-  const { throughput, scale, economy } = report;
+  const { throughput, scale, economy, curve } = report;
   if (throughput) {
     const value = throughput.ratio;
     verdicts.push({
@@ -26,6 +28,16 @@ export function verdictsOf(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
       value,
       target: `>= ${TARGETS.throughputRatio}`,
       pass: value >= TARGETS.throughputRatio,
+    });
+  }
+  const at75 = curve?.levels.find((level) => level.percent === 75);
+  if (at75) {
+    const value = at75.webhookToImport.p99;
+    verdicts.push({
+      figure: `webhook → import p99 at 75 % of capacity, ${at75.ratePerSecond}/s (ms)`,
+      value,
+      target: `< ${TARGETS.webhookToImportP99At75}`,
+      pass: value < TARGETS.webhookToImportP99At75,
     });
   }
   if (scale) {

@@ -31,6 +31,8 @@ describe('npm run bench, with a few cases', () => {
       scaleCases: cases,
       latencyCases: 3,
       latencyRate: 5,
+      curveSeconds: 1,
+      server: 'dev-server',
       economyCases: 1,
       waitSeconds: 1,
       concurrency: 4,
@@ -83,6 +85,19 @@ describe('npm run bench, with a few cases', () => {
         expect(side.p99).toBeLessThanOrEqual(side.max);
       }
     }
+  });
+
+  it('measured the latency curve at four levels of the capacity the throughput measure found', () => {
+    const curve = report.curve!;
+    expect(report.server).toBe('dev-server');
+    expect(curve.capacityPerSecond).toBe(report.throughput!.engine.casesPerSecond);
+    expect(curve.levels.map((level) => level.percent)).toEqual([25, 50, 75, 100]);
+    for (const level of curve.levels) {
+      expect(level.startToRunning.count).toBe(level.cases);
+      expect(level.webhookToImport.p50).toBeLessThanOrEqual(level.webhookToImport.p99);
+      expect(Object.keys(level.cpuPercent)).toEqual(expect.arrayContaining(['server', 'worker', 'api']));
+    }
+    expect(curve.atCapacity.saturates).not.toBe('none');
   });
 
   it('held the scale cases waiting and sampled every process', () => {

@@ -1,4 +1,5 @@
-import { Worker } from '@temporalio/worker';
+import path from 'node:path';
+import { Runtime, Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { kycDataConverter } from '../codec';
@@ -10,6 +11,23 @@ import { partnerClientsFrom } from './partner-clients';
 export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/**
+ * TEST ONLY: another workflows entry module for a worker started from worker/main.ts, so a test can run a
+ * second build of the workflow code in a real worker process (test/cluster/rolling-deploy.test.ts rolls out
+ * the real workflow plus a `patched()` step). Never set in a deployment: the engine's workflow code is
+ * `workflows/`, and the worker says loudly at start when this replaces it.
+ */
+export const TEST_WORKFLOWS_PATH_VARIABLE = 'KYC_TEST_WORKFLOWS_PATH';
+
+/** The log message of every worker's start, with its deployment version (or none) and its identity. */
+export const WORKER_VERSION_MESSAGE = 'worker deployment version';
+
+/** `workflows/`, unless a test names its own entry (TEST_WORKFLOWS_PATH_VARIABLE). */
+export function defaultWorkflowSource(env: NodeJS.ProcessEnv = process.env): WorkflowSource {
+  const override = env[TEST_WORKFLOWS_PATH_VARIABLE];
+  return { workflowsPath: override ? path.resolve(override) : WORKFLOWS_PATH };
+}
 
 /**
  * After the grace time, activities are cancelled; ours do not stop mid-call, so they get a little longer to
@@ -26,10 +44,10 @@ export interface KycWorkerOptions {
 export async function createKycWorker(
   connection: NativeConnection,
   config: WorkerConfig,
-  source: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
+  source: WorkflowSource = defaultWorkflowSource(),
   options: KycWorkerOptions = {},
 ): Promise<Worker> {
-  return Worker.create({
+  const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -41,8 +59,57 @@ export async function createKycWorker(
     // Every payload leaves the worker encrypted; only holders of the key (clients, the codec server) read it.
     dataConverter: kycDataConverter(config),
     ...workerTuning(config),
+    ...workerVersioning(config),
     ...source,
   });
+  logWorkerVersion(worker, source);
+  return worker;
+}
+
+/**
+ * Worker Versioning (docs/rolling-deploys.md): with a deployment name and a build id, the worker polls as that
+ * version of the deployment, and the server hands it tasks only while its version is current (or ramping),
+ * so during a rolling deploy an old and a new worker never share a case's workflow tasks. AUTO_UPGRADE, not
+ * PINNED: a case runs for weeks, longer than any version lives, so each case moves to the current version
+ * at its next workflow task, and `patched()` (workflows/patches.ts) keeps the new code replaying the old
+ * history. Without both settings (dev server, `npm start`, tests) the worker is unversioned, as before.
+ */
+export function workerVersioning(
+  config: Pick<WorkerConfig, 'KYC_WORKER_DEPLOYMENT_NAME' | 'KYC_WORKER_BUILD_ID'>,
+): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+  const deploymentName = config.KYC_WORKER_DEPLOYMENT_NAME;
+  const buildId = config.KYC_WORKER_BUILD_ID;
+  // Both or neither (config/roles.ts refuses one alone).
+  if (!deploymentName || !buildId) return {};
+  return {
+    workerDeploymentOptions: {
+      useWorkerVersioning: true,
+      version: { deploymentName, buildId },
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    },
+  };
+}
+
+/**
+ * Said once at start, through the SDK's logger (the worker's pino stream): which version this worker polls as
+ * and under which identity, the two things an operator matches against a workflow task in a case's history.
+ */
+function logWorkerVersion(worker: Worker, source: WorkflowSource): void {
+  const logger = Runtime.instance().logger;
+  const versioned = worker.options.workerDeploymentOptions;
+  logger.info(WORKER_VERSION_MESSAGE, {
+    identity: worker.options.identity,
+    versioning: versioned ? 'AUTO_UPGRADE' : 'unversioned',
+    ...(versioned && {
+      deploymentName: versioned.version.deploymentName,
+      buildId: versioned.version.buildId,
+    }),
+  });
+  const testEntry = process.env[TEST_WORKFLOWS_PATH_VARIABLE];
+  if (testEntry && source.workflowsPath === path.resolve(testEntry)) {
+    const message = `${TEST_WORKFLOWS_PATH_VARIABLE} is set: this worker runs test workflow code`;
+    logger.warn(message, { workflowsPath: source.workflowsPath });
+  }
 }
 
 /**

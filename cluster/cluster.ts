@@ -19,7 +19,7 @@ import type { ClusterPaths } from './paths';
 import type { EngineProcess } from './engine';
 import { startApiProcess, startWorker } from './engine';
 import type { RunningDatabase } from './postgres';
-import { externalDatabase, startLocalDatabase } from './postgres';
+import { engineDatabaseUrl, externalDatabase, startLocalDatabase } from './postgres';
 import type { RunningTemporal } from './temporal';
 import { register, setupSchema, startServer, startUi } from './temporal';
 
@@ -157,6 +157,9 @@ export function createCluster(options: ClusterOptions): { cluster: Cluster; star
       TEMPORAL_NAMESPACE: NAMESPACE,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       KYC_API_URL: balancer.url,
+      // Both workers (and one started by hand from the env file) share the vendors' limits through the
+      // engine's database, which setup-schema.sh created beside Temporal's: see "Vendor limits" in README.md.
+      KYC_DATABASE_URL: env.KYC_DATABASE_URL ?? engineDatabaseUrl(db.access),
     };
     const local = await writeLocalEnv(paths.root, { ...connection, ...persistent }, env);
 

@@ -32,6 +32,23 @@ export interface RunningDatabase {
   logFile: string | null;
 }
 
+/**
+ * The engine's own database (vendor limits shared by the workers: activities/vendor-limits/), next to
+ * Temporal's two in the same server; deploy/temporal/setup-schema.sh creates it, for compose and the cluster.
+ */
+export const ENGINE_DATABASE = 'kyc';
+
+/**
+ * `KYC_DATABASE_URL` for the workers: the engine's database on this server, with Temporal's role (the one
+ * role the cluster and compose create; its password is already in the env file).
+ */
+export function engineDatabaseUrl(access: DatabaseAccess, database: string = ENGINE_DATABASE): string {
+  const host = access.POSTGRES_SEEDS.includes(':') ? `[${access.POSTGRES_SEEDS}]` : access.POSTGRES_SEEDS;
+  const user = encodeURIComponent(access.POSTGRES_USER);
+  const password = encodeURIComponent(access.POSTGRES_PWD);
+  return `postgres://${user}:${password}@${host}:${access.DB_PORT}/${encodeURIComponent(database)}`;
+}
+
 /** The superuser initdb creates: the same role name as compose's `postgresql` service. */
 const DB_USER = 'temporal';
 const UNPRIVILEGED = 'postgres';

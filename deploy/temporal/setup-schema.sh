@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One-shot job (compose service `temporal-setup`, image temporalio/admin-tools; and `npm run cluster`, with the
 # same environment): creates Temporal's two PostgreSQL databases on the first start, then brings both schemas
-# up to the version of SCHEMA_ROOT (the admin-tools image's, or the server module's in Go's module cache).
+# up to the version of SCHEMA_ROOT (the admin-tools image's, or the server module's in Go's module cache), and
+# creates the engine's own database (`kyc`: the vendor limits the workers share, KYC_DATABASE_URL; its tables
+# are the workers' to create).
 # Safe on every start: it creates only what is missing, and `update-schema` applies only versions the database
 # does not have yet, which is also how a Temporal upgrade migrates the schema.
 set -euo pipefail
@@ -47,3 +49,12 @@ setup() {
 setup temporal temporal
 setup temporal_visibility visibility
 echo 'Temporal schema is up to date'
+
+# The engine's database, empty: each worker creates its tables at start (CREATE TABLE IF NOT EXISTS), so a
+# new engine version brings its own tables without a step here.
+ENGINE_DATABASE=kyc # cluster/postgres.ts ENGINE_DATABASE, docker-compose.yml KYC_DATABASE_URL
+if [ "$(psql_value postgres "SELECT 1 FROM pg_database WHERE datname = '$ENGINE_DATABASE'")" != 1 ]; then
+  echo "creating database $ENGINE_DATABASE (the engine's shared vendor limits)"
+  psql -h "$POSTGRES_SEEDS" -p "$DB_PORT" -U "$POSTGRES_USER" -d postgres -v ON_ERROR_STOP=1 \
+    -c "CREATE DATABASE \"$ENGINE_DATABASE\""
+fi

@@ -11,6 +11,7 @@ import {
   loadCompose,
   publishedPorts,
   readEnvFile,
+  readRepoFile,
 } from './compose-files';
 import type { ComposeFile } from './compose-files';
 
@@ -23,6 +24,9 @@ const base = loadCompose('docker-compose.yml');
 const sandbox = loadCompose('deploy/compose.sandbox.yml');
 const PROJECT_SERVICES = ['worker', 'api', 'sandbox'];
 const KNOWN = new Set<string>([...CONFIG_VARIABLES, ...SANDBOX_VARIABLES]);
+
+/** The worker's database URL borrows the password compose requires for the postgresql service. */
+const ENGINE_DB_PASSWORD = /^KYC_DATABASE_URL=TEMPORAL_DB_PASSWORD$/;
 
 const projectServices = (file: ComposeFile) =>
   Object.entries(file.services).filter(([name]) => PROJECT_SERVICES.includes(name));
@@ -53,7 +57,10 @@ describe('the compose files', () => {
           .flatMap((envFile) => Object.keys(readEnvFile(envFile)));
         const names = [
           ...Object.keys(environment),
-          ...Object.values(environment).flatMap(interpolatedNames),
+          ...Object.entries(environment).flatMap(([variable, value]) =>
+            // The one value that carries a variable compose reads for itself: checked on its own below.
+            interpolatedNames(value).filter((used) => !ENGINE_DB_PASSWORD.test(`${variable}=${used}`)),
+          ),
           ...fromFiles,
         ];
         return names.filter((variable) => !KNOWN.has(variable)).map((variable) => `${name}: ${variable}`);
@@ -70,6 +77,19 @@ describe('the compose files', () => {
       );
       expect(secrets).toEqual([]);
     }
+  });
+
+  it("give the worker (only) the engine's database on the postgresql service, the password from .env", () => {
+    const url = environmentOf(base.services.worker).KYC_DATABASE_URL ?? '';
+    expect(url).toBe('postgres://temporal:${TEMPORAL_DB_PASSWORD}@postgresql:5432/kyc');
+    expect(environmentOf(base.services.postgresql).POSTGRES_USER).toBe('temporal');
+    // The database the schema job creates, and the name the cluster uses (cluster/postgres.ts).
+    expect(readRepoFile('deploy/temporal/setup-schema.sh')).toMatch(/^ENGINE_DATABASE=kyc\b/m);
+    expect(environmentOf(base.services.api).KYC_DATABASE_URL).toBeUndefined();
+    expect(environmentOf(sandbox.services.worker).KYC_DATABASE_URL).toBeUndefined();
+    expect(workerConfigSchema.parse(containerEnv('worker', base, sandbox)).KYC_DATABASE_URL).toBe(
+      'postgres://temporal:@postgresql:5432/kyc',
+    );
   });
 
   it('register exactly the search attributes of domain/search-attributes.ts', () => {

@@ -2,17 +2,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import type { CaseVerdict } from './case-watch';
+import type { PlayedFault } from './chaos-events';
+import { FAULT_NAMES } from './chaos-plan';
 import { runChecks } from './checks';
 import type { PlannedCase } from './expected-ends';
 import { EXPECTED_ENDS, SCENARIOS } from './expected-ends';
 import type { callsByScenario } from './extra-calls';
 import type { ChaosOptions } from './options';
+import type { NotificationFigures } from './partner-receiver';
 import type { Recovery } from './recovery-probe';
-import type { ChaosReport } from './report';
+import type { ChaosReport, RecoveryFigures } from './report';
 import { checkRetryAfter } from './retry-after';
-import type { ChaosTemporalServer } from './temporal-server';
 import type { TokenFigures } from './token-audit';
-import type { ChaosWorker } from './worker-process';
+import type { TopologyFigures } from './topology';
 
 export interface ReportInputs {
   options: ChaosOptions;
@@ -23,17 +25,22 @@ export interface ReportInputs {
   sandbox: RunningSandbox;
   tokens: TokenFigures;
   calls: ReturnType<typeof callsByScenario>;
-  worker: ChaosWorker;
-  server: ChaosTemporalServer;
-  serverDowntimeMs: number;
+  topology: 'dev-server' | 'cluster';
+  figures: TopologyFigures;
+  played: PlayedFault[];
   recoveries: Recovery[];
+  notifications: NotificationFigures;
   receipts: Record<string, number>;
 }
 
 /** The run's figures and checks, from everything it observed. */
 export function buildReport(inputs: ReportInputs): ChaosReport {
-  const { options, verdicts, sandbox, worker } = inputs;
-  const { requests, webhooks } = sandbox.log;
+  const { options, verdicts, sandbox, figures } = inputs;
+  const { requests } = sandbox.log;
+  // SumSub's signed events carry the drop and duplicate faults; Kriptomat's own (the cluster's APIs take
+  // them) are counted beside them.
+  const webhooks = sandbox.log.webhooks.filter((w) => w.service === 'sumsub');
+  const kriptomatWebhooks = sandbox.log.webhooks.filter((w) => w.service === 'kriptomat');
   const faultsInjected = { error: 0, rate_limit: 0, timeout: 0 };
   for (const request of requests) if (request.fault) faultsInjected[request.fault] += 1;
   const webhookFigures = {
@@ -43,17 +50,17 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
     failedDeliveries: webhooks.filter((w) => !w.dropped && (w.status === null || w.status >= 300)).length,
     redelivered: webhooks.filter((w) => w.attempt > 1).length,
     receipts: inputs.receipts,
+    kriptomat: {
+      sent: kriptomatWebhooks.filter((w) => w.attempt === 1).length,
+      failedDeliveries: kriptomatWebhooks.filter((w) => w.status === null || w.status >= 300).length,
+      redelivered: kriptomatWebhooks.filter((w) => w.attempt > 1).length,
+    },
   };
   const usersImportedTwice = inputs.planned.filter((p) => sandbox.log.importsOf(p.userId) > 1).length;
   const retryAfter = checkRetryAfter(requests, options.faults);
   // Stuck: still running short of where it should be. Anything else amiss is a case that ended wrong.
   const isStuck = (v: CaseVerdict) => v.workflowStatus === 'RUNNING' && v.phase !== v.expected;
   const stuck = verdicts.filter(isStuck);
-  const workerFigures = {
-    kills: worker.kills,
-    distinctPids: new Set(worker.pids).size,
-    unexpectedExits: worker.exits.filter((e) => !e.killed).length,
-  };
   const checks = runChecks({
     options,
     verdicts,
@@ -63,8 +70,8 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
     retryAfter,
     faultsInjected,
     webhooks: webhookFigures,
-    worker: workerFigures,
-    serverRestarts: inputs.server.restarts,
+    topology: figures,
+    notifications: inputs.notifications,
     recoveries: inputs.recoveries,
     unmeasuredCases: inputs.calls.all?.unmeasured ?? options.cases,
     startFailures: inputs.startFailures.length,
@@ -103,12 +110,21 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
       byScenario,
     },
     chaos: {
-      workerKills: workerFigures.kills,
-      workerProcesses: workerFigures.distinctPids,
-      unexpectedWorkerExits: workerFigures.unexpectedExits,
-      serverRestarts: inputs.server.restarts,
-      serverDowntimeMs: inputs.serverDowntimeMs,
+      topology: inputs.topology,
+      workerKills: figures.workers.kills,
+      workerProcesses: figures.workers.distinctPids,
+      unexpectedWorkerExits: figures.workers.unexpectedExits,
+      apiKills: figures.apis?.kills ?? null,
+      apiProcesses: figures.apis?.distinctPids ?? null,
+      unexpectedApiExits: figures.apis?.unexpectedExits ?? null,
+      serverRestarts: figures.serverRestarts,
+      serverDowntimeMs: figures.serverDowntimeMs,
+      unexpectedServerExits: figures.unexpectedServerExits,
+      dbRestarts: figures.dbRestarts,
+      dbDowntimeMs: figures.dbDowntimeMs,
+      faults: inputs.played,
       recoveries: inputs.recoveries,
+      recoveryByKind: recoveryByKind(inputs.recoveries),
     },
     faults: { partnerCalls: requests.length, ...faultsInjected, webhooks: webhookFigures },
     imports: {
@@ -116,6 +132,7 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
         .length,
       usersImportedTwice,
     },
+    notifications: inputs.notifications,
     shareTokens: inputs.tokens,
     retryAfter,
     extraCalls: inputs.calls,
@@ -127,4 +144,24 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
     checks,
     logs: null,
   };
+}
+
+/** Recovery per fault kind, named as the report names them (`worker kill`, `PostgreSQL restart`). */
+export function recoveryByKind(recoveries: readonly Recovery[]): Record<string, RecoveryFigures> {
+  const byKind: Record<string, RecoveryFigures> = {};
+  for (const kind of Object.keys(FAULT_NAMES) as (keyof typeof FAULT_NAMES)[]) {
+    const group = recoveries.filter((r) => r.kind === kind);
+    if (group.length === 0) continue;
+    const times = group
+      .map((r) => r.recoveredMs)
+      .filter((ms): ms is number => ms !== null)
+      .sort((a, b) => a - b);
+    byKind[FAULT_NAMES[kind]] = {
+      faults: group.length,
+      recovered: times.length,
+      medianMs: times.length > 0 ? times[Math.floor((times.length - 1) / 2)]! : null,
+      maxMs: times.length > 0 ? times[times.length - 1]! : null,
+    };
+  }
+  return byKind;
 }

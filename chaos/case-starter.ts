@@ -1,18 +1,14 @@
-import type { Client } from '@temporalio/client';
-import { startOrJoinCase } from '../client/kyc-cases';
-import type { CaseTimings } from '../domain';
 import type { PlannedCase } from './expected-ends';
 import { sleep, sleepUntil } from './waits';
 
 /**
- * Starts the cases evenly over `spreadMs`, each retried until the server takes it (a start while the server
- * is down fails; `USE_EXISTING` makes a repeated start harmless). Returns the users that never started.
+ * Starts the cases evenly over `spreadMs` with the topology's `start`, each retried until it is taken (a start
+ * while the server, or every API, is down fails; `USE_EXISTING` makes a repeated start harmless). Returns the
+ * users that never started.
  */
 export async function startCases(
-  client: Client,
+  start: (userId: string) => Promise<void>,
   planned: readonly PlannedCase[],
-  taskQueue: string,
-  timings: Partial<CaseTimings>,
   spreadMs: number,
   signal: AbortSignal | undefined,
 ): Promise<string[]> {
@@ -22,10 +18,10 @@ export async function startCases(
   const inFlight = new Set<Promise<void>>();
   for (const [index, p] of planned.entries()) {
     await sleepUntil(begin + index * gap, signal);
-    const start = (async () => {
+    const starting = (async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await startOrJoinCase(client, p.userId, { taskQueue, timings });
+          await start(p.userId);
           return;
         } catch {
           if (attempt >= 60 || signal?.aborted) {
@@ -36,8 +32,8 @@ export async function startCases(
         }
       }
     })();
-    inFlight.add(start);
-    void start.finally(() => inFlight.delete(start));
+    inFlight.add(starting);
+    void starting.finally(() => inFlight.delete(starting));
   }
   await Promise.all(inFlight);
   return failed;

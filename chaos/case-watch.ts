@@ -86,6 +86,9 @@ export interface CaseVerdict {
   runs: number;
   /** From the case's start to its last phase change (its end, for an ended case). */
   durationMs: number;
+  /** Partner notifications the case numbered (`state.notifications`), and its outcome once it ended. */
+  notifications: number;
+  outcome: string | null;
   /** What is wrong with it; empty when the case is where its scenario says. */
   problems: string[];
 }
@@ -114,7 +117,10 @@ export async function verifyCases(
       view = await withRetries(() => getCase(client, p.userId));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const unread = { phase: 'unreadable', workflowStatus: 'unknown', runs: 0, durationMs: 0 };
+      const unread = {
+        ...{ phase: 'unreadable', workflowStatus: 'unknown', runs: 0, durationMs: 0 },
+        ...{ notifications: 0, outcome: null },
+      };
       return { ...base, ...unread, problems: [reason] };
     }
     const { state, workflowStatus } = view;
@@ -127,7 +133,12 @@ export async function verifyCases(
       problems.push(`parked for ${state.lastError?.type ?? 'nothing'}, expected ${expected.parkedFor}`);
     const lastChange = state.phases[state.phases.length - 1]?.at ?? state.startedAt;
     const durationMs = Date.parse(lastChange) - Date.parse(state.startedAt);
-    return { ...base, phase: state.phase, workflowStatus, runs: state.runs, durationMs, problems };
+    const { notifications, outcome } = state;
+    return {
+      ...base,
+      ...{ phase: state.phase, workflowStatus, runs: state.runs, durationMs, notifications, outcome },
+      problems,
+    };
   };
   // A few at a time: each running case is a query the worker answers.
   await Promise.all(

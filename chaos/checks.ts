@@ -1,8 +1,11 @@
 import type { CaseVerdict } from './case-watch';
+import { faultCounts, replicasOf } from './chaos-plan';
 import type { ChaosOptions } from './options';
+import type { NotificationFigures } from './partner-receiver';
 import type { Recovery } from './recovery-probe';
 import type { RetryAfterFigures } from './retry-after';
 import type { TokenFigures } from './token-audit';
+import type { TopologyFigures } from './topology';
 
 export interface Check {
   name: string;
@@ -21,8 +24,8 @@ export interface CheckInputs {
   retryAfter: RetryAfterFigures;
   faultsInjected: Record<'error' | 'rate_limit' | 'timeout', number>;
   webhooks: { dropped: number; duplicated: number };
-  worker: { kills: number; distinctPids: number; unexpectedExits: number };
-  serverRestarts: number;
+  topology: TopologyFigures;
+  notifications: NotificationFigures;
   recoveries: readonly Recovery[];
   /** Cases whose partner calls could not be set against their histories. */
   unmeasuredCases: number;
@@ -37,7 +40,10 @@ export interface CheckInputs {
  * run in which nothing failed proves nothing.
  */
 export function runChecks(inputs: CheckInputs): Check[] {
-  const { options, verdicts, tokens, retryAfter, faultsInjected, worker } = inputs;
+  const { options, verdicts, tokens, retryAfter, faultsInjected, notifications } = inputs;
+  const { workers, apis } = inputs.topology;
+  const counts = faultCounts(options);
+  const replicas = replicasOf(options.cluster);
   const wrong = verdicts.filter((v) => v.problems.length > 0);
   const checks: Check[] = [
     {
@@ -95,20 +101,53 @@ export function runChecks(inputs: CheckInputs): Check[] {
       `${inputs.webhooks.dropped} webhooks dropped, ${inputs.webhooks.duplicated} duplicated`,
   });
   checks.push({
+    name: 'no partner notification lost',
+    ok: notifications.lost === 0 && notifications.completedMissing === 0 && notifications.badSignatures === 0,
+    detail:
+      `${notifications.lost} events lost, ${notifications.completedMissing} ended cases without their ` +
+      `case.completed, ${notifications.badSignatures} bad signatures (of ${notifications.received} events, ` +
+      `${notifications.refused} deliveries refused by the partner and delivered again)` +
+      notifications.examples.map((e) => `; ${e}`).join(''),
+  });
+  checks.push({
     name: 'worker really killed and replaced',
-    ok: worker.kills === options.workerKills && worker.distinctPids >= options.workerKills + 1,
-    detail: `${worker.kills} SIGKILLs, ${worker.distinctPids} worker processes`,
+    ok: workers.kills === counts['kill-worker'] && workers.distinctPids >= counts['kill-worker'] + replicas,
+    detail: `${workers.kills} SIGKILLs, ${workers.distinctPids} worker processes`,
   });
   checks.push({
     name: 'worker never died on its own',
-    ok: worker.unexpectedExits === 0,
-    detail: `${worker.unexpectedExits} exits not caused by the run`,
+    ok: workers.unexpectedExits === 0,
+    detail: `${workers.unexpectedExits} exits not caused by the run`,
   });
+  if (apis) {
+    checks.push({
+      name: 'API really killed and replaced',
+      ok: apis.kills === counts['kill-api'] && apis.distinctPids >= counts['kill-api'] + replicas,
+      detail: `${apis.kills} SIGKILLs, ${apis.distinctPids} API processes`,
+    });
+    checks.push({
+      name: 'API never died on its own',
+      ok: apis.unexpectedExits === 0,
+      detail: `${apis.unexpectedExits} exits not caused by the run`,
+    });
+  }
   checks.push({
     name: 'Temporal server really restarted',
-    ok: inputs.serverRestarts === options.serverRestarts,
-    detail: `${inputs.serverRestarts} restarts on the same database file`,
+    ok: inputs.topology.serverRestarts === counts['restart-server'],
+    detail: `${inputs.topology.serverRestarts} restarts on the same ${options.cluster ? 'PostgreSQL database' : 'database file'}`,
   });
+  checks.push({
+    name: 'Temporal server never died on its own',
+    ok: inputs.topology.unexpectedServerExits === 0,
+    detail: `${inputs.topology.unexpectedServerExits} exits not caused by the run (each started again)`,
+  });
+  if (options.cluster) {
+    checks.push({
+      name: 'PostgreSQL really crashed and restarted',
+      ok: inputs.topology.dbRestarts === counts['restart-db'],
+      detail: `${inputs.topology.dbRestarts} immediate stops and starts, down ${(inputs.topology.dbDowntimeMs / 1000).toFixed(1)} s in all`,
+    });
+  }
   checks.push({
     name: 'extra calls measured for every case',
     ok: inputs.unmeasuredCases === 0,
@@ -116,8 +155,10 @@ export function runChecks(inputs: CheckInputs): Check[] {
   });
   const unrecovered = inputs.recoveries.filter((r) => r.recoveredMs === null);
   checks.push({
-    name: 'new cases run again after every crash',
-    ok: unrecovered.length === 0 && inputs.recoveries.length === options.workerKills + options.serverRestarts,
+    name: 'new cases run again after every fault',
+    ok:
+      unrecovered.length === 0 &&
+      inputs.recoveries.length === Object.values(counts).reduce((sum, n) => sum + n, 0),
     detail:
       inputs.recoveries
         .map(

@@ -1,4 +1,6 @@
 import Table from 'cli-table3';
+import type { PlayedFault } from './chaos-events';
+import type { Recovery } from './recovery-probe';
 import type { ChaosReport } from './report';
 
 const plain = { head: [], border: [] };
@@ -8,7 +10,7 @@ const plain = { head: [], border: [] };
  * Counts and sandbox user ids only.
  */
 export function formatFigures(report: ChaosReport): string {
-  const { options, faults, chaos, retryAfter, shareTokens } = report;
+  const { options, faults, chaos, retryAfter, shareTokens, notifications } = report;
   const scenarios = new Table({
     head: [
       'scenario',
@@ -64,15 +66,51 @@ export function formatFigures(report: ChaosReport): string {
     },
     { seed: String(options.seed) },
     {
-      'worker kills (SIGKILL)': `${chaos.workerKills} (${chaos.workerProcesses} worker processes, ${chaos.unexpectedWorkerExits} exits on its own)`,
+      topology:
+        chaos.topology === 'cluster'
+          ? 'cluster: PostgreSQL, Temporal server 1.29.1 on it, 2 workers, 2 APIs behind a balancer'
+          : 'Temporal CLI dev server (SQLite), 1 worker',
     },
     {
-      'server restarts': `${chaos.serverRestarts} (down ${(chaos.serverDowntimeMs / 1000).toFixed(1)} s, same database file)`,
+      'worker kills (SIGKILL)': `${chaos.workerKills} (${chaos.workerProcesses} worker processes, ${chaos.unexpectedWorkerExits} exits on their own)`,
+    },
+    ...(chaos.apiKills === null
+      ? []
+      : [
+          {
+            'API kills (SIGKILL)': `${chaos.apiKills} (${chaos.apiProcesses ?? 0} API processes, ${chaos.unexpectedApiExits ?? 0} exits on their own)`,
+          },
+        ]),
+    {
+      'server restarts': `${chaos.serverRestarts} (down ${seconds(chaos.serverDowntimeMs)} s in all, same ${chaos.topology === 'cluster' ? 'port and PostgreSQL database' : 'database file'}; ${chaos.unexpectedServerExits} exits on its own)`,
+    },
+    ...(chaos.topology === 'cluster'
+      ? [
+          {
+            'PostgreSQL restarts (immediate)': `${chaos.dbRestarts} (down ${seconds(chaos.dbDowntimeMs)} s in all)`,
+          },
+        ]
+      : []),
+    {
+      'faults as played (s after the first start)':
+        chaos.faults
+          .map(
+            (f) =>
+              `${f.event} at ${seconds(f.atMs)}${f.downMs === null ? '' : ` (down ${seconds(f.downMs)} s)`}`,
+          )
+          .join(', ') || '-',
     },
     {
-      'recovery (crash to a new case approved)':
-        chaos.recoveries
-          .map((r) => `${r.event}: ${r.recoveredMs === null ? 'never' : `${seconds(r.recoveredMs)} s`}`)
+      'recovery (fault to a new case approved)':
+        chaos.recoveries.map((r) => `${r.event}: ${recovery(r, chaos.faults)}`).join(', ') || '-',
+    },
+    {
+      'recovery by fault kind (median / max)':
+        Object.entries(chaos.recoveryByKind)
+          .map(
+            ([kind, r]) =>
+              `${kind}: ${r.medianMs === null ? '-' : seconds(r.medianMs)} / ${r.maxMs === null ? '-' : seconds(r.maxMs)} s (${r.recovered} of ${r.faults})`,
+          )
           .join(', ') || '-',
     },
     {
@@ -81,6 +119,13 @@ export function formatFigures(report: ChaosReport): string {
     {
       'SumSub webhooks': `${webhooks.sent} events: ${webhooks.dropped} dropped, ${webhooks.duplicated} duplicated, ${webhooks.failedDeliveries} deliveries refused or unanswered, ${webhooks.redelivered} redelivered`,
     },
+    ...(webhooks.kriptomat.sent === 0
+      ? []
+      : [
+          {
+            'Kriptomat webhooks': `${webhooks.kriptomat.sent} events: ${webhooks.kriptomat.failedDeliveries} deliveries refused or unanswered, ${webhooks.kriptomat.redelivered} redelivered`,
+          },
+        ]),
     {
       'webhook receiver': Object.entries(webhooks.receipts)
         .map(([result, count]) => `${count} ${result}`)
@@ -91,6 +136,9 @@ export function formatFigures(report: ChaosReport): string {
     },
     {
       imports: `${report.imports.successful} successful; ${report.imports.usersImportedTwice} users imported twice`,
+    },
+    {
+      'partner notifications': `${notifications.received} events (${notifications.deliveries} deliveries, ${notifications.refused} refused by the partner, ${notifications.duplicates} delivered twice); ${notifications.lost} lost, ${notifications.completedMissing} ended cases without case.completed`,
     },
     {
       'share tokens': `${shareTokens.minted} minted, ${shareTokens.redeemed} redeemed; ${shareTokens.redeemedTwice} redeemed twice, ${shareTokens.presentedTwice} presented twice, ${shareTokens.usedByAnotherUser} used by another user`,
@@ -129,3 +177,11 @@ export function formatFigures(report: ChaosReport): string {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+/** `9.5 s (2.1 s after it was back)`: for a part down a while, also the time from its return. */
+function recovery(r: Recovery, faults: readonly PlayedFault[]): string {
+  if (r.recoveredMs === null) return 'never';
+  const down = faults.find((f) => f.event === r.event)?.downMs ?? null;
+  const back = down === null ? '' : ` (${seconds(Math.max(0, r.recoveredMs - down))} s after it was back)`;
+  return `${seconds(r.recoveredMs)} s${back}`;
+}

@@ -1,6 +1,7 @@
 /**
- * `npm run chaos`: the full chaos run. Prints the figures at the end, writes them to
- * chaos/results/last-run.json, and exits 1 naming every check that failed (2 on a usage error).
+ * `npm run chaos`: the full chaos run (`-- --cluster`: on the production topology). Prints the figures at the
+ * end, writes them to chaos/results/ (last-run.json; the cluster's to cluster-<date>.json, one per day, so
+ * the README can cite a dated run), and exits 1 naming every check that failed (2 on a usage error).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
@@ -10,7 +11,9 @@ import type { ChaosOptionsInput } from './options';
 import { chaosOptionsSchema, SMALL_CHAOS_RUN } from './options';
 import { runChaos } from './run-chaos';
 
-const DEFAULT_RESULTS = path.join(__dirname, 'results', 'last-run.json');
+const RESULTS_DIR = path.join(__dirname, 'results');
+const defaultResults = (cluster: boolean): string =>
+  path.join(RESULTS_DIR, cluster ? `cluster-${new Date().toISOString().slice(0, 10)}.json` : 'last-run.json');
 
 const number = (value: string): number => {
   const parsed = Number(value);
@@ -21,8 +24,11 @@ const number = (value: string): number => {
 /** The command line as given; zod then checks every value against the options schema. */
 const cliSchema = z.object({
   cases: z.number().optional(),
+  cluster: z.boolean().optional(),
   kills: z.number().optional(),
+  apiKills: z.number().optional(),
   serverRestarts: z.number().optional(),
+  dbRestarts: z.number().optional(),
   seed: z.number().optional(),
   deadline: z.number().optional(),
   errorRate: z.number().optional(),
@@ -56,16 +62,20 @@ function optionsFrom(cli: z.infer<typeof cliSchema>): ChaosOptionsInput {
   set('latencyMs', cli.latency);
   set('dropWebhookRate', cli.dropWebhookRate);
   set('duplicateWebhookRate', cli.duplicateWebhookRate);
+  const cluster = cli.cluster ?? false;
   return {
     ...base,
+    cluster,
     ...(cli.cases !== undefined && { cases: cli.cases }),
     ...(cli.kills !== undefined && { workerKills: cli.kills }),
+    ...(cli.apiKills !== undefined && { apiKills: cli.apiKills }),
     ...(cli.serverRestarts !== undefined && { serverRestarts: cli.serverRestarts }),
+    ...(cli.dbRestarts !== undefined && { dbRestarts: cli.dbRestarts }),
     ...(cli.seed !== undefined && { seed: cli.seed }),
     ...(cli.deadline !== undefined && { deadlineMs: cli.deadline * 1000 }),
     faults,
     keepLogs: cli.keepLogs ?? false,
-    resultsFile: cli.results === false ? null : path.resolve(cli.results ?? DEFAULT_RESULTS),
+    resultsFile: cli.results === false ? null : path.resolve(cli.results ?? defaultResults(cluster)),
   };
 }
 
@@ -73,11 +83,18 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('chaos')
     .description(
       'Start cases of every sandbox scenario, SIGKILL the worker and restart the Temporal server while both ' +
-        'vendors fail, then check every case ended as its scenario dictates.',
+        'vendors fail, then check every case ended as its scenario dictates. With --cluster, on the ' +
+        'production topology (PostgreSQL, 2 workers, 2 APIs), adding API kills and a PostgreSQL crash.',
+    )
+    .option(
+      '--cluster',
+      'run on the topology of `npm run cluster`: PostgreSQL, the Temporal server on it, 2 workers and 2 APIs',
     )
     .option('--cases <n>', 'cases to start, spread over every scenario (default 300)', number)
-    .option('--kills <n>', 'worker SIGKILLs (default 4)', number)
-    .option('--server-restarts <n>', 'Temporal dev server crashes and restarts (default 1)', number)
+    .option('--kills <n>', 'worker SIGKILLs (default 4; on the cluster, one worker of two each time)', number)
+    .option('--api-kills <n>', 'cluster: SIGKILLs of one API of two (default 2)', number)
+    .option('--server-restarts <n>', 'Temporal server crashes and restarts (default 1)', number)
+    .option('--db-restarts <n>', 'cluster: PostgreSQL immediate stops and starts (default 1)', number)
     .option('--seed <n>', 'seed of the faults, the kill times and the start order (default 1)', number)
     .option('--deadline <seconds>', 'user and decision deadline of every case (default 60)', number)
     .option('--error-rate <0-1>', 'share of partner calls answered 5xx (default 0.05)', number)
@@ -93,7 +110,10 @@ async function main(argv: string[]): Promise<number> {
     )
     .option('--no-faults', 'no vendor faults at all (rates given explicitly still apply)')
     .option('--small', 'the smaller run of `npm test` (42 cases, 2 kills, 30 s deadlines)')
-    .option('--results <file>', 'where to write the JSON results (default chaos/results/last-run.json)')
+    .option(
+      '--results <file>',
+      'where to write the JSON results (default chaos/results/last-run.json; cluster-<date>.json with --cluster)',
+    )
     .option('--no-results', 'write no JSON results')
     .option('--keep-logs', "keep the run's folder (logs, database, per-case figures) even when it passes")
     .exitOverride()
@@ -116,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
 
   const abort = new AbortController();
   const onSignal = (): void => {
-    process.stderr.write('[chaos] stopping: killing the worker and the server, then exiting\n');
+    process.stderr.write('[chaos] stopping: killing the engine processes and the server, then exiting\n');
     abort.abort();
     process.once('SIGINT', () => process.exit(130));
   };

@@ -8,10 +8,25 @@ import { faultSettingsSchema } from '../sandbox/shared/faults';
 export const chaosOptionsSchema = z.object({
   /** Cases to start, spread round-robin over every sandbox scenario. */
   cases: z.number().int().min(1).max(5_000).default(300),
-  /** Times the worker is killed with SIGKILL (and started again). */
+  /**
+   * The topology: false runs the CLI's dev server (SQLite) and one worker; true runs the production shape
+   * of `npm run cluster` (PostgreSQL, the Temporal server on it, two workers, two APIs behind a balancer)
+   * and adds the faults only it has (API kills, PostgreSQL restarts).
+   */
+  cluster: z.boolean().default(false),
+  /** Times a worker is killed with SIGKILL (and started again); on the cluster, one of the two. */
   workerKills: z.number().int().min(0).max(50).default(4),
-  /** Times the Temporal dev server is killed and started again on the same port and database file. */
+  /** Times the Temporal server is killed and started again on the same port and database. */
   serverRestarts: z.number().int().min(0).max(5).default(1),
+  /** Cluster only: SIGKILLs of one API replica while the other takes the starts and webhooks. */
+  apiKills: z.number().int().min(0).max(20).default(2),
+  /** Cluster only: PostgreSQL stopped in `immediate` mode (a crash, no checkpoint) and started again. */
+  dbRestarts: z.number().int().min(0).max(5).default(1),
+  /**
+   * Cluster only: the workers rolled to a new build id one at a time while cases run. Needs the rollout of
+   * cluster/rollout.ts, which does not exist yet: any value but 0 is refused until it does.
+   */
+  rollingDeploys: z.number().int().min(0).max(0).default(0),
   /** Seeds the simulators' faults, the kill times and the order cases start in, so a run can be repeated. */
   seed: z.number().int().default(1),
   /**
@@ -47,8 +62,10 @@ export const chaosOptionsSchema = z.object({
   startSpreadMs: z.number().int().min(0).default(20_000),
   /** The chaos (kills, restarts) happens at random moments within this window after the first start. */
   chaosWindowMs: z.number().int().min(1_000).default(70_000),
-  /** How long the worker stays down after a kill before it is started again (random up to this). */
+  /** How long a worker or API stays down after a kill before it is started again (random up to this). */
   maxDowntimeMs: z.number().int().min(0).default(3_000),
+  /** Cluster only: how long PostgreSQL stays down after its crash (random, from a tenth of this up to it). */
+  maxDbDowntimeMs: z.number().int().min(0).default(8_000),
   /** After the deadline, how long cases may still take to reach their expected end before they count as stuck. */
   settleBoundMs: z.number().int().min(1_000).default(300_000),
   /** SumSub simulator: wait before each review step; Kriptomat simulator: decision time after pending. */

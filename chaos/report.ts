@@ -1,6 +1,8 @@
+import type { PlayedFault } from './chaos-events';
 import type { Check } from './checks';
 import type { ScenarioCalls } from './extra-calls';
 import type { ChaosOptions } from './options';
+import type { NotificationFigures } from './partner-receiver';
 import type { Recovery } from './recovery-probe';
 import type { RetryAfterFigures } from './retry-after';
 import type { TokenFigures } from './token-audit';
@@ -38,13 +40,27 @@ export interface ChaosReport {
     >;
   };
   chaos: {
+    /** Where it ran: the CLI's dev server and one worker, or the cluster (PostgreSQL, 2 workers, 2 APIs). */
+    topology: 'dev-server' | 'cluster';
     workerKills: number;
     workerProcesses: number;
     unexpectedWorkerExits: number;
+    /** Cluster only (null on the dev server, whose receiver runs in the run's process). */
+    apiKills: number | null;
+    apiProcesses: number | null;
+    unexpectedApiExits: number | null;
     serverRestarts: number;
     serverDowntimeMs: number;
-    /** After each crash, how soon a fresh case was approved. */
+    unexpectedServerExits: number;
+    /** Cluster only: PostgreSQL `immediate` stops and starts, and how long it was down in all. */
+    dbRestarts: number;
+    dbDowntimeMs: number;
+    /** Every fault as played, in order: planned and actual moment (ms after the first start), downtime. */
+    faults: PlayedFault[];
+    /** After each fault, how soon a fresh case was approved. */
     recoveries: Recovery[];
+    /** The same per fault kind (`worker kill`, `PostgreSQL restart`): the slowest and the median. */
+    recoveryByKind: Record<string, RecoveryFigures>;
   };
   faults: {
     partnerCalls: number;
@@ -58,11 +74,18 @@ export interface ChaosReport {
       /** Deliveries the receiver did not take (503 while the server was down, or no answer). */
       failedDeliveries: number;
       redelivered: number;
-      /** What the engine's receiver made of the deliveries it got. */
+      /**
+       * What the engine's receiver made of the deliveries it got; on the cluster, the APIs' HTTP answers by
+       * vendor as the simulators logged them (the receivers run in other processes).
+       */
       receipts: Record<string, number>;
+      /** Kriptomat's own webhooks (to the cluster's APIs; none on the dev server). */
+      kriptomat: { sent: number; failedDeliveries: number; redelivered: number };
     };
   };
   imports: { successful: number; usersImportedTwice: number };
+  /** What the partner's webhook endpoint received, against what the cases say they sent. */
+  notifications: NotificationFigures;
   shareTokens: TokenFigures;
   retryAfter: RetryAfterFigures;
   /** Per scenario, and `all`. */
@@ -73,6 +96,14 @@ export interface ChaosReport {
   wrong: { userId: string; problems: string[] }[];
   startFailures: string[];
   checks: Check[];
-  /** Where the worker's and the server's logs were kept (a failed run only). */
+  /** Where the processes' logs were kept (a failed run, or `keepLogs`). */
   logs: string | null;
+}
+
+/** Recovery after the faults of one kind. */
+export interface RecoveryFigures {
+  faults: number;
+  recovered: number;
+  medianMs: number | null;
+  maxMs: number | null;
 }

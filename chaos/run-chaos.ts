@@ -1,31 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { connectKycClient } from '../client/temporal-connection';
-import { generateCodecKey } from '../codec';
 import type { CaseTimings } from '../domain';
 import { seededRandom } from '../sandbox/shared/faults';
-import { startSandbox } from '../sandbox/start-sandbox';
-import { resolveTemporalCli } from '../scripts/temporal-cli';
 import { buildReport } from './build-report';
 import { startCases } from './case-starter';
 import { verifyCases, waitForExpectedEnds } from './case-watch';
-import { planChaos, playChaos } from './chaos-events';
+import { playChaos } from './chaos-events';
+import { planChaos } from './chaos-plan';
+import { startClusterTopology } from './cluster-topology';
+import { startDevTopology } from './dev-topology';
 import { planCases } from './expected-ends';
 import { callsByScenario, measureCalls } from './extra-calls';
 import type { ChaosOptions, ChaosOptionsInput } from './options';
 import { chaosOptionsSchema } from './options';
+import { startPartnerReceiver } from './partner-receiver';
 import type { ChaosReport } from './report';
-import { ChaosTemporalServer } from './temporal-server';
 import { auditShareTokens } from './token-audit';
-import { startWebhookReceiver } from './webhook-receiver';
-import { workerEnv } from './worker-env';
-import { ChaosWorker } from './worker-process';
-
-const NAMESPACE = 'default';
-const TASK_QUEUE = 'kyc-chaos';
+import type { TopologyContext } from './topology';
 
 export interface ChaosHooks {
   /** Progress lines (no personal data: sandbox user ids at most). */
@@ -36,12 +28,16 @@ export interface ChaosHooks {
   signal?: AbortSignal;
 }
 
+/** How long, after the cases' ends, a parked case's notification still in flight may take to arrive. */
+const NOTIFICATION_SETTLE_MS = 30_000;
+
 /**
- * One chaos run: a real Temporal dev server on a database file, both simulators injecting faults, the real
- * worker as a child process, and the engine's webhook receiver; cases of every scenario started over a few
- * seconds while the worker is SIGKILLed and the server crashes and restarts; then every case is checked
- * against its scenario and the simulators' logs against the promises (imports once, tokens once,
- * `Retry-After`). Everything it started is stopped before it returns, whatever happened.
+ * One chaos run on a topology (./topology.ts): the dev server and one worker, or the production cluster on
+ * PostgreSQL with two workers and two APIs (`cluster: true`); both simulators injecting faults; cases of
+ * every scenario started over a few seconds while processes are SIGKILLed and the server (and, on the
+ * cluster, PostgreSQL) crashes and restarts; then every case is checked against its scenario and the
+ * simulators' and the partner's logs against the promises (imports once, tokens once, `Retry-After`, no
+ * notification lost). Everything it started is stopped before it returns, whatever happened.
  */
 export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {}): Promise<ChaosReport> {
   const parsed = chaosOptionsSchema.parse(input);
@@ -51,60 +47,41 @@ export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {})
   const write = hooks.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const log = (line: string) => write(`[chaos +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${line}`);
   const random = seededRandom(options.seed);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kyc-chaos-'));
+  // The cluster's PostgreSQL runs as its own user, which cannot enter /root (nor, often, a private /tmp).
+  const dataDir = await mkdtemp(path.join(options.cluster ? '/var/tmp' : os.tmpdir(), 'kyc-chaos-'));
   const cleanups: (() => Promise<unknown>)[] = [];
   let keepData = false;
   try {
-    const cli = hooks.temporalCli ?? (await resolveTemporalCli({ log }));
-    const serverLog = createWriteStream(path.join(dataDir, 'temporal.log'));
-    cleanups.push(() => new Promise((resolve) => serverLog.end(resolve)));
-    log(`starting a Temporal dev server (state in ${path.join(dataDir, 'temporal.db')})`);
-    const server = await ChaosTemporalServer.start(cli, dataDir, (line) => void serverLog.write(`${line}\n`));
-    cleanups.push(() => server.stop());
-
-    const codec = { KYC_CODEC_KEY: generateCodecKey('chaos'), KYC_CODEC_PREVIOUS_KEYS: [] };
-    const temporal = {
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_NAMESPACE: NAMESPACE,
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    };
-    const client = await connectKycClient({ ...temporal, ...codec });
-    cleanups.push(() => client.connection.close());
-
-    const webhookSecret = randomBytes(18).toString('base64url');
-    const receiver = await startWebhookReceiver(client, webhookSecret);
-    cleanups.push(() => receiver.close());
-    const sandbox = await startSandbox({
-      webhookUrl: receiver.url,
-      webhookSecret,
-      reviewDelayMs: options.reviewDelayMs,
-      decisionDelayMs: options.decisionDelayMs,
-      faults: options.faults,
+    // Its own generator: the partner's refusals must not shift the plan a seed gives.
+    const partner = await startPartnerReceiver({
+      refuseRate: options.faults.errorRate,
+      random: seededRandom(options.seed + 1),
     });
-    cleanups.push(() => sandbox.close());
+    cleanups.push(() => partner.close());
+    const context: TopologyContext = {
+      options,
+      dataDir,
+      log,
+      timings: caseTimings(options),
+      partnerEnv: partner.env,
+      cleanups,
+      ...(hooks.temporalCli && { temporalCli: hooks.temporalCli }),
+    };
+    const topology = options.cluster ? await startClusterTopology(context) : await startDevTopology(context);
+    const { client, sandbox } = topology;
     const tokens = auditShareTokens(sandbox);
-
-    const worker = new ChaosWorker(
-      await workerEnv(options, sandbox, { ...temporal, KYC_CODEC_KEY: codec.KYC_CODEC_KEY }, dataDir),
-      path.join(dataDir, 'worker.log'),
-    );
-    cleanups.push(() => worker.close());
-    log('starting the worker (node --import tsx worker/main.ts)');
-    await worker.start();
 
     const runId = Date.now().toString(36);
     const planned = planCases(options.cases, runId, random);
     const events = planChaos(options, random);
     log(
-      `${planned.length} cases over ${options.startSpreadMs / 1000} s; chaos: ` +
+      `${planned.length} cases over ${options.startSpreadMs / 1000} s on the ${topology.kind}; chaos: ` +
         events.map((e) => `${e.kind} at ${(e.atMs / 1000).toFixed(1)} s`).join(', '),
     );
     const chaosStart = Date.now();
-    const timings = caseTimings(options);
-    const starting = startCases(client, planned, TASK_QUEUE, timings, options.startSpreadMs, hooks.signal);
-    const targets = { client, taskQueue: TASK_QUEUE, worker, server, runId };
-    const chaos = playChaos(events, chaosStart, targets, log, hooks.signal);
-    const [startFailures, { serverDowntimeMs, recoveries }] = await Promise.all([starting, chaos]);
+    const starting = startCases(topology.startCase, planned, options.startSpreadMs, hooks.signal);
+    const chaos = playChaos(events, chaosStart, topology, runId, log, hooks.signal);
+    const [startFailures, { played, recoveries }] = await Promise.all([starting, chaos]);
     for (const r of recoveries)
       log(
         `after ${r.event}: ${r.recoveredMs === null ? 'no recovery' : `a new case approved in ${(r.recoveredMs / 1000).toFixed(1)} s`}`,
@@ -117,10 +94,11 @@ export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {})
     const progress = (settled: number, total: number) => log(`${settled}/${total} cases at their end`);
     await waitForExpectedEnds(client, planned, boundAt, progress, hooks.signal);
     // A worker that died on its own near the end is started again, so parked cases can answer their query.
-    if (!worker.running) await worker.start();
-    log('reading every case, the histories and the simulators’ logs');
+    await topology.ensureWorkers();
+    log('reading every case, the histories, the simulators’ and the partner’s logs');
     const verdicts = await verifyCases(client, planned, sandbox.log);
     const calls = await measureCalls(client, planned, sandbox.log);
+    const notifications = await partner.settle(verdicts, NOTIFICATION_SETTLE_MS);
 
     const report = buildReport({
       options,
@@ -131,11 +109,12 @@ export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {})
       sandbox,
       tokens: tokens.figures(),
       calls: callsByScenario(planned, calls),
-      worker,
-      server,
-      serverDowntimeMs,
+      topology: topology.kind,
+      figures: topology.figures(),
+      played,
       recoveries,
-      receipts: receiver.receipts,
+      notifications,
+      receipts: topology.receipts(),
     });
     keepData = !report.passed || options.keepLogs;
     if (keepData) {
@@ -160,7 +139,7 @@ export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {})
     return report;
   } catch (error) {
     keepData = true;
-    log(`the run failed; the worker's and the server's logs are in ${dataDir}`);
+    log(`the run failed; the processes' logs are in ${dataDir}`);
     throw error;
   } finally {
     for (const cleanup of cleanups.reverse()) {

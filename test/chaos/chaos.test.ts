@@ -50,6 +50,11 @@ describe('a chaos run (worker SIGKILLs, a server crash, vendor faults)', () => {
     expect(shareTokens.redeemed).toBe(report.imports.successful);
   });
 
+  it('delivers every partner notification the cases numbered, case.completed in each ended case’s outcome', () => {
+    expect(report.notifications).toMatchObject({ lost: 0, completedMissing: 0, badSignatures: 0 });
+    expect(report.notifications.received).toBeGreaterThan(0);
+  });
+
   it('never retries a rate-limited call before its Retry-After', () => {
     const { retryAfter } = report;
     expect(retryAfter.retried).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ import { resolveClusterBinaries } from '../../cluster/binaries';
 import type { Cluster } from '../../cluster/cluster';
 import { createCluster, NAMESPACE } from '../../cluster/cluster';
 import type { EngineProcess } from '../../cluster/engine';
-import { startWorker } from '../../cluster/engine';
+import { startWorker, workerVersionEnv, workflowCodeBuildId } from '../../cluster/engine';
 import { clusterPaths } from '../../cluster/paths';
 import type { DeploymentVersion, VersionTarget } from '../../cluster/rollout';
 import { currentBuildId, rollOut, setCurrentVersion } from '../../cluster/rollout';
@@ -221,6 +221,31 @@ describe('rolling deploy with Worker Versioning (server v1.29.1 on PostgreSQL, t
       throw error;
     }
   }, 240_000);
+});
+
+describe('the default build id of the cluster workers (cluster/engine.ts)', () => {
+  it('is the same for the same workflow code and changes with it', async () => {
+    const root = await fs.mkdtemp('/var/tmp/kyc-build-id-test-');
+    try {
+      const repo = path.resolve(__dirname, '..', '..');
+      for (const part of ['workflows', 'domain', 'node_modules/@temporalio/workflow/package.json']) {
+        await fs.cp(path.join(repo, part), path.join(root, part), { recursive: true });
+      }
+      const here = await workflowCodeBuildId();
+      expect(here).toMatch(/^wf-[0-9a-f]{16}$/);
+      expect(await workflowCodeBuildId(root)).toBe(here);
+      await fs.appendFile(path.join(root, 'workflows', 'patches.ts'), '\n// a change\n');
+      expect(await workflowCodeBuildId(root)).not.toBe(here);
+      // An explicit setting wins over the derived id.
+      expect(await workerVersionEnv({ KYC_WORKER_BUILD_ID: 'release-42' })).toEqual({
+        KYC_WORKER_DEPLOYMENT_NAME: 'kyc-orchestrator',
+        KYC_WORKER_BUILD_ID: 'release-42',
+      });
+      expect((await workerVersionEnv({})).KYC_WORKER_BUILD_ID).toBe(here);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
 });
 
 function identityOf(worker: EngineProcess): string {

@@ -1,0 +1,238 @@
+/**
+ * Issue 16, item 6, end to end: two real worker processes (worker/main.ts) on the production topology
+ * (PostgreSQL and a registered Temporal server v1.29.1: cluster/cluster.ts, temporalOnly) share the vendors'
+ * limits through the engine's database (`KYC_DATABASE_URL`, the `kyc` database setup-schema.sh creates).
+ * Sandbox cases run through both simulators with a SumSub limit low enough that the two workers contend for
+ * it, and with Kriptomat login sessions revoked every few seconds so that both workers log in again and again
+ * (2 s TOTP steps). The simulators' request log must then show: no 5 s window with more SumSub GETs or POSTs
+ * than the limit across both workers, 0 × 429, and every login accepted at the first try, each in a TOTP
+ * step of its own (the simulator refuses a replayed code). Only 127.0.0.1 traffic.
+ */
+import type { Client } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { startCase } from '../../client/kyc-cases';
+import { connectKycClient } from '../../client/temporal-connection';
+import { resolveClusterBinaries } from '../../cluster/binaries';
+import type { Cluster } from '../../cluster/cluster';
+import { createCluster, NAMESPACE } from '../../cluster/cluster';
+import type { EngineProcess } from '../../cluster/engine';
+import { startWorker } from '../../cluster/engine';
+import { clusterPaths } from '../../cluster/paths';
+import { engineDatabaseUrl } from '../../cluster/postgres';
+import { generateCodecKey } from '../../codec';
+import { loadWorkerConfig } from '../../config';
+import { kycWorkflowId } from '../../domain';
+import type { RunningSandbox } from '../../sandbox/start-sandbox';
+import { startSandbox } from '../../sandbox/start-sandbox';
+import type { LoggedRequest } from '../../sandbox/shared/request-log';
+import { freeLoopbackPort } from '../../scripts/ports';
+import type { kycCase } from '../../workflows';
+import { loginWorkerEnv, PARTNER } from '../helpers/kriptomat-partner';
+
+const RUN = Date.now().toString(36);
+const TASK_QUEUE = `kyc-limits-${RUN}`;
+/** Per 5 s, for both workers together: low enough that the cases below queue for them. */
+const GETS_PER_5S = 4;
+const POSTS_PER_5S = 3;
+/** SumSub's own window: what it counts its 429s over (docs/vendor-apis.md). */
+const SUMSUB_WINDOW_MS = 5_000;
+/** A test account's 2 s steps: many logins in little time (the simulator accepts each step once). */
+const ACCOUNT = { ...PARTNER, totpPeriodSeconds: 2 };
+/** After the cases start: while onboarded users wait on SumSub and Kriptomat users on their decision. */
+const REVOKE_AT_MS = [4_000, 12_000, 20_000];
+/** Onboarded through SumSub (a create, review reads, a share token), and Kriptomat-only ones. */
+const CASES = [
+  ...[1, 2, 3, 4, 5, 6].map((n) => `onboard-${RUN}-${n}`),
+  ...[1, 2].map((n) => `pending-${RUN}-${n}`),
+  ...[1, 2].map((n) => `passed-${RUN}-${n}`),
+];
+const CASES_TIMEOUT_MS = 90_000;
+
+describe('vendor limits shared by two worker processes (KYC_DATABASE_URL on the cluster PostgreSQL)', () => {
+  const logLines: string[] = [];
+  const log = (line: string): void => void logLines.push(line);
+  let dir: string;
+  let cluster: Cluster | undefined;
+  let sandbox: RunningSandbox | undefined;
+  let client: Client | undefined;
+  const workers: EngineProcess[] = [];
+
+  beforeAll(async () => {
+    await resolveClusterBinaries({ log });
+    // Under /var/tmp, not a 0700 home: PostgreSQL runs as the postgres user, which must reach it.
+    dir = `/var/tmp/kyc-shared-limits-test-${randomBytes(4).toString('hex')}`;
+    await fs.mkdir(dir, { recursive: true });
+    const emptyEnv = path.join(dir, 'empty.env');
+    await fs.writeFile(emptyEnv, '');
+    // Read by createCluster (environmentWithDotenv): a free frontend port, and not the developer's .env.
+    process.env.TEMPORAL_PORT = String(await freeLoopbackPort());
+    process.env.KYC_ENV_FILE = emptyEnv;
+    const started = createCluster({
+      paths: clusterPaths({ ...process.env, KYC_CLUSTER_DIR: path.join(dir, 'cluster') }),
+      log,
+      temporalOnly: true,
+    });
+    cluster = started.cluster;
+    await started.started;
+
+    sandbox = await startSandbox({
+      webhookUrl: null,
+      reviewDelayMs: 1_000,
+      // Kriptomat users are read every 2 s until then: both workers keep calling Kriptomat.
+      decisionDelayMs: 8_000,
+      credentials: { kriptomatLogin: ACCOUNT },
+      env: {},
+    });
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        (entry): entry is [string, string] =>
+          entry[1] !== undefined &&
+          !/^(KYC_|KRIPTOMAT_|SUMSUB_|TEMPORAL_|PARTNER_|LOG_LEVEL$)/.test(entry[0]),
+      ),
+    );
+    // The login flow, not the simulator's static token (which would win over it).
+    const { KRIPTOMAT_TOKEN: _static, ...vendors } = sandbox.workerEnv;
+    const env: Record<string, string> = {
+      ...inherited,
+      ...vendors,
+      ...loginWorkerEnv(ACCOUNT),
+      KYC_ENV_FILE: emptyEnv,
+      TEMPORAL_ADDRESS: cluster.address,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      KYC_CODEC_KEY: generateCodecKey('limits-1'),
+      KYC_DATABASE_URL: engineDatabaseUrl(cluster.db!.access),
+      SUMSUB_GETS_PER_5S: String(GETS_PER_5S),
+      SUMSUB_POSTS_PER_5S: String(POSTS_PER_5S),
+      // Each activity waits on at most one SumSub call: a queue the low limit below drains in seconds.
+      KYC_MAX_CONCURRENT_ACTIVITIES: '10',
+      KYC_SHUTDOWN_GRACE_TIME: '5s',
+      LOG_LEVEL: 'info',
+    };
+    const config = loadWorkerConfig(env); // a configuration error shows here, not in two workers
+    client = await connectKycClient(config);
+    const started2 = await Promise.all(
+      [1, 2].map(async (index) =>
+        startWorker(
+          index,
+          env,
+          { metrics: await freeLoopbackPort(), sdkMetrics: await freeLoopbackPort() },
+          cluster!.paths.logDir,
+        ),
+      ),
+    );
+    workers.push(...started2);
+  }, 420_000);
+
+  afterAll(async () => {
+    for (const worker of workers) await worker.child.stop();
+    await client?.connection.close();
+    await sandbox?.close();
+    await cluster?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('holds the SumSub rate across both workers and never reuses a TOTP code, while cases run to their end', async () => {
+    // Both workers log in again, a few times: a revocation makes the next Kriptomat call of each a 401.
+    // Not too often: an import must get through between two of them (it first waits for a share token).
+    const revocations = REVOKE_AT_MS.map((ms) =>
+      setTimeout(() => sandbox!.kriptomat.sessions.revokeAll(), ms),
+    );
+    try {
+      const timings = { pollSchedule: ['2s'], reviewPollInterval: '2s', jitter: 0 };
+      for (const userId of CASES) await startCase(client!, userId, { taskQueue: TASK_QUEUE, timings });
+      const ends = await Promise.race([
+        Promise.all(
+          CASES.map(async (userId) => {
+            const result = await client!.workflow.getHandle<typeof kycCase>(kycWorkflowId(userId)).result();
+            return { userId, phase: result.phase };
+          }),
+        ),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('cases did not end in time')), CASES_TIMEOUT_MS).unref(),
+        ),
+      ]);
+      expect(ends).toEqual(CASES.map((userId) => ({ userId, phase: 'approved' })));
+    } finally {
+      for (const revocation of revocations) clearTimeout(revocation);
+    }
+
+    const requests = sandbox!.log.requests;
+    const sumsub = requests.filter((request) => request.service === 'sumsub');
+    const figures = {
+      sumsubGets: sumsub.filter((r) => r.method === 'GET').length,
+      sumsubPosts: sumsub.filter((r) => r.method === 'POST').length,
+      busiestGets: busiest(sumsub, 'GET', SUMSUB_WINDOW_MS),
+      busiestPosts: busiest(sumsub, 'POST', SUMSUB_WINDOW_MS),
+      // The shortest time over which limit + 1 requests arrived: above 5 s means SumSub never saw too many.
+      tightestGetSpanMs: tightestSpan(sumsub, 'GET', GETS_PER_5S + 1),
+      tightestPostSpanMs: tightestSpan(sumsub, 'POST', POSTS_PER_5S + 1),
+      rateLimited: sumsub.filter((r) => r.status === 429).length,
+    };
+    const logins = requests.filter((r) => r.service === 'kriptomat' && r.endpoint === 'login');
+    const steps = logins.map((login) => Math.floor(login.at / (ACCOUNT.totpPeriodSeconds * 1000)));
+    const perWorker = await Promise.all(workers.map((worker) => callCounts(worker.url)));
+    // Shown with the run: what was measured.
+    process.stdout.write(
+      `${JSON.stringify({ ...figures, logins: logins.length, loginSteps: new Set(steps).size, perWorker })}\n`,
+    );
+
+    expect(figures.rateLimited).toBe(0);
+    // The limit held across both processes in SumSub's own window, and was reached (the workers did contend).
+    expect(figures.busiestGets).toBeLessThanOrEqual(GETS_PER_5S);
+    expect(figures.busiestPosts).toBeLessThanOrEqual(POSTS_PER_5S);
+    expect(figures.busiestPosts).toBe(POSTS_PER_5S);
+    // Both workers called SumSub and logged in to Kriptomat: the budget and the windows were shared.
+    for (const counts of perWorker) {
+      expect(counts.sumsub).toBeGreaterThan(0);
+      expect(counts.logins).toBeGreaterThan(0);
+    }
+    // Every login accepted at the first try (a replayed code is a 401), each in a TOTP step of its own.
+    expect(logins.length).toBeGreaterThanOrEqual(4);
+    expect(logins.filter((login) => login.status !== 200)).toEqual([]);
+    expect(new Set(steps).size).toBe(logins.length);
+  }, 150_000);
+});
+
+/** The most `method` requests that any `windowMs` of arrivals holds (each window starting at one). */
+function busiest(requests: LoggedRequest[], method: string, windowMs: number): number {
+  const times = requests
+    .filter((request) => request.method === method)
+    .map((request) => request.at)
+    .sort((a, b) => a - b);
+  let most = 0;
+  for (let first = 0, last = 0; first < times.length; first++) {
+    while (last < times.length && (times[last] ?? 0) < (times[first] ?? 0) + windowMs) last++;
+    most = Math.max(most, last - first);
+  }
+  return most;
+}
+
+/** The shortest time from one `method` arrival to the `count - 1`th after it (Infinity: fewer arrivals). */
+function tightestSpan(requests: LoggedRequest[], method: string, count: number): number {
+  const times = requests
+    .filter((request) => request.method === method)
+    .map((request) => request.at)
+    .sort((a, b) => a - b);
+  let tightest = Infinity;
+  for (let first = 0; first + count - 1 < times.length; first++) {
+    tightest = Math.min(tightest, (times[first + count - 1] ?? 0) - (times[first] ?? 0));
+  }
+  return tightest;
+}
+
+/** A worker's SumSub calls and Kriptomat logins, from its own metrics (kyc_partner_requests_total). */
+async function callCounts(metricsUrl: string): Promise<{ sumsub: number; logins: number }> {
+  const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(10_000) })).text();
+  const sum = (match: (line: string) => boolean) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith('kyc_partner_requests_total{') && match(line))
+      .reduce((total, line) => total + Number(line.split(' ').at(-1)), 0);
+  return {
+    sumsub: sum((line) => line.includes('vendor="sumsub"')),
+    logins: sum((line) => line.includes('vendor="kriptomat"') && line.includes('/auth/login')),
+  };
+}

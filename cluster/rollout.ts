@@ -101,30 +101,52 @@ export interface RollOutOptions<W> {
 }
 
 /**
+ * A rollout that did not finish. `switchedAt` says which version the cases now run on: null, the old one (the
+ * new worker did not start: start the stopped old worker again); a time, the new one (an old worker did not
+ * stop or a later new one did not start: the pool is short of a worker, but every case is on the new version).
+ */
+export class RollOutError extends Error {
+  override name = 'RollOutError';
+  constructor(
+    message: string,
+    readonly switchedAt: Date | null,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
  * Replaces the workers one at a time with the new version, as a rolling deploy of a fixed pool does: stop the
  * first old worker, start a new one, make its version current once it polls, then replace the others. Until
  * the switch the remaining old workers carry every case (the old version is still current), after it only new
- * ones take tasks, so at no moment do old and new code share a case. Resolves with the time of the switch.
- * A new worker that does not start fails the rollout before the switch: the old version stays current, and
- * the remaining old workers keep running the cases (start the stopped one again to restore the pool).
+ * ones take tasks, so no history the new code wrote is ever replayed by the old code. Resolves with the time
+ * of the switch; rejects with a RollOutError that says whether the switch happened.
  */
 export async function rollOut<W>(options: RollOutOptions<W>): Promise<{ switchedAt: Date }> {
   const { workers, version } = options;
+  if (workers.length === 0) throw new Error('rollOut: no worker to replace');
   const log = options.log ?? (() => undefined);
   const label = `${version.deploymentName}/${version.buildId}`;
   let switchedAt: Date | null = null;
-  for (const [index, old] of workers.entries()) {
-    log(`rolling out ${label}: stopping old worker ${index + 1} of ${workers.length}`);
-    await options.stopWorker(old);
-    log(`rolling out ${label}: starting its replacement`);
-    workers[index] = await options.startWorker(index);
-    if (switchedAt) continue;
-    log(`rolling out ${label}: making it the current version`);
-    await setCurrentVersion(options.target, version);
-    switchedAt = new Date();
-    log(`rolling out ${label}: current; replacing the remaining old workers`);
-    await options.afterSwitch?.();
+  try {
+    for (const [index, old] of workers.entries()) {
+      log(`rolling out ${label}: stopping old worker ${index + 1} of ${workers.length}`);
+      await options.stopWorker(old);
+      log(`rolling out ${label}: starting its replacement`);
+      workers[index] = await options.startWorker(index);
+      if (switchedAt) continue;
+      log(`rolling out ${label}: making it the current version`);
+      await setCurrentVersion(options.target, version);
+      switchedAt = new Date();
+      log(`rolling out ${label}: current; replacing the remaining old workers`);
+      await options.afterSwitch?.();
+    }
+  } catch (error) {
+    const where = switchedAt ? `after the switch (the cases run on ${label})` : 'before the switch';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RollOutError(`rolling out ${label} failed ${where}: ${reason}`, switchedAt, { cause: error });
   }
-  if (!switchedAt) throw new Error('rollOut: no worker to replace');
-  return { switchedAt };
+  // Set by the first replacement, and there was at least one.
+  return { switchedAt: switchedAt! };
 }

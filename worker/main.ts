@@ -82,7 +82,11 @@ async function prepareVendorLimits(config: WorkerConfig, logger: Logger): Promis
   }
 }
 
-/** Every activity may wait on one SumSub POST; with few POSTs allowed, the last would wait too long. */
+/**
+ * Every activity may wait on one SumSub POST; with few POSTs allowed, the last would wait too long. With
+ * `KYC_DATABASE_URL` the POSTs allowed are shared by every worker, so the worst wait is this one times the
+ * number of workers busy at once (which no worker knows): the warning is a floor there.
+ */
 function warnAboutSumsubQueue(config: WorkerConfig, logger: Logger): void {
   const windows = Math.ceil(config.KYC_MAX_CONCURRENT_ACTIVITIES / config.SUMSUB_POSTS_PER_5S);
   const worstWaitMs = (windows - 1) * 5_000;

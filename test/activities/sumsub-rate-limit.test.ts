@@ -1,4 +1,10 @@
-import { processSumsubLimiter, StartRateLimiter } from '../../activities/sumsub/rate-limit';
+import {
+  processSumsubLimiter,
+  StartRateLimiter,
+  SumsubRateLimiter,
+} from '../../activities/sumsub/rate-limit';
+import type { VendorLimits } from '../../activities/vendor-limits';
+import { InProcessVendorLimits, VendorLimitsUnavailableError } from '../../activities/vendor-limits';
 import { loadWorkerConfig } from '../../config';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { startSumsubSimulator } from '../../sandbox/sumsub/server';
@@ -116,5 +122,58 @@ describe('StartRateLimiter', () => {
     clock = 1_000; // the window has passed when the limiter's timer fires
     await tasks[2];
     expect(started).toEqual([1, 2, 3]);
+  });
+});
+
+describe('a limiter whose shared store is down', () => {
+  /** What PostgresVendorLimits answers while its database does not. */
+  const downStore: VendorLimits = {
+    claimTotpWindow: () =>
+      Promise.reject(new VendorLimitsUnavailableError('connection refused (ECONNREFUSED)')),
+    reserveStart: () => Promise.reject(new VendorLimitsUnavailableError('connection refused (ECONNREFUSED)')),
+    close: () => Promise.resolve(),
+  };
+
+  it("fails every waiting call with the store's error and sends none of them", async () => {
+    const limiter = new StartRateLimiter(5, 5_000, { store: downStore, bucket: 'b' });
+    let sent = 0;
+    const calls = await Promise.allSettled(
+      [1, 2, 3].map(() => limiter.schedule(() => Promise.resolve(sent++))),
+    );
+    expect(calls.map((call) => call.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(sent).toBe(0);
+    expect(limiter.queued).toBe(0);
+  });
+
+  it("reaches the SumSub client's caller as VendorLimitsUnavailable, not as a SumSub outage", async () => {
+    const client = sumsubClient(sim.url, {
+      limiter: new SumsubRateLimiter({ getsPer5s: 5, postsPer5s: 5 }, downStore),
+    });
+    const before = sim.log.requests.length;
+    const failure = await client.getReview('no-such-applicant').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(VendorLimitsUnavailableError);
+    expect((failure as Error).message).toBe(
+      'the vendor limit store (KYC_DATABASE_URL) is unavailable: connection refused (ECONNREFUSED)',
+    );
+    expect(sim.log.requests.length).toBe(before);
+  });
+
+  it('recovers once the store answers again', async () => {
+    let down = true;
+    const healthy = new InProcessVendorLimits();
+    const flaky: VendorLimits = {
+      claimTotpWindow: (account, atLeast) => healthy.claimTotpWindow(account, atLeast),
+      reserveStart: (bucket, limit, windowMs) =>
+        down
+          ? downStore.reserveStart(bucket, limit, windowMs)
+          : healthy.reserveStart(bucket, limit, windowMs),
+      close: () => Promise.resolve(),
+    };
+    const limiter = new StartRateLimiter(5, 5_000, { store: flaky, bucket: 'b' });
+    await expect(limiter.schedule(() => Promise.resolve('sent'))).rejects.toThrow(
+      VendorLimitsUnavailableError,
+    );
+    down = false;
+    await expect(limiter.schedule(() => Promise.resolve('sent'))).resolves.toBe('sent');
   });
 });

@@ -90,7 +90,8 @@ async function measureLevel(
     percent: level.percent,
     ratePerSecond: level.rate,
     cases: level.cases,
-    sentPerSecond: round(level.cases / sentSeconds, 2),
+    // n starts on a schedule span n - 1 intervals.
+    sentPerSecond: round(Math.max(1, level.cases - 1) / Math.max(sentSeconds, 0.001), 2),
     drainSeconds: round(elapsedMs / 1000 - sentSeconds, 1),
     startToRunning: percentiles(start),
     webhookToImport: percentiles(webhook),

@@ -13,6 +13,8 @@ import type { ReceivedNotification } from './partner-receiver';
 export class InstantUsers {
   private readonly prefixes = new Set<string>();
   failures = 0;
+  /** Told of the first failure, so a run whose users cannot act says why instead of waiting out its timeout. */
+  onFirstFailure: (reason: string) => void = () => undefined;
 
   constructor(
     private readonly sumsub: Pick<SumsubClient, 'completeTestReview'>,
@@ -30,11 +32,16 @@ export class InstantUsers {
     if (![...this.prefixes].some((prefix) => event.userId.startsWith(prefix))) return;
     const applicant = this.applicants.findByExternalUserId(event.userId);
     if (!applicant) {
-      this.failures += 1;
+      this.fail(`no applicant for ${event.userId}`);
       return;
     }
     this.sumsub
       .completeTestReview(applicant.id, { reviewAnswer: 'GREEN', rejectLabels: [] })
-      .catch(() => void (this.failures += 1));
+      .catch((error: unknown) => this.fail(error instanceof Error ? error.message : String(error)));
+  }
+
+  private fail(reason: string): void {
+    this.failures += 1;
+    if (this.failures === 1) this.onFirstFailure(reason);
   }
 }

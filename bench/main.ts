@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import path from 'node:path';
-import { renderReport, writeReport } from './report';
+import { latestName, renderReport, writeReport } from './report';
 import type { BenchOptions, Measure } from './run-bench';
 import { MEASURES, runBench } from './run-bench';
 
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   });
   const file = await writeReport(report, out);
   process.stdout.write(
-    `${renderReport(report)}\n\nwritten to ${file} and ${path.join(out, 'latest.json')}\n`,
+    `${renderReport(report)}\n\nwritten to ${file} and ${path.join(out, latestName(report))}\n`,
   );
 }
 

@@ -5,15 +5,26 @@ import path from 'node:path';
 import type { BenchReport, CurveResult, Percentiles, ScaleResult, ThroughputResult } from './report-schema';
 import { BenchReportSchema } from './report-schema';
 
-/** Writes `<dir>/<timestamp>.json` and `<dir>/latest.json`; returns the first path. */
+/**
+ * Writes `<dir>/<timestamp>.json` and the latest of its server kind: `latest.json` (dev server) or
+ * `latest-cluster.json`, so that a cluster run does not hide the dev server's figures; returns the first path.
+ */
 export async function writeReport(report: BenchReport, dir: string): Promise<string> {
   const checked = BenchReportSchema.parse(report);
   await mkdir(dir, { recursive: true });
   const text = `${JSON.stringify(checked, null, 2)}\n`;
-  const file = path.join(dir, `${report.startedAt.replace(/[:.]/g, '-')}.json`);
+  const file = path.join(
+    dir,
+    `${report.startedAt.replace(/[:.]/g, '-')}${report.server === 'cluster' ? '-cluster' : ''}.json`,
+  );
   await writeFile(file, text);
-  await writeFile(path.join(dir, 'latest.json'), text);
+  await writeFile(path.join(dir, latestName(report)), text);
   return file;
+}
+
+/** `latest.json` for the dev server, `latest-cluster.json` for the cluster. */
+export function latestName(report: Pick<BenchReport, 'server'>): string {
+  return report.server === 'cluster' ? 'latest-cluster.json' : 'latest.json';
 }
 
 const HEAD = ['figure', 'engine', 'baseline', 'engine/baseline'];

@@ -116,10 +116,14 @@ async function startParts(
       baseUrl: sandbox.sumsub.url,
       appToken: sandbox.workerEnv.SUMSUB_APP_TOKEN ?? '',
       secretKey: sandbox.workerEnv.SUMSUB_SECRET_KEY ?? '',
+      // The simulator is plain http on loopback, which the outbound policy refuses unless allowed; the bench's
+      // own shell has no KYC_ALLOW_INSECURE_HOSTS (jest's setup sets it, so only `npm run bench` met this).
+      network: { insecureHosts: new Set(['127.0.0.1']) },
     }),
     sandbox.sumsub.applicants,
   );
   partner.onNotification = (event) => users.onNotification(event);
+  users.onFirstFailure = (reason) => say(`a simulated user could not complete SumSub: ${reason}`);
 
   const common = {
     TEMPORAL_ADDRESS: server.address,

@@ -197,6 +197,18 @@ describe('npm run cluster (PostgreSQL, Temporal server, 2 workers, 2 APIs, UI, s
       const webhooks = logs.map((log) => (log.match(/"route":"\/webhooks\//g) ?? []).length);
       expect(served.every((count) => count > 0)).toBe(true);
       expect(webhooks[0]! + webhooks[1]!).toBeGreaterThan(0);
+
+      // Both workers kept the vendors' limits in the engine's database (KYC_DATABASE_URL, the `kyc` database
+      // setup-schema.sh created), not each its own: cluster/README.md, "Vendor limits shared by the workers".
+      const workerLogs = await Promise.all(
+        state.workers.map((worker) =>
+          fs.readFile(path.join(dir, 'cluster', 'logs', `${worker.name}.log`), 'utf8'),
+        ),
+      );
+      for (const log of workerLogs) {
+        expect(log).toContain('"msg":"vendor limits shared through the engine database (KYC_DATABASE_URL)"');
+        expect(log).not.toContain('VendorLimitsUnavailable');
+      }
     },
     CASE_TIMEOUT_MS + 60_000,
   );

@@ -170,6 +170,9 @@ describe('rolling deploy with Worker Versioning (server v1.29.1 on PostgreSQL, t
       });
       const newIdentities = new Set(workers.map((worker) => identityOf(worker)));
       expect(await currentBuildId(connection!, NAMESPACE, B.deploymentName)).toBe(B.buildId);
+      // The deploy step is idempotent: run again (a second `docker compose up`), it leaves B current.
+      await setCurrentVersion(target, B);
+      expect(await currentBuildId(connection!, NAMESPACE, B.deploymentName)).toBe(B.buildId);
 
       // Kriptomat decides; the next read of each case (on B) ends it.
       for (const userId of WAITING) await decide(sandbox!, userId, 'passed');

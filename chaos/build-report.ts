@@ -122,6 +122,7 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
       unexpectedServerExits: figures.unexpectedServerExits,
       dbRestarts: figures.dbRestarts,
       dbDowntimeMs: figures.dbDowntimeMs,
+      rollingDeploys: figures.rollingDeploys,
       faults: inputs.played,
       recoveries: inputs.recoveries,
       recoveryByKind: recoveryByKind(inputs.recoveries),

@@ -143,6 +143,11 @@ export function runChecks(inputs: CheckInputs): Check[] {
   });
   if (options.cluster) {
     checks.push({
+      name: 'workers really rolled to a new build',
+      ok: inputs.topology.rollingDeploys === counts['roll-workers'],
+      detail: `${inputs.topology.rollingDeploys} rolling deploys, each worker replaced one at a time`,
+    });
+    checks.push({
       name: 'PostgreSQL really crashed and restarted',
       ok: inputs.topology.dbRestarts === counts['restart-db'],
       detail: `${inputs.topology.dbRestarts} immediate stops and starts, down ${(inputs.topology.dbDowntimeMs / 1000).toFixed(1)} s in all`,

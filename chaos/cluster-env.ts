@@ -1,4 +1,3 @@
-import type { DatabaseAccess } from '../cluster/postgres';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import type { TopologyContext } from './topology';
 import { workerEnv } from './worker-env';
@@ -7,19 +6,16 @@ import { workerEnv } from './worker-env';
  * One environment for the cluster's workers and APIs, as compose gives its replicas one: the worker's of a
  * dev-server run (the simulators' credentials, short vendor timeouts, nothing of the developer's settings),
  * plus the APIs' secrets, the run's case timings as the APIs' defaults (the partner's starts carry none),
- * start limits no run reaches (they are per process and per minute: hundreds of starts in 20 s would meet
- * them), and the engine's PostgreSQL for the vendor limits the replicas share. Each process adds its ports.
+ * and start limits no run reaches (they are per process and per minute: hundreds of starts in 20 s would meet
+ * them). `engine` holds the connection, the secrets and the engine's database. Each process adds its ports.
  */
 export async function clusterEngineEnv(
   context: TopologyContext,
   sandbox: RunningSandbox,
   engine: Record<string, string>,
-  db: DatabaseAccess,
 ): Promise<Record<string, string>> {
   const { options, timings, dataDir } = context;
   const base = await workerEnv(options, sandbox, { ...engine, ...context.partnerEnv }, dataDir);
-  const user = encodeURIComponent(db.POSTGRES_USER);
-  const password = encodeURIComponent(db.POSTGRES_PWD);
   // Durations are strings (`3s`) or milliseconds; the environment takes the first form, so numbers gain `ms`.
   const ms = (value: unknown): string | undefined =>
     typeof value === 'number' ? `${value}ms` : typeof value === 'string' ? value : undefined;
@@ -36,6 +32,5 @@ export async function clusterEngineEnv(
     ),
     KYC_API_CASE_STARTS_PER_MINUTE: '100000',
     KYC_API_REQUESTS_PER_MINUTE: '1000000',
-    KYC_DATABASE_URL: `postgres://${user}:${password}@${db.POSTGRES_SEEDS}:${db.DB_PORT}/postgres`,
   };
 }

@@ -6,16 +6,19 @@ import { generateCodecKey } from '../codec';
 import { startBalancer } from '../cluster/balancer';
 import { resolveClusterBinaries } from '../cluster/binaries';
 import { createCluster, NAMESPACE, TASK_QUEUE } from '../cluster/cluster';
-import { startApiProcess, startWorker } from '../cluster/engine';
+import { startApiProcess, startWorker, workerVersionEnv } from '../cluster/engine';
 import { crashPostgres, TemporalServerControl } from '../cluster/faults';
 import { clusterPaths } from '../cluster/paths';
+import { engineDatabaseUrl } from '../cluster/postgres';
 import { kriptomatWebhookUrl } from '../scripts/start-engine';
 import { freeLoopbackPort } from '../scripts/ports';
+import { faultCounts } from './chaos-plan';
 import { startChaosSandbox } from './chaos-sandbox';
 import { stableLoopbackPort } from './stable-port';
 import { clusterEngineEnv } from './cluster-env';
 import { Replicas } from './replicas';
 import type { ChaosTopology, TopologyContext } from './topology';
+import { WorkerVersions } from './worker-versions';
 
 /**
  * The production topology of `npm run cluster` under chaos: PostgreSQL and a registered Temporal server on it
@@ -70,14 +73,27 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
   });
   cleanups.push(() => sandbox.close());
 
-  const env = await clusterEngineEnv(context, sandbox, { ...connection, ...secrets }, db.access);
+  const env = await clusterEngineEnv(context, sandbox, {
+    ...connection,
+    ...secrets,
+    // The engine's own database beside Temporal's (setup-schema.sh made it), as `npm run cluster` gives it.
+    KYC_DATABASE_URL: engineDatabaseUrl(db.access),
+  });
+  // With rolling deploys, the workers are a Worker Deployment from the start, as production runs them.
+  const versions =
+    faultCounts(options)['roll-workers'] > 0
+      ? new WorkerVersions(
+          { address: server.address, namespace: NAMESPACE, cli: binaries.cli, logDir: paths.logDir },
+          await versionOf(workerVersionEnv({})),
+        )
+      : null;
   const workers = new Replicas(
     'worker',
     2,
     async (index) =>
       startWorker(
         index,
-        env,
+        { ...env, ...versions?.env() },
         { metrics: await freeLoopbackPort(), sdkMetrics: await freeLoopbackPort() },
         paths.logDir,
       ),
@@ -94,8 +110,13 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
   cleanups.push(() => apis.stopAll());
   log('starting 2 workers and 2 API processes (node --import tsx worker/main.ts, client/api/main.ts)');
   await workers.startAll();
+  if (versions) {
+    log(`making ${versions.env().KYC_WORKER_BUILD_ID} the current version of the workers' deployment`);
+    await versions.start();
+  }
   await apis.startAll();
 
+  let rollingDeploys = 0;
   let dbRestarts = 0;
   let dbDowntimeMs = 0;
   const auth = { authorization: `Bearer ${secrets.KYC_API_TOKEN}` };
@@ -134,9 +155,12 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
           dbDowntimeMs += down;
           return { line: `PostgreSQL back after ${(down / 1000).toFixed(1)} s`, downMs: down };
         }
-        case 'roll-workers':
-          // The hook for rolling deploys: cluster/rollout.ts's rollOut() goes here once it exists.
-          throw new Error('rolling deploys need cluster/rollout.ts, which does not exist yet');
+        case 'roll-workers': {
+          if (!versions) throw new Error('a rolling deploy needs versioned workers');
+          const line = await versions.roll(workers, log);
+          rollingDeploys += 1;
+          return { line, downMs: null };
+        }
       }
     },
     settled: async () => {
@@ -151,6 +175,7 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
       unexpectedServerExits: server.unexpectedExits,
       dbRestarts,
       dbDowntimeMs,
+      rollingDeploys,
     }),
     receipts: () => receiptsByStatus(sandbox.log.webhooks),
   };
@@ -170,4 +195,12 @@ function receiptsByStatus(
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
+}
+
+/** The deployment name and build id of workerVersionEnv, as rollout's version. */
+async function versionOf(
+  env: Promise<{ KYC_WORKER_DEPLOYMENT_NAME: string; KYC_WORKER_BUILD_ID: string }>,
+): Promise<{ deploymentName: string; buildId: string }> {
+  const { KYC_WORKER_DEPLOYMENT_NAME: deploymentName, KYC_WORKER_BUILD_ID: buildId } = await env;
+  return { deploymentName, buildId };
 }

@@ -102,6 +102,7 @@ export async function startDevTopology(context: TopologyContext): Promise<ChaosT
       unexpectedServerExits: 0,
       dbRestarts: 0,
       dbDowntimeMs: 0,
+      rollingDeploys: 0,
     }),
     receipts: () => ({ ...receiver.receipts }),
   };

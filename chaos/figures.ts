@@ -89,6 +89,7 @@ export function formatFigures(report: ChaosReport): string {
           {
             'PostgreSQL restarts (immediate)': `${chaos.dbRestarts} (down ${seconds(chaos.dbDowntimeMs)} s in all)`,
           },
+          { 'rolling deploys (workers, one at a time)': String(chaos.rollingDeploys) },
         ]
       : []),
     {

@@ -29,6 +29,7 @@ const cliSchema = z.object({
   apiKills: z.number().optional(),
   serverRestarts: z.number().optional(),
   dbRestarts: z.number().optional(),
+  rollingDeploys: z.number().optional(),
   seed: z.number().optional(),
   deadline: z.number().optional(),
   errorRate: z.number().optional(),
@@ -71,6 +72,7 @@ function optionsFrom(cli: z.infer<typeof cliSchema>): ChaosOptionsInput {
     ...(cli.apiKills !== undefined && { apiKills: cli.apiKills }),
     ...(cli.serverRestarts !== undefined && { serverRestarts: cli.serverRestarts }),
     ...(cli.dbRestarts !== undefined && { dbRestarts: cli.dbRestarts }),
+    ...(cli.rollingDeploys !== undefined && { rollingDeploys: cli.rollingDeploys }),
     ...(cli.seed !== undefined && { seed: cli.seed }),
     ...(cli.deadline !== undefined && { deadlineMs: cli.deadline * 1000 }),
     faults,
@@ -84,7 +86,8 @@ async function main(argv: string[]): Promise<number> {
     .description(
       'Start cases of every sandbox scenario, SIGKILL the worker and restart the Temporal server while both ' +
         'vendors fail, then check every case ended as its scenario dictates. With --cluster, on the ' +
-        'production topology (PostgreSQL, 2 workers, 2 APIs), adding API kills and a PostgreSQL crash.',
+        'production topology (PostgreSQL, 2 workers, 2 APIs), adding API kills, a PostgreSQL crash and a ' +
+        'rolling deploy of the workers.',
     )
     .option(
       '--cluster',
@@ -95,6 +98,11 @@ async function main(argv: string[]): Promise<number> {
     .option('--api-kills <n>', 'cluster: SIGKILLs of one API of two (default 2)', number)
     .option('--server-restarts <n>', 'Temporal server crashes and restarts (default 1)', number)
     .option('--db-restarts <n>', 'cluster: PostgreSQL immediate stops and starts (default 1)', number)
+    .option(
+      '--rolling-deploys <n>',
+      'cluster: workers rolled to a new build one at a time, Worker Versioning (default 1)',
+      number,
+    )
     .option('--seed <n>', 'seed of the faults, the kill times and the start order (default 1)', number)
     .option('--deadline <seconds>', 'user and decision deadline of every case (default 60)', number)
     .option('--error-rate <0-1>', 'share of partner calls answered 5xx (default 0.05)', number)

@@ -23,10 +23,10 @@ export const chaosOptionsSchema = z.object({
   /** Cluster only: PostgreSQL stopped in `immediate` mode (a crash, no checkpoint) and started again. */
   dbRestarts: z.number().int().min(0).max(5).default(1),
   /**
-   * Cluster only: the workers rolled to a new build id one at a time while cases run. Needs the rollout of
-   * cluster/rollout.ts, which does not exist yet: any value but 0 is refused until it does.
+   * Cluster only: rolling deploys, each replacing the workers one at a time with a new build id (Worker
+   * Versioning, cluster/rollout.ts) while cases run. With any, the workers poll as a Worker Deployment.
    */
-  rollingDeploys: z.number().int().min(0).max(0).default(0),
+  rollingDeploys: z.number().int().min(0).max(3).default(1),
   /** Seeds the simulators' faults, the kill times and the order cases start in, so a run can be repeated. */
   seed: z.number().int().default(1),
   /**

@@ -55,6 +55,8 @@ export interface ChaosReport {
     /** Cluster only: PostgreSQL `immediate` stops and starts, and how long it was down in all. */
     dbRestarts: number;
     dbDowntimeMs: number;
+    /** Cluster only: rolling deploys of the workers to a new build (Worker Versioning). */
+    rollingDeploys: number;
     /** Every fault as played, in order: planned and actual moment (ms after the first start), downtime. */
     faults: PlayedFault[];
     /** After each fault, how soon a fresh case was approved. */

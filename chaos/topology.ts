@@ -22,6 +22,8 @@ export interface TopologyFigures {
   unexpectedServerExits: number;
   dbRestarts: number;
   dbDowntimeMs: number;
+  /** Cluster only: rolling deploys done (every worker replaced by the next build). */
+  rollingDeploys: number;
 }
 
 /**

@@ -19,11 +19,18 @@ describe('the chaos plan', () => {
         (counts, e) => ({ ...counts, [e.kind]: (counts[e.kind] ?? 0) + 1 }),
         {},
       );
-    expect(kinds(cluster)).toEqual({ 'kill-worker': 4, 'restart-server': 1, 'kill-api': 2, 'restart-db': 1 });
+    expect(kinds(cluster)).toEqual({
+      'kill-worker': 4,
+      'restart-server': 1,
+      'kill-api': 2,
+      'restart-db': 1,
+      'roll-workers': 1,
+    });
     expect(kinds(devServer)).toEqual({ 'kill-worker': 4, 'restart-server': 1 });
-    expect(faultCounts({ ...devServer, apiKills: 5, dbRestarts: 3 })).toMatchObject({
+    expect(faultCounts({ ...devServer, apiKills: 5, dbRestarts: 3, rollingDeploys: 2 })).toMatchObject({
       'kill-api': 0,
       'restart-db': 0,
+      'roll-workers': 0,
     });
   });
 
@@ -66,9 +73,5 @@ describe('the chaos plan', () => {
       'worker kill 1',
     );
     expect(eventName({ kind: 'restart-db', atMs: 0, downtimeMs: 1 }, 1, true)).toBe('PostgreSQL restart 1');
-  });
-
-  it('refuses rolling deploys until cluster/rollout.ts exists', () => {
-    expect(chaosOptionsSchema.safeParse({ cluster: true, rollingDeploys: 1 }).success).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import type { CurveLevel, CurveResult, ThroughputSide } from './report-schema';
 import { percentiles, runPool, userIds, waitForCount } from './cases';
 import { engineLatencies, paced } from './latency';
-import { round, sampleProcess } from './process-stats';
+import { watchPgActivity } from './pg-activity';
+import os from 'node:os';
+import { machineBusyMs, round, sampleProcess } from './process-stats';
 import type { BenchStack } from './stack';
 import { sidePids } from './stack';
 
@@ -49,6 +51,7 @@ export async function measureCurve(stack: BenchStack, options: CurveOptions): Pr
       cpuPercent: options.capacity.cpuPercent,
       historyEvents: options.capacity.historyEvents,
       saturates: busiest(options.capacity.cpuPercent),
+      pgActivity: options.capacity.pgActivity,
     },
     levels,
   };
@@ -62,6 +65,8 @@ async function measureLevel(
   stack.users.complete(`not_started-${level.tag}-`);
   const pids = sidePids(stack.pids, 'engine');
   const before = cpuOf(pids);
+  const pg = stack.database ? await watchPgActivity(stack.database) : null;
+  const machineBefore = machineBusyMs();
   const putAt = new Map<string, number>();
   const started = Date.now();
   await paced(users, level.rate, async (userId) => {
@@ -71,13 +76,18 @@ async function measureLevel(
   });
   const sentSeconds = (Date.now() - started) / 1000;
   const query = `WorkflowId STARTS_WITH "kyc:not_started-${level.tag}-" AND ExecutionStatus="Completed"`;
-  await waitForCount(stack.client, query, level.cases, 120_000 + level.cases * 250, 250);
+  await waitForCount(stack.client, query, level.cases, 120_000 + level.cases * 600, 250);
   const elapsedMs = Date.now() - started;
   const after = cpuOf(pids);
+  const machineUsed = machineBusyMs() - machineBefore;
+  const pgActivity = pg ? await pg.stop() : null;
   const used = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
   const cpuPercent = Object.fromEntries(
     Object.keys(pids).map((name) => [name, round((used(name) / elapsedMs) * 100, 1)]),
   );
+  const ours = Object.keys(pids).reduce((sum, name) => sum + used(name), 0);
+  // The engine's processes are the bench's children; the skeleton worker idles. Whatever else ran is outside.
+  const outsidePercent = round((Math.max(0, machineUsed - ours) / elapsedMs) * 100, 1);
 
   const start: number[] = [];
   const webhook: number[] = [];
@@ -100,6 +110,9 @@ async function measureLevel(
     ),
     cpuPercent,
     saturates: busiest(cpuPercent),
+    outsideCpuPercent: outsidePercent,
+    loadAverage: round(os.loadavg()[0] ?? 0, 2),
+    pgActivity,
   };
 }
 

@@ -166,6 +166,18 @@ export function findChildPid(parts: string[]): number | null {
   return null;
 }
 
+/**
+ * CPU time the whole machine spent busy (every core, every process: /proc/stat's first line less idle and
+ * iowait), ms. Set against the bench's own processes, it shows the load from outside the bench.
+ */
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return ((total - idle) * 1000) / clockTicks();
+}
+
 export const mib = (bytes: number): number => round(bytes / 1024 / 1024, 1);
 
 export function round(value: number, digits: number): number {

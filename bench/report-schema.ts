@@ -13,6 +13,17 @@ const perProcess = z.record(z.string(), nonNegative);
 
 export const PercentilesSchema = z.object({ p50: nonNegative, p99: nonNegative, max: nonNegative, count });
 
+/** PostgreSQL's busy connections while a measure ran (the cluster only): see bench/pg-activity.ts. */
+export const PgActivitySchema = z.object({
+  samples: count,
+  databases: z.record(
+    z.string(),
+    z.object({ activeMean: nonNegative, activePeak: count, connectionsPeak: count }),
+  ),
+  /** Busy backends by what they waited on (`running`: on CPU, `Lock`, `IO`...), summed over the samples. */
+  activeByWait: z.record(z.string(), count),
+});
+
 export const HistoryShapeSchema = z.object({
   events: count,
   /** Local ones included. */
@@ -39,6 +50,8 @@ export const ThroughputSideSchema = z.object({
   peakRssMiB: perProcess,
   /** History events per case. */
   historyEvents: positive,
+  /** The cluster's PostgreSQL connections during the run (null on the dev server). */
+  pgActivity: PgActivitySchema.nullable(),
 });
 
 export const ThroughputSchema = z.object({
@@ -83,6 +96,14 @@ export const CurveLevelSchema = z.object({
   cpuPercent: perProcess,
   /** The process with the highest CPU share. */
   saturates: z.string(),
+  /**
+   * CPU of everything else on the machine over the level (other test suites, the idle skeleton worker), %
+   * of one core: out of the machine's `cpus` × 100.
+   */
+  outsideCpuPercent: nonNegative,
+  /** The 1-minute load average as the level ended. */
+  loadAverage: nonNegative,
+  pgActivity: PgActivitySchema.nullable(),
 });
 
 export const CurveSchema = z.object({
@@ -96,6 +117,7 @@ export const CurveSchema = z.object({
     cpuPercent: perProcess,
     historyEvents: positive,
     saturates: z.string(),
+    pgActivity: PgActivitySchema.nullable(),
   }),
   levels: z.array(CurveLevelSchema),
 });
@@ -202,6 +224,7 @@ export type Percentiles = z.infer<typeof PercentilesSchema>;
 export type ThroughputSide = z.infer<typeof ThroughputSideSchema>;
 export type ThroughputResult = z.infer<typeof ThroughputSchema>;
 export type LatencyResult = z.infer<typeof LatencySchema>;
+export type PgActivity = z.infer<typeof PgActivitySchema>;
 export type CurveLevel = z.infer<typeof CurveLevelSchema>;
 export type CurveResult = z.infer<typeof CurveSchema>;
 export type WaitingFigures = z.infer<typeof WaitingFiguresSchema>;

@@ -2,7 +2,14 @@ import CliTable from 'cli-table3';
 import type { TableConstructorOptions } from 'cli-table3';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BenchReport, CurveResult, Percentiles, ScaleResult, ThroughputResult } from './report-schema';
+import type {
+  BenchReport,
+  CurveResult,
+  Percentiles,
+  PgActivity,
+  ScaleResult,
+  ThroughputResult,
+} from './report-schema';
 import { BenchReportSchema } from './report-schema';
 
 /**
@@ -236,6 +243,9 @@ function curveTable(curve: CurveResult): string {
       'webhook → import p50 / p99',
       'drain s',
       ...names.map((name) => `CPU % ${name}`),
+      'CPU % outside',
+      'load',
+      ...(curve.atCapacity.pgActivity ? ['PG busy conns mean / peak'] : []),
     ],
   });
   for (const level of curve.levels) {
@@ -247,6 +257,9 @@ function curveTable(curve: CurveResult): string {
       `${level.webhookToImport.p50} / ${level.webhookToImport.p99}`,
       fixed(level.drainSeconds),
       ...names.map((name) => fixed(level.cpuPercent[name], 0)),
+      fixed(level.outsideCpuPercent, 0),
+      fixed(level.loadAverage, 2),
+      ...(level.pgActivity ? [busyConnections(level.pgActivity)] : []),
     ]);
   }
   const at = curve.atCapacity;
@@ -256,8 +269,29 @@ function curveTable(curve: CurveResult): string {
     `Latency curve (ms): capacity ${curve.capacityPerSecond} engine cases/s (${curve.capacityCases} started ` +
     `at once), then each level for ${curve.levelSeconds} s, engine only\n${table.toString()}\n` +
     `at capacity: CPU ms per case ${costs}; CPU of a core ${shares}; ${fixed(at.historyEvents)} history ` +
-    `events per case; busiest: ${at.saturates}`
+    `events per case; busiest: ${at.saturates}` +
+    (at.pgActivity ? `\nPostgreSQL at capacity: ${pgLine(at.pgActivity)}` : '')
   );
+}
+
+/** Busy connections of Temporal's main database, mean / peak. */
+function busyConnections(pg: PgActivity): string {
+  const main = pg.databases.temporal;
+  return main ? `${fixed(main.activeMean, 1)} / ${main.activePeak}` : '-';
+}
+
+function pgLine(pg: PgActivity): string {
+  const databases = Object.entries(pg.databases)
+    .map(
+      ([name, figure]) =>
+        `${name} busy ${fixed(figure.activeMean, 1)} mean, ${figure.activePeak} peak, ${figure.connectionsPeak} open`,
+    )
+    .join('; ');
+  const waits = Object.entries(pg.activeByWait)
+    .sort((a, b) => b[1] - a[1])
+    .map(([wait, n]) => `${wait} ${n}`)
+    .join(', ');
+  return `${databases} (${pg.samples} samples); busy backends by wait: ${waits || 'none'}`;
 }
 
 function scaleTable(s: ScaleResult): string {

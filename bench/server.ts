@@ -9,6 +9,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { TEMPORAL_SERVER_VERSION } from '../cluster/binaries';
+import type { DatabaseAccess } from '../cluster/postgres';
 import type { Cluster } from '../cluster/cluster';
 import { createCluster, NAMESPACE as CLUSTER_NAMESPACE } from '../cluster/cluster';
 import { clusterPaths } from '../cluster/paths';
@@ -27,6 +28,8 @@ export interface BenchServer {
   namespace: string;
   /** The Temporal server's pid, and PostgreSQL's postmaster (sampled with its backends) on the cluster. */
   pids: { server: number; postgres?: number };
+  /** PostgreSQL as the Temporal server reaches it (the cluster), to watch its connections. */
+  database: DatabaseAccess | null;
   /** Ends what this measure started (the dev server); the shared cluster stays up until `close`. */
   stop(): Promise<void>;
 }
@@ -71,7 +74,7 @@ export function devServerSource(temporalCli: string, db: 'file' | 'memory'): Ser
         await stop();
         throw new Error('cannot find the dev server process');
       }
-      return { address: server.address, namespace: 'default', pids: { server: pid }, stop };
+      return { address: server.address, namespace: 'default', pids: { server: pid }, database: null, stop };
     },
     close: () => Promise.resolve(),
   };
@@ -116,6 +119,7 @@ export function clusterSource(dir: string, log: (line: string) => void): ServerS
         address: started.address,
         namespace: CLUSTER_NAMESPACE,
         pids: { server: serverPid, postgres },
+        database: started.db?.access ?? null,
         stop: () => Promise.resolve(),
       };
     },

@@ -11,6 +11,7 @@ import { freeLoopbackPort } from '../scripts/ports';
 import { NodeProcess } from './child-process';
 import { InstantUsers } from './instant-users';
 import { PartnerReceiver } from './partner-receiver';
+import type { DatabaseAccess } from '../cluster/postgres';
 import type { ServerSource } from './server';
 
 export const ENGINE_TASK_QUEUE = 'kyc-bench';
@@ -52,6 +53,8 @@ export interface StackPids {
 export interface BenchStack {
   client: Client;
   namespace: string;
+  /** The cluster's PostgreSQL (null on the dev server). */
+  database: DatabaseAccess | null;
   sandbox: RunningSandbox;
   partner: PartnerReceiver;
   /** The users who complete SumSub as soon as the partner is told to send them there. */
@@ -182,6 +185,7 @@ async function startParts(
   return {
     client,
     namespace,
+    database: server.database,
     sandbox,
     partner,
     users,

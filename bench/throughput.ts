@@ -2,6 +2,7 @@ import { kycWorkflowId } from '../domain';
 import type { ThroughputResult, ThroughputSide } from './report-schema';
 import type { Calibration } from './calibrate';
 import { countWorkflows, executionTimes, runPool, userIds, waitForCount } from './cases';
+import { watchPgActivity } from './pg-activity';
 import { mib, round, sampleProcess, watchPeakRss } from './process-stats';
 import type { BenchStack } from './stack';
 import { SKELETON_TASK_QUEUE, sidePids } from './stack';
@@ -57,6 +58,7 @@ async function runSide(
     Object.entries(pids).map(([name, pid]) => [name, sampleProcess(pid).cpuMs]),
   );
   const peaks = watchPeakRss(pids);
+  const pg = stack.database ? await watchPgActivity(stack.database) : null;
   let peakRss: Record<string, number>;
   const started = Date.now();
   try {
@@ -72,13 +74,14 @@ async function runSide(
         });
       }
     });
-    // Generous: a case takes well under a second of work, but 2 cores share everything.
-    const timeoutMs = 120_000 + options.cases * 250;
+    // Generous: a case takes well under a second of work, but 2 cores share everything (and other suites).
+    const timeoutMs = 120_000 + options.cases * 600;
     await waitForCount(client, `${scope} AND ExecutionStatus="Completed"`, options.cases, timeoutMs, 500);
   } finally {
     peakRss = peaks.stop();
   }
   const allDoneAt = Date.now();
+  const pgActivity = pg ? await pg.stop() : null;
   const cpuMs = Object.fromEntries(
     Object.entries(pids).map(([name, pid]) => [name, sampleProcess(pid).cpuMs - (before[name] ?? 0)]),
   );
@@ -106,6 +109,7 @@ async function runSide(
     cpuPercent,
     peakRssMiB: Object.fromEntries(Object.entries(peakRss).map(([name, bytes]) => [name, mib(bytes)])),
     historyEvents: round(historyEvents, 1),
+    pgActivity,
   };
 }
 

@@ -86,9 +86,12 @@ export class PostgresVendorLimits implements VendorLimits {
       query_timeout: STATEMENT_TIMEOUT_MS + 1_000,
       application_name: options.applicationName ?? 'kyc-vendor-limits',
     });
-    // An idle connection the server closes (a restart) is reported here: without a listener it would be an
-    // uncaught 'error' that ends the worker. The pool drops it; the next query opens a new one.
+    // A connection the server closes (a restart, a crash) reports it as an 'error' event, which without a
+    // listener ends the worker: idle ones to the pool (which drops them), checked-out ones to their client
+    // (between two statements of a transaction, nobody else hears it). Each statement still fails with the
+    // error, and `transaction` releases the dead client as broken; the next use opens a new one.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /** Creates the tables when missing; safe to call from every process at once and again. */

@@ -137,6 +137,28 @@ describe('PostgresVendorLimits shared by two processes', () => {
     expect(await store.reserveStart(bucket, 10, 5_000)).toBe(0);
   }, 60_000);
 
+  it('survives a database stopped in the middle of transactions: every call fails retryably or succeeds', async () => {
+    const store = processStore();
+    const bucket = hashedKey('sumsub', 'mid-transaction');
+    await store.ready();
+    // Many at once, so that some connections are inside a transaction, between two statements, at the stop:
+    // a connection that dies there reports it as an 'error' event, which would end the process unheard.
+    const calls = Array.from({ length: 300 }, () => store.reserveStart(bucket, 1_000_000, 5_000));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await db.stop('immediate');
+    try {
+      const outcomes = await Promise.allSettled(calls);
+      const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
+      expect(failures.length).toBeGreaterThan(0);
+      for (const failure of failures) {
+        expect((failure).reason).toBeInstanceOf(VendorLimitsUnavailableError);
+      }
+    } finally {
+      await db.start();
+    }
+    expect(await store.reserveStart(bucket, 1_000_000, 5_000)).toBe(0);
+  }, 60_000);
+
   it('names a refused password or a closed port without quoting either', async () => {
     const wrong = new PostgresVendorLimits(engineDatabaseUrl({ ...db.access, POSTGRES_PWD: 'not-it-Xy7' }));
     const closed = new PostgresVendorLimits(

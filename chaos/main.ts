@@ -1,7 +1,8 @@
 /**
  * `npm run chaos`: the full chaos run (`-- --cluster`: on the production topology). Prints the figures at the
- * end, writes them to chaos/results/ (last-run.json; the cluster's to cluster-<date>.json, one per day, so
- * the README can cite a dated run), and exits 1 naming every check that failed (2 on a usage error).
+ * end, writes them to chaos/results/last-run.json (the cluster's to cluster-last-run.json, dated by its
+ * `startedAt`: the README's figures trace to these two), and exits 1 naming every check that failed (2 on a
+ * usage error).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { runChaos } from './run-chaos';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const defaultResults = (cluster: boolean): string =>
-  path.join(RESULTS_DIR, cluster ? `cluster-${new Date().toISOString().slice(0, 10)}.json` : 'last-run.json');
+  path.join(RESULTS_DIR, cluster ? 'cluster-last-run.json' : 'last-run.json');
 
 const number = (value: string): number => {
   const parsed = Number(value);
@@ -120,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--small', 'the smaller run of `npm test` (42 cases, 2 kills, 30 s deadlines)')
     .option(
       '--results <file>',
-      'where to write the JSON results (default chaos/results/last-run.json; cluster-<date>.json with --cluster)',
+      'where to write the JSON results (default chaos/results/last-run.json, cluster-last-run.json with --cluster)',
     )
     .option('--no-results', 'write no JSON results')
     .option('--keep-logs', "keep the run's folder (logs, database, per-case figures) even when it passes")

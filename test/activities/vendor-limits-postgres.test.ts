@@ -151,7 +151,7 @@ describe('PostgresVendorLimits shared by two processes', () => {
       const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
       expect(failures.length).toBeGreaterThan(0);
       for (const failure of failures) {
-        expect((failure).reason).toBeInstanceOf(VendorLimitsUnavailableError);
+        expect(failure.reason).toBeInstanceOf(VendorLimitsUnavailableError);
       }
     } finally {
       await db.start();

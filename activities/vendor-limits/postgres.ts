@@ -12,6 +12,8 @@ const POOL_SIZE = 3;
 const CONNECT_TIMEOUT_MS = 5_000;
 const STATEMENT_TIMEOUT_MS = 5_000;
 const IDLE_TIMEOUT_MS = 30_000;
+/** How long a start stays in the table: at SumSub's full rate, about 7,000 rows per app token and method. */
+const KEEP_STARTS_MS = 120_000;
 
 /**
  * Created by the first process that needs them, under an advisory lock: two workers starting together would
@@ -46,13 +48,14 @@ const CLAIM_WINDOW = `
 /**
  * Run under the bucket's advisory lock, in its own statement (so its snapshot sees every start committed
  * before the lock was granted). Times are the database's clock, the one clock every worker host shares: only
- * the returned wait, a duration, is used on the worker's clock. Old starts of the bucket are pruned as it goes.
+ * the returned wait, a duration, is used on the worker's clock. Starts older than `KEEP_STARTS_MS` (and the
+ * window) are pruned as it goes: the last two minutes stay readable, for an operator asking what was sent.
  */
 const RESERVE_START = `
   WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms),
   pruned AS (
     DELETE FROM vendor_request_starts s USING clock
-    WHERE s.bucket = $1::text AND s.started_ms <= clock.ms - $3::bigint
+    WHERE s.bucket = $1::text AND s.started_ms <= clock.ms - GREATEST($3::bigint, ${KEEP_STARTS_MS})
   ),
   live AS (
     SELECT count(*) AS n, min(s.started_ms) AS oldest

@@ -74,6 +74,7 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
     notifications: inputs.notifications,
     recoveries: inputs.recoveries,
     unmeasuredCases: inputs.calls.all?.unmeasured ?? options.cases,
+    workflowTaskFailures: inputs.calls.all?.workflowTaskFailures ?? 0,
     startFailures: inputs.startFailures.length,
   });
 

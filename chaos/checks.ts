@@ -29,6 +29,8 @@ export interface CheckInputs {
   recoveries: readonly Recovery[];
   /** Cases whose partner calls could not be set against their histories. */
   unmeasuredCases: number;
+  /** Failed workflow tasks in every history of every case (rolling deploys, restarts: none may fail). */
+  workflowTaskFailures: number;
   /** Starts the run could not make at all (the case never existed). */
   startFailures: number;
 }
@@ -153,6 +155,11 @@ export function runChecks(inputs: CheckInputs): Check[] {
       detail: `${inputs.topology.dbRestarts} immediate stops and starts, down ${(inputs.topology.dbDowntimeMs / 1000).toFixed(1)} s in all`,
     });
   }
+  checks.push({
+    name: 'no workflow task failed',
+    ok: inputs.workflowTaskFailures === 0,
+    detail: `${inputs.workflowTaskFailures} failed workflow tasks in the histories of every case`,
+  });
   checks.push({
     name: 'extra calls measured for every case',
     ok: inputs.unmeasuredCases === 0,

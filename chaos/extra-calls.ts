@@ -30,6 +30,11 @@ export interface CaseCalls {
   retriedAttempts: number;
   /** Workflow runs whose histories were read. */
   runs: number;
+  /**
+   * Workflow tasks that failed (nondeterminism on replay, a task a worker could not run): none may, whatever
+   * the chaos. A killed worker's tasks time out instead, which is not counted here.
+   */
+  workflowTaskFailures: number;
 }
 
 export interface ScenarioCalls {
@@ -40,6 +45,8 @@ export interface ScenarioCalls {
   retriedAttemptsPerCase: number;
   /** Cases whose histories could not be read (every case needs at least one call): must be 0. */
   unmeasured: number;
+  /** Failed workflow tasks in all the group's histories: must be 0. */
+  workflowTaskFailures: number;
 }
 
 /**
@@ -55,7 +62,10 @@ export async function measureCalls(
   log: RequestLog,
 ): Promise<Map<string, CaseCalls>> {
   const result = new Map<string, CaseCalls>(
-    planned.map((p) => [p.userId, { calls: 0, needed: 0, retriedAttempts: 0, runs: 0 }]),
+    planned.map((p) => [
+      p.userId,
+      { calls: 0, needed: 0, retriedAttempts: 0, runs: 0, workflowTaskFailures: 0 },
+    ]),
   );
   for (const request of log.requests) {
     const entry = request.userId === null ? undefined : result.get(request.userId);
@@ -84,6 +94,7 @@ export async function measureCalls(
             names.set(String(event.eventId), scheduled.activityType?.name as keyof KycActivities);
           const started = event.activityTaskStartedEventAttributes;
           if (started?.attempt) entry.retriedAttempts += started.attempt - 1;
+          if (event.workflowTaskFailedEventAttributes) entry.workflowTaskFailures += 1;
           const ended =
             event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? null;
           const name = ended ? names.get(String(ended.scheduledEventId)) : undefined;
@@ -161,5 +172,6 @@ function summarise(entries: readonly CaseCalls[]): ScenarioCalls {
     maxExtra: Math.max(0, ...extra),
     retriedAttemptsPerCase: round(entries.reduce((sum, e) => sum + e.retriedAttempts, 0) / n),
     unmeasured: entries.filter((e) => e.runs === 0 || e.needed === 0).length,
+    workflowTaskFailures: entries.reduce((sum, e) => sum + e.workflowTaskFailures, 0),
   };
 }

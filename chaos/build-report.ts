@@ -118,6 +118,7 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
       apiKills: figures.apis?.kills ?? null,
       apiProcesses: figures.apis?.distinctPids ?? null,
       unexpectedApiExits: figures.apis?.unexpectedExits ?? null,
+      apiRequests: figures.apiRequests,
       serverRestarts: figures.serverRestarts,
       serverDowntimeMs: figures.serverDowntimeMs,
       unexpectedServerExits: figures.unexpectedServerExits,

@@ -170,6 +170,9 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
     figures: () => ({
       workers: workers.figures(),
       apis: apis.figures(),
+      apiRequests: Object.fromEntries(
+        apiPorts.map((port, index) => [`api-${index + 1}`, balancer.counts().get(port) ?? 0]),
+      ),
       serverRestarts: server.restarts,
       serverDowntimeMs: server.downtimeMs,
       unexpectedServerExits: server.unexpectedExits,

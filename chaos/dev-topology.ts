@@ -97,6 +97,7 @@ export async function startDevTopology(context: TopologyContext): Promise<ChaosT
         unexpectedExits: worker.exits.filter((e) => !e.killed).length,
       },
       apis: null,
+      apiRequests: null,
       serverRestarts: server.restarts,
       serverDowntimeMs,
       unexpectedServerExits: 0,

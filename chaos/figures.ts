@@ -78,7 +78,11 @@ export function formatFigures(report: ChaosReport): string {
       ? []
       : [
           {
-            'API kills (SIGKILL)': `${chaos.apiKills} (${chaos.apiProcesses ?? 0} API processes, ${chaos.unexpectedApiExits ?? 0} exits on their own)`,
+            'API kills (SIGKILL)': `${chaos.apiKills} (${chaos.apiProcesses ?? 0} API processes, ${chaos.unexpectedApiExits ?? 0} exits on their own; requests answered through the balancer: ${Object.entries(
+              chaos.apiRequests ?? {},
+            )
+              .map(([api, count]) => `${api} ${count}`)
+              .join(', ')})`,
           },
         ]),
     {

@@ -49,6 +49,8 @@ export interface ChaosReport {
     apiKills: number | null;
     apiProcesses: number | null;
     unexpectedApiExits: number | null;
+    /** Requests (starts, webhooks) each API replica answered through the balancer: both served. */
+    apiRequests: Record<string, number> | null;
     serverRestarts: number;
     serverDowntimeMs: number;
     unexpectedServerExits: number;

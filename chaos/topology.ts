@@ -16,6 +16,8 @@ export interface TopologyFigures {
   workers: ProcessFigures;
   /** Null on the dev server, whose webhook receiver lives in the run's own process. */
   apis: ProcessFigures | null;
+  /** Cluster only: requests each API replica answered through the balancer (`api-1` → count). */
+  apiRequests: Record<string, number> | null;
   serverRestarts: number;
   serverDowntimeMs: number;
   /** Temporal server exits the run did not cause (it was started again): a finding. */

@@ -17,7 +17,8 @@ import { startBalancer } from './balancer';
 import { resolveClusterBinaries } from './binaries';
 import type { ClusterPaths } from './paths';
 import type { EngineProcess } from './engine';
-import { startApiProcess, startWorker } from './engine';
+import { startApiProcess, startWorker, workerVersionEnv } from './engine';
+import { setCurrentVersion } from './rollout';
 import type { RunningDatabase } from './postgres';
 import { engineDatabaseUrl, externalDatabase, startLocalDatabase } from './postgres';
 import type { RunningTemporal } from './temporal';
@@ -196,13 +197,15 @@ export function createCluster(options: ClusterOptions): { cluster: Cluster; star
       ...local.secrets,
       KYC_CODEC_CORS_ORIGINS: env.KYC_CODEC_CORS_ORIGINS ?? uiOrigins,
     });
+    // Worker Versioning (docs/rolling-deploys.md): both workers poll as this deployment version.
+    const version = await workerVersionEnv(env);
 
     log(`starting ${REPLICAS} workers and ${REPLICAS} API replicas (each worker bundles the workflow code)`);
     const workers = await Promise.allSettled(
       [1, 2].map(async (index) =>
         startWorker(
           index,
-          engineEnv,
+          { ...engineEnv, ...version },
           { metrics: await freeLoopbackPort(), sdkMetrics: await freeLoopbackPort() },
           paths.logDir,
         ),
@@ -218,12 +221,26 @@ export function createCluster(options: ClusterOptions): { cluster: Cluster; star
     ] as const) {
       for (const result of outcome) {
         if (result.status !== 'fulfilled') continue;
-        list.push(result.value);
-        stops.push({ name: `${result.value.child.name}`, stop: () => result.value.child.stop() });
+        const slot = list.push(result.value) - 1;
+        // By slot, not by process: rollOut (cluster/rollout.ts) replaces the entries in place.
+        stops.push({
+          name: `${result.value.child.name}`,
+          stop: () => (list[slot] ?? result.value).child.stop(),
+        });
       }
       const failure = outcome.find((result) => result.status === 'rejected');
       if (failure) throw new Error(`a ${what} did not start: ${String(failure.reason)}`);
     }
+    // Versioned workers get no task until their version is current: this run's workflow code becomes
+    // current (a restart with changed workflow code is a deploy; open cases continue on it via patched()).
+    const { KYC_WORKER_DEPLOYMENT_NAME: deploymentName, KYC_WORKER_BUILD_ID: buildId } = version;
+    log(
+      `making ${deploymentName}/${buildId} the current worker version (deploy/temporal/set-current-version.sh)`,
+    );
+    await setCurrentVersion(
+      { address: temporal.address, namespace: NAMESPACE, cli: binaries.cli, logDir: paths.logDir },
+      { deploymentName, buildId },
+    );
   })();
   return { cluster, started };
 }

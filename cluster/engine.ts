@@ -10,6 +10,7 @@ import { prettyFactory } from 'pino-pretty';
 import { WORKER_VERSION_MESSAGE } from '../worker/create-worker';
 import type { Child } from './child';
 import { startChild } from './child';
+import { DEFAULT_WORKER_DEPLOYMENT } from '../config';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -32,8 +33,6 @@ export interface EngineProcess {
   worker?: { identity: string; buildId: string | null };
 }
 
-/** The Worker Deployment the cluster's workers belong to, unless `KYC_WORKER_DEPLOYMENT_NAME` names another. */
-export const DEFAULT_DEPLOYMENT_NAME = 'kyc-orchestrator';
 /**
  * What the workflow bundle is made of: the workflow code and the domain code it imports values from (the
  * activities' types only, which the bundle does not contain). Any change here is a change of the code that
@@ -116,7 +115,7 @@ export async function workerVersionEnv(
   env: NodeJS.ProcessEnv,
 ): Promise<{ KYC_WORKER_DEPLOYMENT_NAME: string; KYC_WORKER_BUILD_ID: string }> {
   return {
-    KYC_WORKER_DEPLOYMENT_NAME: env.KYC_WORKER_DEPLOYMENT_NAME || DEFAULT_DEPLOYMENT_NAME,
+    KYC_WORKER_DEPLOYMENT_NAME: env.KYC_WORKER_DEPLOYMENT_NAME || DEFAULT_WORKER_DEPLOYMENT,
     KYC_WORKER_BUILD_ID: env.KYC_WORKER_BUILD_ID || (await workflowCodeBuildId()),
   };
 }

@@ -5,6 +5,8 @@ import { z } from 'zod';
  * Every environment variable the project reads, defined once (architecture.md, "Contracts"). The worker, the
  * API and the CLI each take the part they need (see `roles.ts`); docker-compose.yml may set only these.
  */
+/** The Worker Deployment of the engine's workers unless KYC_WORKER_DEPLOYMENT_NAME names another. */
+export const DEFAULT_WORKER_DEPLOYMENT = 'kyc-orchestrator';
 const text = z.string().min(1);
 const httpUrl = z.url({ protocol: /^https?$/ });
 /** An endpoint path template such as `/v1/users/{userId}/kyc-import`. */
@@ -177,16 +179,16 @@ export const workerFields = {
    * process keeps its own, which is right for one worker and wrong for several.
    */
   KYC_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  /**
-   * Worker Versioning: the deployment this worker belongs to. With `KYC_WORKER_BUILD_ID`, the worker polls
-   * as that version of the deployment and takes tasks only once the version is current (or ramping), so an
-   * old and a new worker never share a case during a rolling deploy. Unset: unversioned, as on the dev server.
-   */
+  /** Worker Versioning: the deployment the worker belongs to, when `KYC_WORKER_BUILD_ID` is set. */
   KYC_WORKER_DEPLOYMENT_NAME: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 letters, digits, _ . or -')
-    .optional(),
-  /** The version (build) of this worker's code within `KYC_WORKER_DEPLOYMENT_NAME`. */
+    .default(DEFAULT_WORKER_DEPLOYMENT),
+  /**
+   * Worker Versioning: the version (build) of this worker's code. Set, the worker polls as that version of
+   * `KYC_WORKER_DEPLOYMENT_NAME` and takes tasks only once the version is current (or ramping), so an old
+   * and a new worker never share a case during a rolling deploy. Unset: unversioned, as on the dev server.
+   */
   KYC_WORKER_BUILD_ID: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 letters, digits, _ . or -')

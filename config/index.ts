@@ -2,7 +2,7 @@ import { environmentWithDotenv, parseConfig } from './load';
 import type { ApiConfig, CliConfig, WorkerConfig } from './roles';
 import { apiConfigSchema, cliConfigSchema, workerConfigSchema } from './roles';
 
-export { CONFIG_VARIABLES } from './fields';
+export { CONFIG_VARIABLES, DEFAULT_WORKER_DEPLOYMENT } from './fields';
 export { environmentWithDotenv } from './load';
 export * from './roles';
 

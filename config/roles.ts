@@ -126,13 +126,6 @@ export const workerConfigSchema = z
         ctx.addIssue({ code: 'custom', path: [name], message: 'required unless KRIPTOMAT_TOKEN is set' });
       }
     }
-    if (Boolean(config.KYC_WORKER_DEPLOYMENT_NAME) !== Boolean(config.KYC_WORKER_BUILD_ID)) {
-      const missing = config.KYC_WORKER_DEPLOYMENT_NAME
-        ? 'KYC_WORKER_BUILD_ID'
-        : 'KYC_WORKER_DEPLOYMENT_NAME';
-      const message = 'a versioned worker needs both its deployment name and its build id';
-      ctx.addIssue({ code: 'custom', path: [missing], message });
-    }
     if (config.PARTNER_WEBHOOK_URL && !config.PARTNER_WEBHOOK_SECRET) {
       const message = 'required when PARTNER_WEBHOOK_URL is set (events are signed)';
       ctx.addIssue({ code: 'custom', path: ['PARTNER_WEBHOOK_SECRET'], message });

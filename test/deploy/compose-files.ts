@@ -72,11 +72,22 @@ export function interpolatedNames(value: string): string[] {
   return names.filter((name): name is string => name !== undefined);
 }
 
-/** A value as compose would resolve it with no variable set: each takes its default, a required one fails. */
-export function interpolate(value: string): string {
+/**
+ * What an operator's `.env` must set for compose to start at all (its `${VAR:?...}` variables), as
+ * deploy/kyc.env.example asks for them.
+ */
+const REQUIRED_BY_COMPOSE: Record<string, string> = { KYC_WORKER_BUILD_ID: 'build-1' };
+
+/**
+ * A value as compose would resolve it with only the required variables set: each other one takes its default,
+ * and a required one missing from `set` fails.
+ */
+export function interpolate(value: string, set: Record<string, string> = REQUIRED_BY_COMPOSE): string {
   return value.replace(
     INTERPOLATION,
     (whole, braced?: string, operator?: string, fallback?: string, bare?: string) => {
+      const given = set[braced ?? bare ?? ''];
+      if (given !== undefined) return given;
       if (operator?.endsWith('-')) return fallback ?? '';
       if (operator?.endsWith('?')) throw new Error(`${braced ?? bare ?? ''} is required: ${whole}`);
       return '';

@@ -7,6 +7,7 @@ import {
   environmentOf,
   envFilesOf,
   healthcheckPort,
+  interpolate,
   interpolatedNames,
   loadCompose,
   publishedPorts,
@@ -40,6 +41,7 @@ describe('the compose files', () => {
         'proxy',
         'temporal',
         'temporal-register',
+        'temporal-set-current-version',
         'temporal-setup',
         'temporal-ui',
         'worker',
@@ -89,6 +91,19 @@ describe('the compose files', () => {
     expect(environmentOf(sandbox.services.worker).KYC_DATABASE_URL).toBeUndefined();
     expect(workerConfigSchema.parse(containerEnv('worker', base, sandbox)).KYC_DATABASE_URL).toBe(
       'postgres://temporal:@postgresql:5432/kyc',
+    );
+  });
+
+  it('make current the very version the workers poll as, after they are healthy', () => {
+    const job = containerEnv('temporal-set-current-version', base);
+    const worker = workerConfigSchema.parse(containerEnv('worker', base, sandbox));
+    expect(job.KYC_WORKER_BUILD_ID).toBe(worker.KYC_WORKER_BUILD_ID);
+    expect(job.KYC_WORKER_DEPLOYMENT_NAME).toBe(worker.KYC_WORKER_DEPLOYMENT_NAME);
+    expect(base.services['temporal-set-current-version']?.depends_on).toEqual({
+      worker: { condition: 'service_healthy' },
+    });
+    expect(() => interpolate(environmentOf(base.services.worker).KYC_WORKER_BUILD_ID ?? '', {})).toThrow(
+      /KYC_WORKER_BUILD_ID is required/,
     );
   });
 

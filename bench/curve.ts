@@ -1,5 +1,6 @@
 import type { CurveLevel, CurveResult, ThroughputSide } from './report-schema';
 import { percentiles, runPool, userIds, waitForCount } from './cases';
+import type { TaskWaits } from './latency';
 import { engineLatencies, paced } from './latency';
 import { watchPgActivity } from './pg-activity';
 import os from 'node:os';
@@ -91,10 +92,13 @@ async function measureLevel(
 
   const start: number[] = [];
   const webhook: number[] = [];
+  const waits: TaskWaits = { workflow: [], activity: [] };
   await runPool(users, 16, async (userId) => {
     const figures = await engineLatencies(stack, userId, putAt.get(userId) ?? NaN);
     start.push(figures.startToRunning);
     if (figures.webhookToImport !== null) webhook.push(figures.webhookToImport);
+    waits.workflow.push(...figures.waits.workflow);
+    waits.activity.push(...figures.waits.activity);
   });
   return {
     percent: level.percent,
@@ -105,6 +109,7 @@ async function measureLevel(
     drainSeconds: round(elapsedMs / 1000 - sentSeconds, 1),
     startToRunning: percentiles(start),
     webhookToImport: percentiles(webhook),
+    taskWaits: { workflow: percentiles(waits.workflow), activity: percentiles(waits.activity) },
     cpuMsPerCase: Object.fromEntries(
       Object.keys(pids).map((name) => [name, round(used(name) / level.cases, 2)]),
     ),

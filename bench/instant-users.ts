@@ -10,6 +10,8 @@ import type { ReceivedNotification } from './partner-receiver';
  *
  * Only users whose id starts with a prefix given to `complete` act; the others (the scale measure's) never do.
  */
+const MAX_ATTEMPTS = 5;
+
 export class InstantUsers {
   private readonly prefixes = new Set<string>();
   failures = 0;
@@ -35,9 +37,25 @@ export class InstantUsers {
       this.fail(`no applicant for ${event.userId}`);
       return;
     }
-    this.sumsub
-      .completeTestReview(applicant.id, { reviewAnswer: 'GREEN', rejectLabels: [] })
-      .catch((error: unknown) => this.fail(error instanceof Error ? error.message : String(error)));
+    this.completeWithRetries(applicant.id).catch((error: unknown) =>
+      this.fail(error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  /**
+   * A person retries a WebSDK step that failed; so does the bench, or one connection reset on a loaded machine
+   * (seen on the cluster: ECONNRESET from the simulator) would leave a case waiting forever and fail the run.
+   */
+  private async completeWithRetries(applicantId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sumsub.completeTestReview(applicantId, { reviewAnswer: 'GREEN', rejectLabels: [] });
+        return;
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   }
 
   private fail(reason: string): void {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { kycWorkflowId } from '../domain';
 import type { Calibration } from './calibrate';
 import type { LatencyResult } from './report-schema';
@@ -94,7 +95,7 @@ export async function engineLatencies(
   stack: BenchStack,
   userId: string,
   putAt: number,
-): Promise<{ startToRunning: number; webhookToImport: number | null }> {
+): Promise<{ startToRunning: number; webhookToImport: number | null; waits: TaskWaits }> {
   const engine = await timesOf(stack.client, kycWorkflowId(userId));
   // The GREEN review's webhook, as the SumSub simulator logged its delivery (once the engine answered it):
   // the webhook only wakes the case, which then reads the review and imports.
@@ -105,7 +106,7 @@ export async function engineLatencies(
   const imported = stack.sandbox.log.find({ service: 'kriptomat', endpoint: 'importKyc', userId })[0]?.at;
   // An import before the logged delivery was the case's own read finding the verdict first: not a webhook's.
   const webhookToImport = imported !== undefined && imported >= webhookAt ? imported - webhookAt : null;
-  return { startToRunning: engine.firstTaskStarted - putAt, webhookToImport };
+  return { startToRunning: engine.firstTaskStarted - putAt, webhookToImport, waits: engine.waits };
 }
 
 /**
@@ -115,7 +116,7 @@ export async function engineLatencies(
 async function timesOf(
   client: Client,
   workflowId: string,
-): Promise<{ firstTaskStarted: number; signalToActivity: number | null }> {
+): Promise<{ firstTaskStarted: number; signalToActivity: number | null; waits: TaskWaits }> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const first = events.find((event) => event.workflowTaskStartedEventAttributes);
   const signals = events.flatMap((event, index) =>
@@ -139,5 +140,31 @@ async function timesOf(
   return {
     firstTaskStarted: first ? eventMs(first) : NaN,
     signalToActivity: signal && nextActivity ? eventMs(nextActivity) - eventMs(signal) : null,
+    waits: taskWaits(events),
   };
+}
+
+/** How long tasks sat in their task queue: scheduled → a worker's poll took them up, ms. */
+export interface TaskWaits {
+  workflow: number[];
+  activity: number[];
+}
+
+/**
+ * Each workflow and activity task's wait in matching, from its scheduled and started events. Long waits with
+ * the worker's CPU to spare mean too few pollers or slots; short waits with a slow case mean the time goes in
+ * the server's writes instead.
+ */
+function taskWaits(events: temporal.api.history.v1.IHistoryEvent[]): TaskWaits {
+  const scheduledAt = new Map(events.map((event) => [String(event.eventId), eventMs(event)]));
+  const waits: TaskWaits = { workflow: [], activity: [] };
+  for (const event of events) {
+    const workflow = event.workflowTaskStartedEventAttributes?.scheduledEventId;
+    const activity = event.activityTaskStartedEventAttributes?.scheduledEventId;
+    const scheduled = workflow ?? activity;
+    const at = scheduled === undefined || scheduled === null ? undefined : scheduledAt.get(String(scheduled));
+    if (at === undefined) continue;
+    (workflow !== undefined && workflow !== null ? waits.workflow : waits.activity).push(eventMs(event) - at);
+  }
+  return waits;
 }

@@ -91,6 +91,8 @@ export const CurveLevelSchema = z.object({
   drainSeconds: nonNegative,
   startToRunning: PercentilesSchema,
   webhookToImport: PercentilesSchema,
+  /** Every task of the level's cases, scheduled → taken up by a worker: time in the task queue, ms. */
+  taskWaits: z.object({ workflow: PercentilesSchema, activity: PercentilesSchema }),
   cpuMsPerCase: perProcess,
   /** Over the level, % of one core. */
   cpuPercent: perProcess,

@@ -242,6 +242,7 @@ function curveTable(curve: CurveResult): string {
       'PUT → running p50 / p99',
       'webhook → import p50 / p99',
       'drain s',
+      'queue wait p50 / p99: workflow task, activity',
       ...names.map((name) => `CPU % ${name}`),
       'CPU % outside',
       'load',
@@ -256,6 +257,8 @@ function curveTable(curve: CurveResult): string {
       `${level.startToRunning.p50} / ${level.startToRunning.p99}`,
       `${level.webhookToImport.p50} / ${level.webhookToImport.p99}`,
       fixed(level.drainSeconds),
+      `${level.taskWaits.workflow.p50} / ${level.taskWaits.workflow.p99}, ` +
+        `${level.taskWaits.activity.p50} / ${level.taskWaits.activity.p99}`,
       ...names.map((name) => fixed(level.cpuPercent[name], 0)),
       fixed(level.outsideCpuPercent, 0),
       fixed(level.loadAverage, 2),

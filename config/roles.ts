@@ -141,6 +141,8 @@ export const apiConfigSchema = z
     ...outboundFields,
     ...codecFields,
     LOG_LEVEL: observabilityFields.LOG_LEVEL,
+    // The WebSDK tokens it mints are SumSub POSTs: counted against the budget the workers share.
+    KYC_DATABASE_URL: workerFields.KYC_DATABASE_URL,
     ...apiFields,
     ...timingFields,
   })

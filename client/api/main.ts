@@ -1,3 +1,4 @@
+import { closeProcessVendorLimits } from '../../activities/vendor-limits';
 import { loadApiConfig } from '../../config';
 import type { Logger } from '../../observability/logger';
 import { createLogger } from '../../observability/logger';
@@ -25,6 +26,7 @@ async function main(): Promise<number> {
     logger.info({ signal }, 'stopping: finishing requests in flight');
     await server.close();
     await client.connection.close();
+    await closeProcessVendorLimits();
     logger.info('API stopped');
     return 0;
   } catch (error) {

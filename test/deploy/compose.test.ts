@@ -81,13 +81,13 @@ describe('the compose files', () => {
     }
   });
 
-  it("give the worker (only) the engine's database on the postgresql service, the password from .env", () => {
+  it("give the worker and the API the engine's database on the postgresql service, the password from .env", () => {
     const url = environmentOf(base.services.worker).KYC_DATABASE_URL ?? '';
     expect(url).toBe('postgres://temporal:${TEMPORAL_DB_PASSWORD}@postgresql:5432/kyc');
     expect(environmentOf(base.services.postgresql).POSTGRES_USER).toBe('temporal');
     // The database the schema job creates, and the name the cluster uses (cluster/postgres.ts).
     expect(readRepoFile('deploy/temporal/setup-schema.sh')).toMatch(/^ENGINE_DATABASE=kyc\b/m);
-    expect(environmentOf(base.services.api).KYC_DATABASE_URL).toBeUndefined();
+    expect(environmentOf(base.services.api).KYC_DATABASE_URL).toBe(url);
     expect(environmentOf(sandbox.services.worker).KYC_DATABASE_URL).toBeUndefined();
     expect(workerConfigSchema.parse(containerEnv('worker', base, sandbox)).KYC_DATABASE_URL).toBe(
       'postgres://temporal:@postgresql:5432/kyc',

@@ -1,4 +1,6 @@
-import { DefaultFailureConverter } from '@temporalio/common';
+import type { PayloadConverter, ProtoFailure, SerializationContext } from '@temporalio/common';
+import { ApplicationFailure, DefaultFailureConverter } from '@temporalio/common';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 
 /**
  * Failure messages and stack traces as encoded attributes (`{message, stack_trace}` in a payload), so the
@@ -8,4 +10,33 @@ import { DefaultFailureConverter } from '@temporalio/common';
  * written before this was switched on still reads. Loaded by path (the SDK's `failureConverterPath`), so the
  * workflow bundle carries the same converter as the worker and the clients.
  */
-export const failureConverter = new DefaultFailureConverter({ encodeCommonAttributes: true });
+export class KycFailureConverter extends DefaultFailureConverter {
+  /**
+   * The SDK (1.24) encodes an application failure's `nextRetryDelay` but decodes it as undefined, so a
+   * workflow never saw a vendor's `Retry-After` and only the worker that met the 429 held its next call back
+   * (activities/retry-after-gate.ts): the fallback activity ran at once on another worker (chaos --cluster).
+   * Kept here, the workflow can wait it out on a timer, which holds on every worker.
+   */
+  override failureToErrorInner(
+    failure: ProtoFailure,
+    payloadConverter: PayloadConverter,
+    context?: SerializationContext,
+  ): Error {
+    const error = super.failureToErrorInner(failure, payloadConverter, context);
+    const delay = optionalTsToMs(failure.applicationFailureInfo?.nextRetryDelay);
+    if (!(error instanceof ApplicationFailure) || delay === undefined) return error;
+    const kept = new ApplicationFailure(
+      error.message,
+      error.type,
+      error.nonRetryable,
+      error.details,
+      error.cause,
+      delay,
+      error.category,
+    );
+    kept.stack = error.stack;
+    return kept;
+  }
+}
+
+export const failureConverter = new KycFailureConverter({ encodeCommonAttributes: true });

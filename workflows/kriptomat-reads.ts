@@ -9,7 +9,7 @@ import type { KycActivities } from '../activities/contract';
 import type { KriptomatKycSnapshot } from '../domain';
 import { isRetryableErrorType } from '../domain';
 import { readKycStatus } from './activity-proxies';
-import { leanRoundTrips } from './patches';
+import { leanRoundTrips, retryAfterTimer } from './patches';
 
 /**
  * The Kriptomat status read as a local activity: a short, idempotent GET that runs inside the workflow task
@@ -34,8 +34,8 @@ export async function readKriptomat(userId: string): Promise<KriptomatKycSnapsho
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : error;
     if (isCancellation(error) || failsForGood(cause)) throw error;
-    if (cause instanceof ApplicationFailure && cause.nextRetryDelay !== undefined)
-      await sleep(cause.nextRetryDelay);
+    if (cause instanceof ApplicationFailure && cause.nextRetryDelay != null && retryAfterTimer())
+      await sleep(cause.nextRetryDelay, { summary: "Kriptomat's Retry-After" });
     return readKycStatus(userId);
   }
 }

@@ -34,3 +34,14 @@ const PARKED_CASES_END = 'parked-cases-end-1';
 export function parkedCasesEnd(): boolean {
   return patched(PARKED_CASES_END);
 }
+
+/**
+ * After a rate-limited Kriptomat read, the case waits out the vendor's `Retry-After` on a timer before the
+ * fallback read, so no worker calls early (the failure converter now decodes `nextRetryDelay`). Called only
+ * when a read was rate-limited: a run that met one before this change scheduled the read at once.
+ */
+const RETRY_AFTER_TIMER = 'retry-after-timer-1';
+
+export function retryAfterTimer(): boolean {
+  return patched(RETRY_AFTER_TIMER);
+}

@@ -1,10 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { KycActivities, PartnerEvent, ShareResult } from '../../activities/contract';
 import type { ApplicantReview, KriptomatKycSnapshot } from '../../domain';
-import { ContractViolationError, PartnerUnavailableError } from '../../domain';
+import { ContractViolationError, PartnerUnavailableError, RateLimitedError } from '../../domain';
 import { toApplicationFailure } from '../../activities/failures';
 
 type ActivityName = keyof KycActivities;
+/**
+ * Non-retryably as a broken contract, retryably as an outage, or as a 429 whose `Retry-After` is
+ * `FAKE_RETRY_AFTER_MS`.
+ */
+type Failure = 'contract' | 'outage' | 'rate_limited';
+export const FAKE_RETRY_AFTER_MS = 3_000;
 
 /**
  * Typed fake partners for workflow logic tests: each user's Kriptomat status and SumSub review are plain
@@ -17,7 +23,7 @@ export class FakePartners {
   readonly notifications: PartnerEvent[] = [];
   readonly imports = new Map<string, number>();
   readonly calls: { name: ActivityName; userId: string }[] = [];
-  private readonly failures = new Map<string, 'contract' | 'outage'>();
+  private readonly failures = new Map<string, Failure>();
 
   /** A user the fake Kriptomat reports as `kycStatus`, with EDD not reported. */
   user(userId: string, kycStatus: KriptomatKycSnapshot['kycStatus']): this {
@@ -32,7 +38,7 @@ export class FakePartners {
   }
 
   /** Makes `name` fail for `userId` until `heal` is called. */
-  fail(name: ActivityName, userId: string, how: 'contract' | 'outage'): this {
+  fail(name: ActivityName, userId: string, how: Failure): this {
     this.failures.set(`${name}/${userId}`, how);
     return this;
   }
@@ -82,6 +88,10 @@ export class FakePartners {
     }
     if (failure === 'outage')
       throw toApplicationFailure(new PartnerUnavailableError('fake outage', { endpoint: `fake ${name}` }));
+    if (failure === 'rate_limited') {
+      const context = { endpoint: `fake ${name}`, status: 429 };
+      throw toApplicationFailure(new RateLimitedError('fake 429', context, FAKE_RETRY_AFTER_MS));
+    }
   }
 
   private snapshot(userId: string): KriptomatKycSnapshot {

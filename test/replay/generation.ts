@@ -3,4 +3,4 @@
  * began under an older generation is still replayed by today's code, so older folders are never re-recorded.
  * `npm run record-histories` writes into the newest generation's folder, named here.
  */
-export const GENERATION = '2026-12-review-read-decides';
+export const GENERATION = '2026-12-retry-after-timer';

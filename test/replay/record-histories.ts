@@ -14,6 +14,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { KycCaseHandle } from '../../client/kyc-cases';
 import { startOrJoinCase } from '../../client/kyc-cases';
+import { FAILURE_CONVERTER_PATH } from '../../codec';
 import { KYC_SEARCH_ATTRIBUTES } from '../../domain';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
@@ -93,6 +94,13 @@ const STORIES: Record<string, Story> = {
     await handle.signal(sumsubEventSignal, sumsubEvent(userId, '2026-01-01T11:00:00.000Z'));
     await until(handle, (state) => state.phase === 'awaiting_kriptomat');
     partners.user(userId, 'passed');
+    return handle;
+  },
+  'approved-after-rate-limited-read': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'passed').fail('readKycStatus', userId, 'rate_limited');
+    const handle = await start();
+    await until(handle, () => partners.calls.some((call) => call.name === 'readKycStatus'));
+    partners.heal('readKycStatus', userId);
     return handle;
   },
   'unresolved-after-parked-deadline': async ({ partners, userId, start }) => {
@@ -229,6 +237,9 @@ async function main(): Promise<void> {
     taskQueue,
     activities: partners.activities(),
     workflowsPath: WORKFLOWS_PATH,
+    // The worker's failure converter (not the payload codec: saved histories stay readable without a key),
+    // so failures decode in the workflow as in production (a 429's Retry-After).
+    dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH },
   });
   await worker.runUntil(async () => {
     await fs.mkdir(OUT, { recursive: true });

@@ -11,7 +11,7 @@ import { environmentWithDotenv } from '../config';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import { engineConfigs, startSimulators } from '../scripts/start-engine';
 import { writeLocalEnv } from '../scripts/local-env';
-import { freeLoopbackPort, isPortFree } from '../scripts/ports';
+import { freeLoopbackPort, isPortFree, stableLoopbackPort } from '../scripts/ports';
 import type { Balancer } from './balancer';
 import { startBalancer } from './balancer';
 import { resolveClusterBinaries } from './binaries';
@@ -147,7 +147,10 @@ export function createCluster(options: ClusterOptions): { cluster: Cluster; star
     checkpoint();
     if (options.temporalOnly) return;
 
-    const apiPorts = [await freeLoopbackPort(), await freeLoopbackPort()];
+    // Outside the ephemeral range: listened on seconds later (and again after a replica restarts), they must
+    // not be taken meanwhile as some outgoing connection's source port (scripts/ports.ts).
+    const first = await stableLoopbackPort();
+    const apiPorts = [first, await stableLoopbackPort([first])];
     const balancer = await startBalancer(await preferred(portSetting(env, 'KYC_API_PORT', 8080)), apiPorts);
     cluster.balancer = balancer;
     cluster.apiUrl = balancer.url;

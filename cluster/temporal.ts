@@ -89,8 +89,9 @@ export async function startServer(
       LOG_LEVEL: process.env.TEMPORAL_LOG_LEVEL || 'warn',
     },
     logFile: path.join(logDir, 'temporal-server.log'),
-    // Errors only: the server's warnings at start (membership, shard ownership) are routine.
-    echo: (line) => (/"level":"(error|fatal|panic)"/.test(line) ? line : null),
+    // Errors only (the server's warnings at start, membership and shard ownership, are routine), and each
+    // kind once per half minute: while PostgreSQL is down the server logs thousands (the log file keeps all).
+    echo: errorsNowAndThen(),
     stopTimeoutMs: 20_000,
   });
   const address = `${HOST}:${port}`;
@@ -260,4 +261,22 @@ async function waitForServing(address: string, timeoutMs: number): Promise<void>
     `the Temporal server at ${address} was not serving within ${timeoutMs / 1000} s ` +
       `(${last instanceof Error ? last.message : String(last)})`,
   );
+}
+
+const ECHO_EVERY_MS = 30_000;
+
+/** Error lines, each message at most once per `ECHO_EVERY_MS`, with how many like it were not shown. */
+function errorsNowAndThen(now: () => number = Date.now): (line: string) => string | null {
+  const shown = new Map<string, { at: number; hidden: number }>();
+  return (line) => {
+    if (!/"level":"(error|fatal|panic)"/.test(line)) return null;
+    const message = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line;
+    const last = shown.get(message);
+    if (last && now() - last.at < ECHO_EVERY_MS) {
+      last.hidden += 1;
+      return null;
+    }
+    shown.set(message, { at: now(), hidden: 0 });
+    return last?.hidden ? `${line} (and ${last.hidden} more like it in the log)` : line;
+  };
 }

@@ -28,3 +28,22 @@ export async function freeLoopbackPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** Below Linux's default ephemeral range (32768-60999), above the well-known and registered crowd. */
+const LOW = 20_000;
+const HIGH = 32_767;
+
+/**
+ * A free loopback port for a listener that must come back on the same port after a kill (an API replica
+ * behind the balancer). Not an ephemeral one: a port from that range can be taken, while its listener is
+ * down, as the source port of any outgoing connection on the machine (the servers' and workers' own, by the
+ * hundred), and the restart then fails with EADDRINUSE until that connection closes. Seen on the first
+ * cluster chaos run (chaos --cluster): api-2 could not listen on its freshly picked port 42581 for 30 s.
+ */
+export async function stableLoopbackPort(taken: readonly number[] = []): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (!taken.includes(port) && (await isPortFree(port))) return port;
+  }
+  throw new Error(`no free loopback port between ${LOW} and ${HIGH}`);
+}

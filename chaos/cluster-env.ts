@@ -24,6 +24,8 @@ export async function clusterEngineEnv(
     KYC_REVIEW_POLL_INTERVAL: ms(timings.reviewPollInterval),
     KYC_USER_DEADLINE: ms(timings.userDeadline),
     KYC_DECISION_DEADLINE: ms(timings.decisionDeadline),
+    // So that the long cases continue as new during the run, as on the dev server.
+    KYC_WAITS_PER_RUN: timings.waitsPerRun === undefined ? undefined : String(timings.waitsPerRun),
   };
   return {
     ...base,

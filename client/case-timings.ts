@@ -12,5 +12,6 @@ export function caseTimingsFromConfig(config: TimingConfig): Partial<CaseTimings
   if (config.KYC_USER_DEADLINE) timings.userDeadline = config.KYC_USER_DEADLINE;
   if (config.KYC_DECISION_DEADLINE) timings.decisionDeadline = config.KYC_DECISION_DEADLINE;
   if (config.KYC_PARKED_DEADLINE) timings.parkedDeadline = config.KYC_PARKED_DEADLINE;
+  if (config.KYC_WAITS_PER_RUN) timings.waitsPerRun = config.KYC_WAITS_PER_RUN;
   return timings;
 }

@@ -259,6 +259,11 @@ export const timingFields = {
   KYC_DECISION_DEADLINE: duration.optional(),
   /** How long a case parked in `needs_attention` waits for an operator before it ends `unresolved` (30d). */
   KYC_PARKED_DEADLINE: duration.optional(),
+  /**
+   * Waits (polls, webhooks) in one workflow run before the case continues as new (50): keeps each run's
+   * history small. Lower only to exercise continue-as-new (the chaos run does).
+   */
+  KYC_WAITS_PER_RUN: z.coerce.number().int().min(1).max(1_000).optional(),
 };
 
 /** The one schema: every variable, as the roles read it. */

@@ -72,11 +72,13 @@ describe('default timings of new cases', () => {
       KYC_POLL_SCHEDULE: '30s, 1m,1h',
       KYC_DECISION_DEADLINE: '14d',
       KYC_PARKED_DEADLINE: '7d',
+      KYC_WAITS_PER_RUN: '5',
     });
     expect(caseTimingsFromConfig(config)).toEqual({
       pollSchedule: [30_000, 60_000, 3_600_000],
       decisionDeadline: 14 * 24 * 3_600_000,
       parkedDeadline: 7 * 24 * 3_600_000,
+      waitsPerRun: 5,
     });
   });
 

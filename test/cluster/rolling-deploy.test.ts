@@ -12,17 +12,14 @@ import type { Client } from '@temporalio/client';
 import { Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { connectKycClient } from '../../client/temporal-connection';
 import { startCase } from '../../client/kyc-cases';
-import { resolveClusterBinaries } from '../../cluster/binaries';
 import type { Cluster } from '../../cluster/cluster';
-import { createCluster, NAMESPACE } from '../../cluster/cluster';
+import { NAMESPACE } from '../../cluster/cluster';
 import type { EngineProcess } from '../../cluster/engine';
 import { startWorker, workerVersionEnv, workflowCodeBuildId } from '../../cluster/engine';
-import { clusterPaths } from '../../cluster/paths';
 import type { DeploymentVersion, VersionTarget } from '../../cluster/rollout';
 import { currentBuildId, rollOut, setCurrentVersion } from '../../cluster/rollout';
 import { generateCodecKey } from '../../codec';
@@ -33,6 +30,8 @@ import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import { freeLoopbackPort } from '../../scripts/ports';
 import { TEST_WORKFLOWS_PATH_VARIABLE } from '../../worker/create-worker';
+import type { TestCluster } from '../helpers/test-cluster';
+import { startTestCluster } from '../helpers/test-cluster';
 import { ROLLOUT_TEST_PATCH } from './rollout-patch';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -53,7 +52,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 describe('rolling deploy with Worker Versioning (server v1.29.1 on PostgreSQL, two worker processes)', () => {
   const logLines: string[] = [];
   const log = (line: string): void => void logLines.push(line);
-  let dir: string;
+  let testCluster: TestCluster | undefined;
   let cluster: Cluster | undefined;
   let sandbox: RunningSandbox | undefined;
   let client: Client | undefined;
@@ -63,32 +62,12 @@ describe('rolling deploy with Worker Versioning (server v1.29.1 on PostgreSQL, t
   let target: VersionTarget;
 
   beforeAll(async () => {
-    const binaries = await resolveClusterBinaries({ log });
-    // Under /var/tmp, not a 0700 home: PostgreSQL runs as the postgres user, which must reach it.
-    dir = `/var/tmp/kyc-rollout-test-${randomBytes(4).toString('hex')}`;
-    await fs.mkdir(dir, { recursive: true });
-    const emptyEnv = path.join(dir, 'empty.env');
-    await fs.writeFile(emptyEnv, '');
-    // Read by createCluster (environmentWithDotenv): a free frontend port, and not the developer's .env.
-    process.env.TEMPORAL_PORT = String(await freeLoopbackPort());
-    process.env.KYC_ENV_FILE = emptyEnv;
-    const started = createCluster({
-      paths: clusterPaths({ ...process.env, KYC_CLUSTER_DIR: path.join(dir, 'cluster') }),
-      log,
-      temporalOnly: true,
-    });
-    cluster = started.cluster;
-    await started.started;
+    testCluster = await startTestCluster('rollout', log);
+    const { binaries, emptyEnv, inherited } = testCluster;
+    cluster = testCluster.cluster;
 
     sandbox = await startSandbox({ webhookUrl: null, reviewDelayMs: 1_000, decisionDelayMs: 1_000, env: {} });
     // Nothing of the caller's engine settings: the sandbox's credentials, this cluster, a fresh codec key.
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        (entry): entry is [string, string] =>
-          entry[1] !== undefined &&
-          !/^(KYC_|KRIPTOMAT_|SUMSUB_|TEMPORAL_|PARTNER_|LOG_LEVEL$)/.test(entry[0]),
-      ),
-    );
     baseEnv = {
       ...inherited,
       ...sandbox.workerEnv,
@@ -116,8 +95,7 @@ describe('rolling deploy with Worker Versioning (server v1.29.1 on PostgreSQL, t
     await client?.connection.close();
     await connection?.close();
     await sandbox?.close();
-    await cluster?.stop();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await testCluster?.stop();
   }, 120_000);
 
   /** Worker `slot` (0 or 1) of a version: B's runs the new build, the test workflows entry. */

@@ -10,18 +10,13 @@
  * in a TOTP step of its own (the simulator refuses a replayed code). Only 127.0.0.1 traffic.
  */
 import type { Client } from '@temporalio/client';
-import { randomBytes } from 'node:crypto';
 import { Client as PgClient } from 'pg';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { startCase } from '../../client/kyc-cases';
 import { connectKycClient } from '../../client/temporal-connection';
-import { resolveClusterBinaries } from '../../cluster/binaries';
 import type { Cluster } from '../../cluster/cluster';
-import { createCluster, NAMESPACE } from '../../cluster/cluster';
+import { NAMESPACE } from '../../cluster/cluster';
 import type { EngineProcess } from '../../cluster/engine';
 import { startWorker } from '../../cluster/engine';
-import { clusterPaths } from '../../cluster/paths';
 import { engineDatabaseUrl } from '../../cluster/postgres';
 import { generateCodecKey } from '../../codec';
 import { loadWorkerConfig } from '../../config';
@@ -32,6 +27,8 @@ import type { LoggedRequest } from '../../sandbox/shared/request-log';
 import { freeLoopbackPort } from '../../scripts/ports';
 import type { kycCase } from '../../workflows';
 import { loginWorkerEnv, PARTNER } from '../helpers/kriptomat-partner';
+import type { TestCluster } from '../helpers/test-cluster';
+import { startTestCluster } from '../helpers/test-cluster';
 
 const RUN = Date.now().toString(36);
 const TASK_QUEUE = `kyc-limits-${RUN}`;
@@ -59,29 +56,16 @@ const CASES_TIMEOUT_MS = 90_000;
 describe('vendor limits shared by two worker processes (KYC_DATABASE_URL on the cluster PostgreSQL)', () => {
   const logLines: string[] = [];
   const log = (line: string): void => void logLines.push(line);
-  let dir: string;
+  let testCluster: TestCluster | undefined;
   let cluster: Cluster | undefined;
   let sandbox: RunningSandbox | undefined;
   let client: Client | undefined;
   const workers: EngineProcess[] = [];
 
   beforeAll(async () => {
-    await resolveClusterBinaries({ log });
-    // Under /var/tmp, not a 0700 home: PostgreSQL runs as the postgres user, which must reach it.
-    dir = `/var/tmp/kyc-shared-limits-test-${randomBytes(4).toString('hex')}`;
-    await fs.mkdir(dir, { recursive: true });
-    const emptyEnv = path.join(dir, 'empty.env');
-    await fs.writeFile(emptyEnv, '');
-    // Read by createCluster (environmentWithDotenv): a free frontend port, and not the developer's .env.
-    process.env.TEMPORAL_PORT = String(await freeLoopbackPort());
-    process.env.KYC_ENV_FILE = emptyEnv;
-    const started = createCluster({
-      paths: clusterPaths({ ...process.env, KYC_CLUSTER_DIR: path.join(dir, 'cluster') }),
-      log,
-      temporalOnly: true,
-    });
-    cluster = started.cluster;
-    await started.started;
+    testCluster = await startTestCluster('shared-limits', log);
+    const { emptyEnv, inherited } = testCluster;
+    cluster = testCluster.cluster;
 
     sandbox = await startSandbox({
       webhookUrl: null,
@@ -91,13 +75,6 @@ describe('vendor limits shared by two worker processes (KYC_DATABASE_URL on the 
       credentials: { kriptomatLogin: ACCOUNT },
       env: {},
     });
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        (entry): entry is [string, string] =>
-          entry[1] !== undefined &&
-          !/^(KYC_|KRIPTOMAT_|SUMSUB_|TEMPORAL_|PARTNER_|LOG_LEVEL$)/.test(entry[0]),
-      ),
-    );
     // The login flow, not the simulator's static token (which would win over it).
     const { KRIPTOMAT_TOKEN: _static, ...vendors } = sandbox.workerEnv;
     const env: Record<string, string> = {
@@ -136,8 +113,7 @@ describe('vendor limits shared by two worker processes (KYC_DATABASE_URL on the 
     for (const worker of workers) await worker.child.stop();
     await client?.connection.close();
     await sandbox?.close();
-    await cluster?.stop();
-    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    await testCluster?.stop();
   }, 120_000);
 
   it('holds the SumSub rate across both workers and never reuses a TOTP code, while cases run to their end', async () => {

@@ -96,6 +96,8 @@ describe('npm run bench, with a few cases', () => {
       expect(level.startToRunning.count).toBe(level.cases);
       expect(level.webhookToImport.p50).toBeLessThanOrEqual(level.webhookToImport.p99);
       expect(Object.keys(level.cpuPercent)).toEqual(expect.arrayContaining(['server', 'worker', 'api']));
+      expect(level.taskWaits.workflow.count).toBeGreaterThanOrEqual(level.cases);
+      expect(level.pgActivity).toBeNull();
     }
     expect(curve.atCapacity.saturates).not.toBe('none');
   });

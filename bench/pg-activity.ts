@@ -28,6 +28,12 @@ export async function watchPgActivity(access: DatabaseAccess): Promise<{ stop():
     password: access.POSTGRES_PWD,
     database: 'postgres',
   });
+  // A connection PostgreSQL ends (a shutdown from outside: seen once, another session stopping it) must not
+  // crash the bench as an unhandled 'error' event: sampling stops and the measure itself reports the failure.
+  let lost = false;
+  client.on('error', () => {
+    lost = true;
+  });
   await client.connect();
   const figures = Object.fromEntries(
     DATABASES.map((name) => [name, { samples: 0, activeSum: 0, activePeak: 0, connectionsPeak: 0 }]),
@@ -62,7 +68,7 @@ export async function watchPgActivity(access: DatabaseAccess): Promise<{ stop():
   };
   let running = true;
   const loop = (async () => {
-    while (running) {
+    while (running && !lost) {
       await sample().catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, EVERY_MS));
     }

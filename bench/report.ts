@@ -19,7 +19,7 @@ import { BenchReportSchema } from './report-schema';
 export async function writeReport(report: BenchReport, dir: string): Promise<string> {
   const checked = BenchReportSchema.parse(report);
   await mkdir(dir, { recursive: true });
-  const text = `${JSON.stringify(checked, null, 2)}\n`;
+  const text = `${jsonLikePrettier(checked)}\n`;
   const file = path.join(
     dir,
     `${report.startedAt.replace(/[:.]/g, '-')}${report.server === 'cluster' ? '-cluster' : ''}.json`,
@@ -27,6 +27,19 @@ export async function writeReport(report: BenchReport, dir: string): Promise<str
   await writeFile(file, text);
   await writeFile(path.join(dir, latestName(report)), text);
   return file;
+}
+
+/**
+ * JSON as Prettier prints it (committed results must pass `npm run lint`, whose `prettier --check .` covers
+ * bench/results): JSON.stringify's layout, except that arrays of numbers stay on one line (the report has no other
+ * primitive arrays). Prettier
+ * itself cannot be loaded here: under jest its dynamic import fails.
+ */
+function jsonLikePrettier(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g,
+    (_, items: string) => `[${items.split(/,\s*/).join(', ')}]`,
+  );
 }
 
 /** `latest.json` for the dev server, `latest-cluster.json` for the cluster. */

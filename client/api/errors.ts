@@ -7,6 +7,7 @@ import type { Context, ErrorHandler, ValidationTargets } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { VendorLimitsUnavailableError } from '../../activities/vendor-limits';
 import { KycError } from '../../domain';
 import type { Logger } from '../../observability/logger';
 import { CaseClosedError, CaseNotFoundError, InvalidUserIdError } from '../case-errors';
@@ -95,6 +96,11 @@ function answerFor(error: unknown): ErrorAnswer {
   if (error instanceof HTTPException) return httpExceptionAnswer(error);
   if (isTemporalUnavailable(error)) {
     const message = 'Temporal did not answer; try again later (an accepted request may still take effect)';
+    return { status: 503, body: { error: 'unavailable', message }, log: 'warn' };
+  }
+  if (error instanceof VendorLimitsUnavailableError) {
+    // The engine's own database holds SumSub's budget: without it no call goes out (never an uncounted one).
+    const message = "the engine's database is unavailable; try again later";
     return { status: 503, body: { error: 'unavailable', message }, log: 'warn' };
   }
   if (error instanceof KycError) {

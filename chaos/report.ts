@@ -6,6 +6,7 @@ import type { NotificationFigures } from './partner-receiver';
 import type { Recovery } from './recovery-probe';
 import type { RetryAfterFigures } from './retry-after';
 import type { TokenFigures } from './token-audit';
+import type { TopologyFigures } from './topology';
 
 /**
  * Everything a chaos run found, printed as figures at its end and written as JSON (chaos/results/). Holds
@@ -39,7 +40,17 @@ export interface ChaosReport {
       }
     >;
   };
-  chaos: {
+  /** The topology's own figures (server, PostgreSQL, replicas, deploys) as played, with these. */
+  chaos: Pick<
+    TopologyFigures,
+    | 'apiRequests'
+    | 'serverRestarts'
+    | 'serverDowntimeMs'
+    | 'unexpectedServerExits'
+    | 'dbRestarts'
+    | 'dbDowntimeMs'
+    | 'rollingDeploys'
+  > & {
     /** Where it ran: the CLI's dev server and one worker, or the cluster (PostgreSQL, 2 workers, 2 APIs). */
     topology: 'dev-server' | 'cluster';
     workerKills: number;
@@ -49,16 +60,6 @@ export interface ChaosReport {
     apiKills: number | null;
     apiProcesses: number | null;
     unexpectedApiExits: number | null;
-    /** Requests (starts, webhooks) each API replica answered through the balancer: both served. */
-    apiRequests: Record<string, number> | null;
-    serverRestarts: number;
-    serverDowntimeMs: number;
-    unexpectedServerExits: number;
-    /** Cluster only: PostgreSQL `immediate` stops and starts, and how long it was down in all. */
-    dbRestarts: number;
-    dbDowntimeMs: number;
-    /** Cluster only: rolling deploys of the workers to a new build (Worker Versioning). */
-    rollingDeploys: number;
     /** Every fault as played, in order: planned and actual moment (ms after the first start), downtime. */
     faults: PlayedFault[];
     /** After each fault, how soon a fresh case was approved. */

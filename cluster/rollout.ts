@@ -6,9 +6,7 @@
  */
 import type { Connection } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
-import path from 'node:path';
-import { startChild } from './child';
-import { DEPLOY_DIR } from './temporal';
+import { runDeployScript } from './temporal';
 
 /** gRPC's NOT_FOUND (grpc.status.NOT_FOUND; @grpc/grpc-js is not a direct dependency). */
 const GRPC_NOT_FOUND = 5;
@@ -57,14 +55,10 @@ export async function currentBuildId(
  * the version's workers get no task; from then on every case's next workflow task goes to them (AUTO_UPGRADE)
  * and no longer to the previous version's workers. Idempotent.
  */
-export async function setCurrentVersion(target: VersionTarget, version: DeploymentVersion): Promise<void> {
-  const child = startChild({
-    name: 'set-current-version',
-    command: 'bash',
-    args: [path.join(DEPLOY_DIR, 'set-current-version.sh')],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+export function setCurrentVersion(target: VersionTarget, version: DeploymentVersion): Promise<void> {
+  return runDeployScript(
+    'set-current-version.sh',
+    {
       TEMPORAL_CLI: target.cli,
       TEMPORAL_ADDRESS: target.address,
       TEMPORAL_NAMESPACE: target.namespace,
@@ -72,13 +66,8 @@ export async function setCurrentVersion(target: VersionTarget, version: Deployme
       KYC_WORKER_BUILD_ID: version.buildId,
       WAIT_SECONDS: String(target.waitSeconds ?? 180),
     },
-    logFile: path.join(target.logDir, 'set-current-version.log'),
-  });
-  const how = await child.exited;
-  if (how !== 'exit code 0') {
-    const tail = child.tail().slice(-5).join('\n  ');
-    throw new Error(`deploy/temporal/set-current-version.sh failed (${how}):\n  ${tail}`);
-  }
+    target.logDir,
+  );
 }
 
 /** What rollOut needs of the worker processes it replaces (an EngineProcess, a chaos run's worker, ...). */

@@ -33,7 +33,7 @@ export interface RunningTemporal {
 
 /** Runs a one-shot deploy/temporal script to its end; rejects with its last lines unless it exits 0. */
 export async function runDeployScript(
-  script: 'setup-schema.sh' | 'register.sh',
+  script: 'setup-schema.sh' | 'register.sh' | 'set-current-version.sh',
   env: Record<string, string>,
   logDir: string,
 ): Promise<void> {

@@ -7,7 +7,6 @@ import {
 } from '../activities/http/outbound-policy';
 import { createKriptomatAuth } from '../activities/kriptomat/auth';
 import { KriptomatClient } from '../activities/kriptomat/client';
-import { LoginTokenProvider } from '../activities/kriptomat/login';
 import { PartnerWebhookNotifier } from '../activities/partner/webhook-notifier';
 import { SumsubClient } from '../activities/sumsub/client';
 import { processSumsubLimiter } from '../activities/sumsub/rate-limit';
@@ -44,18 +43,16 @@ export function partnerClientsFrom(
     importKyc: config.KRIPTOMAT_IMPORT_PATH,
   };
   const credentials = kriptomatLoginFrom(config);
-  const limits = processVendorLimits(config.KYC_DATABASE_URL);
-  const kriptomat = {
+  const auth = createKriptomatAuth({
     baseUrl: config.KRIPTOMAT_BASE_URL,
+    accessToken: config.KRIPTOMAT_TOKEN,
+    credentials,
     paths,
     timeoutMs: config.KRIPTOMAT_TIMEOUT,
     observer,
-  };
-  // The login's TOTP windows come from the shared store; a static token (which wins) needs no windows.
-  const auth =
-    credentials && !config.KRIPTOMAT_TOKEN
-      ? new LoginTokenProvider({ ...kriptomat, credentials, limits })
-      : createKriptomatAuth({ ...kriptomat, accessToken: config.KRIPTOMAT_TOKEN, credentials });
+    // The login's TOTP windows: in the engine's database with KYC_DATABASE_URL, shared by every worker.
+    limits: processVendorLimits(config.KYC_DATABASE_URL),
+  });
   return {
     kriptomat: new KriptomatClient({
       baseUrl: config.KRIPTOMAT_BASE_URL,

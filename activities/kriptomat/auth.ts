@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../../domain';
 import type { HttpCallObserver } from '../../observability/metrics-types';
+import type { VendorLimits } from '../vendor-limits';
 import { LoginTokenProvider } from './login';
 import type { KriptomatLoginCredentials } from './login';
 import type { KriptomatPaths } from './paths';
@@ -41,6 +42,8 @@ export interface KriptomatAuthConfig {
   timeoutMs?: number;
   /** Told about every login call. */
   observer?: HttpCallObserver;
+  /** Where the login's TOTP windows are recorded (`LoginTokenProviderOptions.limits`). */
+  limits?: VendorLimits;
 }
 
 /**
@@ -55,6 +58,6 @@ export function createKriptomatAuth(config: KriptomatAuthConfig): AccessTokenPro
         'password, TOTP secret)',
     );
   }
-  const { baseUrl, credentials, paths, timeoutMs, observer } = config;
-  return new LoginTokenProvider({ baseUrl, credentials, paths, timeoutMs, observer });
+  const { baseUrl, credentials, paths, timeoutMs, observer, limits } = config;
+  return new LoginTokenProvider({ baseUrl, credentials, paths, timeoutMs, observer, limits });
 }

@@ -1,5 +1,5 @@
 import type { DeploymentVersion, VersionTarget } from '../cluster/rollout';
-import { rollOut, setCurrentVersion } from '../cluster/rollout';
+import { RollOutError, rollOut, setCurrentVersion } from '../cluster/rollout';
 import type { Replicas } from './replicas';
 
 /**
@@ -48,8 +48,8 @@ export class WorkerVersions {
       const done = ((Date.now() - began) / 1000).toFixed(1);
       return `workers rolled from ${previous.buildId} to ${this.current.buildId}: current after ${switched} s, all replaced after ${done} s`;
     } catch (error) {
-      // The old version stayed current (rollOut switches only once a new worker polls): restarts use it.
-      this.current = previous;
+      // Before the switch the old version stayed current, and restarts must use it; after it, the new one is.
+      if (!(error instanceof RollOutError && error.switchedAt)) this.current = previous;
       throw error;
     }
   }

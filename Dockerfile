@@ -2,7 +2,7 @@
 #
 # One image for every process of the engine; the command chooses which (see docker-compose.yml):
 #   node dist/worker/main.js       the Temporal worker (the default)
-#   node dist/client/api/main.js   the HTTP API, SumSub webhooks and the codec endpoint
+#   node dist/api/main.js   the HTTP API, SumSub webhooks and the codec endpoint
 #   node dist/sandbox/main.js      the Kriptomat and SumSub simulators (sandbox only)
 # and `kyc`, the operators' CLI, is on PATH in every container.
 # Nothing secret is baked in: credentials arrive in the environment when a container starts, and
@@ -45,7 +45,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-# The operators' `kyc` CLI on PATH: `docker compose exec api kyc ...` (its launcher runs dist/client/cli).
+# The operators' `kyc` CLI on PATH: `docker compose exec api kyc ...` (its launcher runs dist/cli).
 COPY --from=build --chmod=755 /app/bin/kyc.js ./bin/kyc.js
 RUN ln -s /app/bin/kyc.js /usr/local/bin/kyc
 USER node

@@ -51,6 +51,9 @@ const workflowForbiddenImports = {
  */
 const PRODUCTION_FOLDERS = [
   'activities',
+  'api',
+  'cli',
+  'vendors',
   'client',
   'workflows',
   'domain',

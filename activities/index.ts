@@ -4,8 +4,8 @@ import { withHeartbeat } from './heartbeat';
 import { withRetryAfterGate } from './retry-after-gate';
 import type { KriptomatPort, SumsubPort, SumsubSettings } from './kyc-activities';
 import { partnerActivities } from './kyc-activities';
-import { createNotifyPartner } from './partner/notify-activity';
-import type { PartnerWebhookNotifier } from './partner/webhook-notifier';
+import { createNotifyPartner } from './notify-partner';
+import type { PartnerWebhookNotifier } from '../vendors/partner/webhook-notifier';
 
 export type { KycActivities, PartnerEvent, ShareResult } from './contract';
 export type { SumsubSettings } from './kyc-activities';

@@ -1,11 +1,11 @@
 import type { ApplicantReview } from '../domain';
 import type { KycActivities, ShareResult } from './contract';
-import type { KriptomatClient } from './kriptomat/client';
-import { importWithFreshTokens } from './kriptomat/import-attempts';
-import type { ImportAttemptOptions } from './kriptomat/import-attempts';
-import type { SumsubClient } from './sumsub/client';
-import { applicantFromProfile } from './sumsub/fixed-info';
-import { toApplicantReview } from './sumsub/schemas';
+import type { KriptomatClient } from '../vendors/kriptomat/client';
+import { importWithFreshTokens } from '../vendors/kriptomat/import-attempts';
+import type { ImportAttemptOptions } from '../vendors/kriptomat/import-attempts';
+import type { SumsubClient } from '../vendors/sumsub/client';
+import { applicantFromProfile } from '../vendors/sumsub/fixed-info';
+import { toApplicantReview } from '../vendors/sumsub/schemas';
 
 /** What the SumSub steps need to know besides the clients. */
 export interface SumsubSettings {

@@ -1,4 +1,4 @@
-import type { SumsubClient } from '../activities/sumsub/client';
+import type { SumsubClient } from '../vendors/sumsub/client';
 import type { SimulatedApplicants } from '../sandbox/sumsub/applicant-store';
 import type { ReceivedNotification } from './partner-receiver';
 

@@ -3,7 +3,7 @@ import { temporal } from '@temporalio/proto';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SumsubClient } from '../activities/sumsub/client';
+import { SumsubClient } from '../vendors/sumsub/client';
 import { generateCodecKey, kycDataConverter } from '../codec';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import { startSandbox } from '../sandbox/start-sandbox';
@@ -162,7 +162,7 @@ async function startParts(
     'bench/skeleton-worker.ts',
     await workerEnv(SKELETON_TASK_QUEUE),
   );
-  const api = spawnNode('api', 'client/api/main.ts', {
+  const api = spawnNode('api', 'api/main.ts', {
     ...common,
     ...options.caseTimings,
     TEMPORAL_TASK_QUEUE: ENGINE_TASK_QUEUE,

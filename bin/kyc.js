@@ -7,10 +7,10 @@
 const { existsSync } = require('node:fs');
 const path = require('node:path');
 
-const compiled = path.join(__dirname, '..', 'dist', 'client', 'cli', 'main.js');
+const compiled = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 if (existsSync(compiled)) {
   require(compiled);
 } else {
   require('tsx/cjs');
-  require(path.join(__dirname, '..', 'client', 'cli', 'main.ts'));
+  require(path.join(__dirname, '..', 'cli', 'main.ts'));
 }

@@ -107,7 +107,7 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
   // Stopped before the server and PostgreSQL: APIs first, then workers (the cluster's own order).
   cleanups.push(() => workers.stopAll());
   cleanups.push(() => apis.stopAll());
-  log('starting 2 workers and 2 API processes (node --import tsx worker/main.ts, client/api/main.ts)');
+  log('starting 2 workers and 2 API processes (node --import tsx worker/main.ts, api/main.ts)');
   await workers.startAll();
   if (versions) {
     log(`making ${versions.env().KYC_WORKER_BUILD_ID} the current version of the workers' deployment`);

@@ -1,8 +1,8 @@
 import { serve } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
-import type { WebhookReceipt } from '../client/sumsub-webhooks';
-import { createWebhookApp } from '../client/webhook-app';
+import type { WebhookReceipt } from '../api/webhooks/sumsub';
+import { createWebhookApp } from '../api/webhooks/webhook-app';
 
 /**
  * The engine's own SumSub webhook receiver (the route the HTTP API mounts), on a loopback port: webhooks are

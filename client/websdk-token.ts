@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { SumsubClient } from '../activities/sumsub/client';
+import type { SumsubClient } from '../vendors/sumsub/client';
 import { assertCaseOpen } from './kyc-cases';
 
 export interface WebSdkTokenSettings {

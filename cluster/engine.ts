@@ -1,6 +1,6 @@
 /**
  * The engine's replicas as separate processes, exactly the programs compose runs (worker/main.ts and
- * client/api/main.ts, through tsx instead of the compiled dist/), each with the environment compose would give
+ * api/main.ts, through tsx instead of the compiled dist/), each with the environment compose would give
  * it: one configuration (the same fields `npm start` fills) plus the ports that must differ per process.
  */
 import { createHash } from 'node:crypto';
@@ -175,7 +175,7 @@ export async function startApiProcess(
 ): Promise<EngineProcess> {
   const child = nodeProcess(
     `api-${index}`,
-    'client/api/main.ts',
+    'api/main.ts',
     { ...env, KYC_API_HOST: HOST, KYC_API_PORT: String(port) },
     logDir,
     15_000,

@@ -33,7 +33,7 @@ export interface RunningDatabase {
 }
 
 /**
- * The engine's own database (vendor limits shared by the workers: activities/vendor-limits/), next to
+ * The engine's own database (vendor limits shared by the workers: vendors/limits/), next to
  * Temporal's two in the same server; deploy/temporal/setup-schema.sh creates it, for compose and the cluster.
  */
 export const ENGINE_DATABASE = 'kyc';

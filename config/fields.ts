@@ -123,7 +123,7 @@ export const partnerFields = {
   PARTNER_WEBHOOK_SECRET: webhookSigningSecret.optional(),
 };
 
-/** Outbound HTTP to the vendors and the partner (activities/http/outbound-policy.ts). */
+/** Outbound HTTP to the vendors and the partner (vendors/http/outbound-policy.ts). */
 export const outboundFields = {
   /**
    * Hosts (names or IP literals, comma-separated) the engine may reach over plain http and at loopback,

@@ -4,7 +4,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
-import { startApiServer } from '../client/api/api-process';
+import { startApiServer } from '../api/api-process';
 import { connectKycClient, temporalConnectionSettings } from '../client/temporal-connection';
 import type { ApiConfig, WorkerConfig } from '../config';
 import { loadApiConfig, loadWorkerConfig } from '../config';

@@ -5,7 +5,7 @@ import { createActivities } from '../activities';
 import { kycDataConverter } from '../codec';
 import type { WorkerConfig } from '../config';
 import type { HttpCallObserver } from '../observability/metrics-types';
-import { partnerClientsFrom } from './partner-clients';
+import { partnerClientsFrom } from '../vendors/clients';
 
 /** Where the worker gets workflow code: the TypeScript sources (bundled at start) or a prebuilt bundle. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;

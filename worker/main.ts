@@ -4,7 +4,7 @@ import {
   closeProcessVendorLimits,
   PostgresVendorLimits,
   processVendorLimits,
-} from '../activities/vendor-limits';
+} from '../vendors/limits';
 import { temporalConnectionSettings } from '../client/temporal-connection';
 import type { WorkerConfig } from '../config';
 import { loadWorkerConfig } from '../config';

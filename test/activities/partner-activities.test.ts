@@ -2,12 +2,12 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import type { KycActivities } from '../../activities';
-import { SumsubClient } from '../../activities/sumsub/client';
+import { SumsubClient } from '../../vendors/sumsub/client';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { loadWorkerConfig } from '../../config';
 import { TEST_CODEC_ENV } from '../helpers/codec';
-import { partnerClientsFrom } from '../../worker/partner-clients';
+import { partnerClientsFrom } from '../../vendors/clients';
 import { applicationFailureOf } from '../helpers/rejections';
 
 /**

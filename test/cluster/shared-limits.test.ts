@@ -37,7 +37,7 @@ const GETS_PER_5S = 4;
 const POSTS_PER_5S = 3;
 /** SumSub's own window: what it counts its 429s over (docs/vendor-apis.md). */
 const SUMSUB_WINDOW_MS = 5_000;
-/** The limiter's window (activities/sumsub/rate-limit.ts): SumSub's and 100 ms for arrival jitter. */
+/** The limiter's window (vendors/sumsub/rate-limit.ts): SumSub's and 100 ms for arrival jitter. */
 const LIMIT_WINDOW_MS = 5_100;
 /** How much later than its start a request may arrive than another, on this busy machine (see below). */
 const ARRIVAL_JITTER_ALLOWANCE_MS = 400;

@@ -47,7 +47,7 @@ describe('the Dockerfile', () => {
   it('runs only compiled files of sources that exist, are compiled and enter the build context', () => {
     const entries = entryFiles();
     expect(entries).toEqual(
-      expect.arrayContaining(['dist/worker/main.js', 'dist/client/api/main.js', 'dist/sandbox/main.js']),
+      expect.arrayContaining(['dist/worker/main.js', 'dist/api/main.js', 'dist/sandbox/main.js']),
     );
     for (const entry of entries) {
       const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');

@@ -1,6 +1,6 @@
 import { cancelSignal, recheckSignal } from '../../workflows/messages';
 import { codecFromConfig } from '../../codec';
-import { createCodecApp } from '../../client/codec-server';
+import { createCodecApp } from '../../api/codec-server';
 import { createLogger } from '../../observability/logger';
 import { TEST_CODEC_CONFIG } from '../helpers/codec';
 import { historyAsText, payloadsOf } from '../helpers/history';

@@ -1,4 +1,4 @@
-import { formatCreatedAtMs, signWebhookBody } from '../../activities/sumsub/webhook';
+import { formatCreatedAtMs, signWebhookBody } from '../../vendors/sumsub/webhook';
 import type { KycCaseState } from '../../domain';
 import { kycWorkflowId } from '../../domain';
 import type { ApiAnswer, ApiEngine } from '../helpers/api-engine';

@@ -1,4 +1,4 @@
-import { SumsubClient } from '../../activities/sumsub/client';
+import { SumsubClient } from '../../vendors/sumsub/client';
 import { EDD_STATUS, KYC_OUTCOME, KYC_PHASE, KYC_STATUS, kycWorkflowId } from '../../domain';
 import { SANDBOX_SCENARIOS } from '../../sandbox/scenarios';
 import type { SandboxScenarioName } from '../../sandbox/scenarios';

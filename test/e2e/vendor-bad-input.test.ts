@@ -1,5 +1,5 @@
-import { SumsubClient } from '../../activities/sumsub/client';
-import { MAX_VENDOR_BODY_BYTES } from '../../activities/http/limits';
+import { SumsubClient } from '../../vendors/sumsub/client';
+import { MAX_VENDOR_BODY_BYTES } from '../../vendors/http/limits';
 import { startOrJoinCase } from '../../client/kyc-cases';
 import type { KycCaseHandle } from '../../client/kyc-cases';
 import { loadWorkerConfig } from '../../config';

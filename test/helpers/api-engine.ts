@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
-import { startApiServer } from '../../client/api/api-process';
-import type { RunningHttpServer } from '../../client/api/serve-app';
+import { startApiServer } from '../../api/api-process';
+import type { RunningHttpServer } from '../../api/serve-app';
 import { connectKycClient } from '../../client/temporal-connection';
 import { loadApiConfig, loadWorkerConfig } from '../../config';
 import type { RunningSandbox, SandboxOptions } from '../../sandbox/start-sandbox';

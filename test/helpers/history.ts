@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { fromPayloadJson } from '../../client/codec-server';
+import { fromPayloadJson } from '../../api/codec-server';
 import { codecFromConfig } from '../../codec';
 import { TEST_CODEC_CONFIG } from './codec';
 

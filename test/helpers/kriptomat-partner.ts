@@ -1,4 +1,4 @@
-import type { KriptomatLoginCredentials } from '../../activities/kriptomat/login';
+import type { KriptomatLoginCredentials } from '../../vendors/kriptomat/login';
 
 /** A partner account for the simulator's login flow. Every value is distinctive, so a leak is easy to spot. */
 export const PARTNER: KriptomatLoginCredentials = {

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
-/** A process of the engine as operators run it (`worker/main.ts`, `client/api/main.ts`), with all it printed. */
+/** A process of the engine as operators run it (`worker/main.ts`, `api/main.ts`), with all it printed. */
 export interface ServiceProcess {
   /** Everything it printed so far, stdout and stderr. */
   output(): string;

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
-import { SumsubClient } from '../../activities/sumsub/client';
-import type { SumsubClientOptions } from '../../activities/sumsub/client';
+import { SumsubClient } from '../../vendors/sumsub/client';
+import type { SumsubClientOptions } from '../../vendors/sumsub/client';
 
 /** Credentials the SumSub tests share; obviously fake, and distinctive so leak checks can search for them. */
 export const SUMSUB_APP_TOKEN = 'sbx:app-token-DO-NOT-LEAK-7f3a';

@@ -1,6 +1,6 @@
-import { LoginTokenProvider } from '../../activities/kriptomat/login';
-import { KriptomatClient } from '../../activities/kriptomat/client';
-import { PartnerWebhookNotifier } from '../../activities/partner/webhook-notifier';
+import { LoginTokenProvider } from '../../vendors/kriptomat/login';
+import { KriptomatClient } from '../../vendors/kriptomat/client';
+import { PartnerWebhookNotifier } from '../../vendors/partner/webhook-notifier';
 import type { HttpCallRecord } from '../../observability/metrics-types';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';

@@ -1,6 +1,6 @@
-import { KriptomatClient } from '../../activities/kriptomat/client';
-import { StaticTokenProvider } from '../../activities/kriptomat/auth';
-import { MAX_VENDOR_BODY_BYTES } from '../../activities/http/limits';
+import { KriptomatClient } from '../../vendors/kriptomat/client';
+import { StaticTokenProvider } from '../../vendors/kriptomat/auth';
+import { MAX_VENDOR_BODY_BYTES } from '../../vendors/http/limits';
 import { ContractViolationError, KycError } from '../../domain';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';

@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Secret } from 'otpauth';
-import { createApp } from '../../client/api';
-import { serveApp } from '../../client/api/serve-app';
+import { createApp } from '../../api';
+import { serveApp } from '../../api/serve-app';
 import { getCaseState, startOrJoinCase } from '../../client/kyc-cases';
 import { AesGcmPayloadCodec, generateCodecKey, kycDataConverter, parseKeyring } from '../../codec';
 import type { KycCaseState } from '../../domain';
@@ -16,8 +16,8 @@ import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import type { kycCase } from '../../workflows';
 import { retrySignal } from '../../workflows/messages';
-import { apiConfig, fakeSumsub } from '../client/api-harness';
-import { kyc } from '../client/cli-process';
+import { apiConfig, fakeSumsub } from '../api/api-harness';
+import { kyc } from '../cli/cli-process';
 import { untilState } from '../helpers/cases';
 import { FAST_TIMINGS } from '../helpers/fake-case-env';
 import { FakePartners } from '../helpers/fake-partners';
@@ -40,16 +40,16 @@ import type { ServiceProcess } from '../helpers/service-process';
 import { spawnService } from '../helpers/service-process';
 
 /**
- * Who may do what, against the API and the worker as their processes run (`client/api/main.ts`,
+ * Who may do what, against the API and the worker as their processes run (`api/main.ts`,
  * `worker/main.ts`, logging at debug) on a dev server and the simulators: `/v1` refuses callers without its
  * token, the codec endpoint refuses callers without its own (and, without one, callers off this machine),
  * no secret of the configuration ever appears in an answer or a log line of a whole run, and a key rotation
  * leaves history written under the old key readable by the client, the CLI and the codec endpoint.
  *
  * Already covered elsewhere and not repeated: the bearer check of every `/v1` route through the app
- * (test/client/api-cases.test.ts, "the bearer token"), the codec's token, its loopback rule with an
- * injected peer, CORS and rotation at the payload level (test/client/codec-server.test.ts), and the
- * Kriptomat webhook's path token through the app (test/client/kriptomat-webhooks.test.ts).
+ * (test/api/api-cases.test.ts, "the bearer token"), the codec's token, its loopback rule with an
+ * injected peer, CORS and rotation at the payload level (test/api/codec-server.test.ts), and the
+ * Kriptomat webhook's path token through the app (test/api/kriptomat-webhooks.test.ts).
  */
 jest.setTimeout(5 * 60_000);
 
@@ -142,7 +142,7 @@ beforeAll(async () => {
     KYC_CODEC_KEY: SECRETS.KYC_CODEC_KEY,
     LOG_LEVEL: 'debug',
   };
-  api = spawnService('client/api/main.ts', {
+  api = spawnService('api/main.ts', {
     ...temporal,
     KYC_API_HOST: '127.0.0.1',
     KYC_API_PORT: String(apiPort),

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { formatCreatedAtMs } from '../../activities/sumsub/webhook';
+import { formatCreatedAtMs } from '../../vendors/sumsub/webhook';
 import type { KycCaseState } from '../../domain';
 import { kycWorkflowId } from '../../domain';
 import type { ApiEngine } from '../helpers/api-engine';

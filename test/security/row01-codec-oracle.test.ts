@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { startApiServer } from '../../client/api/api-process';
-import type { RunningHttpServer } from '../../client/api/serve-app';
-import { toPayloadJson } from '../../client/codec-server';
+import { startApiServer } from '../../api/api-process';
+import type { RunningHttpServer } from '../../api/serve-app';
+import { toPayloadJson } from '../../api/codec-server';
 import { codecFromConfig } from '../../codec';
 import { loadApiConfig } from '../../config';
 import { TEST_CODEC_CONFIG, TEST_CODEC_ENV } from '../helpers/codec';

@@ -1,12 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { createApp } from '../../client/api';
-import { toPayloadJson } from '../../client/codec-server';
+import { createApp } from '../../api';
+import { toPayloadJson } from '../../api/codec-server';
 import { AesGcmPayloadCodec, generateCodecKey, parseKeyring, PayloadDecryptionError } from '../../codec';
 import { untrustedPayload } from '../../domain/untrusted-payload';
 import { createMetrics } from '../../observability/metrics';
-import { apiConfig, fakeSumsub } from '../client/api-harness';
+import { apiConfig, fakeSumsub } from '../api/api-harness';
 import { memoryLogger } from '../helpers/memory-logger';
 
 /**

@@ -1,5 +1,5 @@
 import { KYC_OUTCOME, kycWorkflowId } from '../../domain';
-import { formatCaseState } from '../../client/cli/format-state';
+import { formatCaseState } from '../../cli/format-state';
 import { firstListed } from '../helpers/cases';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
 import { startFakeCaseEnv } from '../helpers/fake-case-env';

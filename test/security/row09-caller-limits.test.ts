@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { createApp } from '../../client/api';
+import { createApp } from '../../api';
 import { codecFromConfig } from '../../codec';
 import { loadApiConfig } from '../../config';
-import { API_TOKEN, apiConfig, fakeSumsub } from '../client/api-harness';
+import { API_TOKEN, apiConfig, fakeSumsub } from '../api/api-harness';
 import { TEST_CODEC_CONFIG, TEST_CODEC_ENV } from '../helpers/codec';
 import { memoryLogger } from '../helpers/memory-logger';
 

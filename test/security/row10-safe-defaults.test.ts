@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CliContext } from '../../client/cli/context';
-import type { CliIo } from '../../client/cli/io';
-import { run } from '../../client/cli/run';
+import { CliContext } from '../../cli/context';
+import type { CliIo } from '../../cli/io';
+import { run } from '../../cli/run';
 import { loadApiConfig, loadWorkerConfig } from '../../config';
-import { API_TOKEN, appWithoutTemporal } from '../client/api-harness';
+import { API_TOKEN, appWithoutTemporal } from '../api/api-harness';
 import { environmentOf, interpolate, loadCompose, publishedPorts } from '../deploy/compose-files';
 import { TEST_CODEC_ENV } from '../helpers/codec';
 

@@ -1,0 +1,81 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import { listCases } from '../client/case-list';
+import { getCase, startOrJoinCase } from '../client/kyc-cases';
+import type { ApiDeps } from './deps';
+import { BEARER_SECURITY, CALLER_ERRORS, NOT_FOUND, UNAVAILABLE, json, rateLimited } from './responses';
+import {
+  CaseListQuerySchema,
+  CaseListSchema,
+  CaseStartedSchema,
+  CaseViewSchema,
+  UserIdParamsSchema,
+} from './schemas';
+
+const startCase = createRoute({
+  method: 'put',
+  path: '/v1/cases/{userId}',
+  summary: "Start the user's case, or join it when it already runs (idempotent)",
+  security: BEARER_SECURITY,
+  request: { params: UserIdParamsSchema },
+  responses: rateLimited({
+    202: {
+      ...json(CaseStartedSchema, 'The case runs; read it at `Location`'),
+      headers: {
+        Location: {
+          schema: { type: 'string' as const, maxLength: 160, pattern: '^/v1/cases/[A-Za-z0-9_.-]+$' },
+          description: '/v1/cases/{userId}',
+        },
+      },
+    },
+    ...CALLER_ERRORS,
+    503: UNAVAILABLE,
+  }),
+});
+
+const readCase = createRoute({
+  method: 'get',
+  path: '/v1/cases/{userId}',
+  summary: "The case's state, live while it runs, its result once it ended",
+  security: BEARER_SECURITY,
+  request: { params: UserIdParamsSchema },
+  responses: rateLimited({
+    200: json(CaseViewSchema, 'The case'),
+    ...CALLER_ERRORS,
+    404: NOT_FOUND,
+    503: UNAVAILABLE,
+  }),
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/v1/cases',
+  summary: 'Cases by phase or outcome, newest first, from the search attributes',
+  security: BEARER_SECURITY,
+  request: { query: CaseListQuerySchema },
+  responses: rateLimited({
+    200: json(CaseListSchema, 'The matching cases'),
+    ...CALLER_ERRORS,
+    503: UNAVAILABLE,
+  }),
+});
+
+/** `PUT` and `GET /v1/cases/{userId}`, and `GET /v1/cases`. */
+export function registerCaseRoutes(app: OpenAPIHono, { client, config, timings }: ApiDeps): void {
+  app.openapi(startCase, async (c) => {
+    const { userId } = c.req.valid('param');
+    const handle = await startOrJoinCase(client, userId, { taskQueue: config.TEMPORAL_TASK_QUEUE, timings });
+    c.header('Location', `/v1/cases/${encodeURIComponent(userId)}`);
+    return c.json({ userId, workflowId: handle.workflowId }, 202);
+  });
+
+  app.openapi(readCase, async (c) => {
+    const { workflowStatus, state } = await getCase(client, c.req.valid('param').userId);
+    return c.json({ workflowStatus, ...state }, 200);
+  });
+
+  app.openapi(listRoute, async (c) => {
+    const { phase, outcome, limit } = c.req.valid('query');
+    return c.json({ cases: await listCases(client, { phase, outcome, limit }) }, 200);
+  });
+}

@@ -1,0 +1,241 @@
+import { z } from '@hono/zod-openapi';
+import {
+  CASE_OUTCOMES,
+  CASE_PHASES,
+  EDD_STATUSES,
+  EDD_STATUS_PATTERN,
+  KYC_STATUSES,
+  MAX_CASE_TEXT_LENGTH,
+  OPEN_PHASES,
+  REJECT_TYPES,
+  REVIEW_ANSWERS,
+  REVIEW_STATUSES,
+  USER_ID_PATTERN,
+} from '../domain';
+import { CANCEL_REASON_MAX_LENGTH, CANCEL_REASON_PATTERN, CANCEL_REASON_RULE } from './cancel-reason';
+
+/**
+ * The HTTP API's schemas: they validate requests and generate `/openapi.json`, so the document cannot drift
+ * from what the handlers accept. Response schemas mirror the domain types (the handlers' `c.json` calls are
+ * type-checked against them).
+ */
+
+const USER_ID_RULE =
+  'must be 1-128 characters of letters, digits, "_", "." or "-", starting with a letter or digit';
+
+export const UserIdSchema = z
+  .string()
+  .max(128, USER_ID_RULE)
+  .regex(USER_ID_PATTERN, USER_ID_RULE)
+  .openapi({ description: 'The Kriptomat user id', example: '123456' });
+
+/*
+ * Bounds of what the API answers (OWASP API4: every string, integer and array of the document is bounded).
+ * Response schemas are not enforced at run time: each bound below is one the engine keeps where the value is
+ * made, named there.
+ */
+
+/** The largest int32, the bound of counts and of the rate-limit headers' numbers. */
+export const INT32_MAX = 2_147_483_647;
+
+/** A whole number in `[min, max]`, declared int32. */
+export const int32 = (min: number, max: number = INT32_MAX) =>
+  z.number().int().min(min).max(max).openapi({ format: 'int32' });
+
+/** An ISO timestamp as `Date.toISOString` writes it (24 characters; 27 for a six-digit year). */
+export const timestamp = z.string().max(40).openapi({ format: 'date-time' });
+
+const ONE_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$';
+const ONE_LINE = new RegExp(ONE_LINE_PATTERN);
+
+/**
+ * One line of text without C0/C1 control characters, at most `maxLength` long: what `plainText` and
+ * `sanitizeVendorText` leave of a reason or a vendor's message.
+ */
+export const oneLine = (maxLength: number) => z.string().max(maxLength).regex(ONE_LINE);
+
+/** A status word the engine wrote into a search attribute or the state (a phase, a status, an outcome). */
+const statusWord = z.string().max(48).regex(EDD_STATUS_PATTERN);
+
+/** The case workflow's id: `kyc:` and the user id. */
+const WORKFLOW_ID_PATTERN = new RegExp(`^kyc:${USER_ID_PATTERN.source.slice(1)}`);
+
+/** Temporal's name of a workflow execution status (`RUNNING`, `COMPLETED`, ...). */
+const workflowStatus = z
+  .string()
+  .max(32)
+  .regex(/^[A-Z_]+$/)
+  .openapi({ example: 'RUNNING', description: 'RUNNING, COMPLETED, TERMINATED, ...' });
+
+/** Longest error message the API answers (`apiErrorHandler` cuts longer ones). */
+export const MAX_ERROR_MESSAGE = 1000;
+/** Most issues one 400 lists, and the longest path of one (`issuesOf` cuts the rest). */
+export const MAX_ISSUES = 100;
+export const MAX_ISSUE_PATH = 200;
+
+export const UserIdParamsSchema = z.object({
+  userId: UserIdSchema.openapi({ param: { name: 'userId', in: 'path' } }),
+});
+
+export const CaseListQuerySchema = z.object({
+  phase: z
+    .enum(CASE_PHASES)
+    .optional()
+    .openapi({ param: { name: 'phase', in: 'query' } }),
+  outcome: z
+    .enum(CASE_OUTCOMES)
+    .optional()
+    .openapi({ param: { name: 'outcome', in: 'query' } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      format: 'int32',
+      description: 'At most this many cases (default 100)',
+    }),
+});
+
+export const CancelBodySchema = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(CANCEL_REASON_MAX_LENGTH)
+      .regex(new RegExp(CANCEL_REASON_PATTERN), CANCEL_REASON_RULE)
+      .openapi({ example: 'duplicate signup' }),
+  })
+  .openapi('CancelRequest');
+
+const count = int32(0);
+
+/**
+ * The phases history has no cap of its own, but Temporal refuses a payload over 2 MB (its blob size limit) and
+ * one entry is at least 40 bytes of JSON: no state the API can read holds more.
+ */
+const MAX_PHASES = 65_536;
+
+const CaseReviewSchema = z.object({
+  // SumSub's applicant id, as the workflow's message schema bounds it.
+  applicantId: z
+    .string()
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/),
+  reviewStatus: z.enum(REVIEW_STATUSES),
+  reviewAnswer: z.enum(REVIEW_ANSWERS).nullable(),
+  rejectType: z.enum(REJECT_TYPES).nullable(),
+  at: timestamp,
+  lastEventAt: timestamp.nullable(),
+});
+
+export const CaseStateSchema = z
+  .object({
+    userId: UserIdSchema,
+    phase: z.enum(CASE_PHASES),
+    outcome: z.enum(CASE_OUTCOMES).nullable(),
+    kycStatus: z.enum(KYC_STATUSES).nullable(),
+    eddStatus: statusWord.nullable().openapi({
+      description: `One of ${EDD_STATUSES.join(', ')}; or another value Kriptomat reported, kept as sent`,
+      example: 'not_reported',
+    }),
+    review: CaseReviewSchema.nullable(),
+    phases: z.array(z.object({ phase: z.enum(CASE_PHASES), at: timestamp })).max(MAX_PHASES),
+    lastError: z
+      .object({
+        type: z.string().max(200).openapi({ description: "The failure's type (an error class name)" }),
+        message: oneLine(MAX_CASE_TEXT_LENGTH),
+        step: z.enum(OPEN_PHASES),
+        at: timestamp,
+      })
+      .nullable(),
+    kriptomatChecks: count,
+    sumsubChecks: count,
+    sumsubEvents: count,
+    wait: z
+      .object({
+        phase: z.enum(['awaiting_user', 'awaiting_kriptomat']),
+        since: timestamp,
+        deadlineAt: timestamp,
+        looks: count,
+      })
+      .nullable(),
+    nextCheckAt: timestamp.nullable(),
+    notifications: count,
+    cancelReason: oneLine(MAX_CASE_TEXT_LENGTH).nullable(),
+    runs: count,
+    startedAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi('CaseState');
+
+export const CaseViewSchema = CaseStateSchema.extend({ workflowStatus }).openapi('CaseView');
+
+const CaseSummarySchema = z
+  .object({
+    userId: UserIdSchema,
+    phase: statusWord.nullable(),
+    kycStatus: statusWord.nullable(),
+    eddStatus: statusWord.nullable(),
+    outcome: statusWord.nullable(),
+    workflowStatus,
+    startedAt: timestamp,
+    closedAt: timestamp.nullable(),
+  })
+  .openapi('CaseSummary');
+
+/** `limit` is at most 1000. */
+export const CaseListSchema = z.object({ cases: z.array(CaseSummarySchema).max(1000) }).openapi('CaseList');
+
+export const CaseStartedSchema = z
+  .object({
+    userId: UserIdSchema,
+    workflowId: z.string().max(132).regex(WORKFLOW_ID_PATTERN).openapi({ example: 'kyc:123456' }),
+  })
+  .openapi('CaseStarted');
+
+export const CaseActionSchema = z
+  .object({ userId: UserIdSchema, result: z.enum(['cancel_requested', 'retry_requested']) })
+  .openapi('CaseActionAccepted');
+
+export const WebSdkTokenSchema = z
+  .object({
+    userId: UserIdSchema,
+    token: z.string().max(4096).openapi({ description: "SumSub's access token, as SumSub minted it" }),
+    // SUMSUB_WEBSDK_TOKEN_TTL_SECS's bounds.
+    expiresInSecs: int32(60, 86_400),
+  })
+  .openapi('WebSdkToken');
+
+const freeText = z.string().max(MAX_ERROR_MESSAGE);
+
+export const ErrorSchema = z
+  .object({
+    error: z
+      .string()
+      .max(64)
+      .regex(/^[a-z_]+$/)
+      .openapi({ example: 'not_found' }),
+    message: freeText.optional(),
+  })
+  .openapi('Error');
+
+export const ValidationErrorSchema = z
+  .object({
+    error: z.literal('invalid_request'),
+    issues: z
+      .array(
+        z.object({
+          path: z.string().max(MAX_ISSUE_PATH).openapi({
+            example: 'body.reason',
+            description: 'Where: the part of the request, then the field',
+          }),
+          message: freeText,
+        }),
+      )
+      .max(MAX_ISSUES),
+  })
+  .openapi('ValidationError');

@@ -1,0 +1,70 @@
+import { createHmac } from 'node:crypto';
+import type { AxiosInstance } from 'axios';
+import type { HttpCallObserver } from '../../observability/metrics-types';
+import { observeCall } from '../../observability/observe-call';
+import type { PartnerEvent } from '../../activities/contract';
+import { classifyHttpError } from '../http/classify-error';
+import { MAX_PARTNER_ANSWER_BYTES } from '../http/limits';
+import type { OutboundPolicy } from '../http/outbound-policy';
+import { createVendorHttp } from '../http/vendor-http';
+
+/** Headers of a partner notification: the HMAC lets the partner trust the body, the id drops duplicates. */
+export const PARTNER_SIGNATURE_HEADER = 'x-kyc-signature';
+export const PARTNER_EVENT_ID_HEADER = 'x-kyc-event-id';
+
+export interface PartnerWebhookOptions {
+  url: string;
+  secret: string;
+  /** The total time one delivery may take, start to finish (default 10 s). */
+  timeoutMs?: number;
+  /** Overrides of the process's outbound policy (vendors/http/outbound-policy.ts). */
+  network?: Partial<OutboundPolicy>;
+  /** Told about every delivery attempt. */
+  observer?: HttpCallObserver;
+}
+
+/** The endpoint name of a delivery in errors and metrics: never the URL, whose query may hold a secret. */
+const ENDPOINT = 'partner webhook POST';
+
+/** Hex HMAC-SHA256 of the exact body bytes, keyed by the shared secret: what the partner recomputes. */
+export function signPartnerBody(body: string, secret: string): string {
+  return createHmac('sha256', secret).update(body, 'utf8').digest('hex');
+}
+
+/**
+ * POSTs case events to the partner's webhook URL, signed over the raw body. Any non-2xx answer is a failure
+ * (the activity retries it until delivered), and so is a 2xx whose body outgrows `MAX_PARTNER_ANSWER_BYTES`
+ * or does not end within the timeout: the partner's URL is configuration, but whoever answers there is not
+ * trusted further than that. The HTTP client is the hardened one of every vendor (vendor-http.ts): no
+ * redirect is followed, and the URL must be https to a public address unless its host is allowed, so it
+ * cannot be pointed at this machine or the internal network. Errors name the status and endpoint, never
+ * the URL's query or the secret.
+ */
+export class PartnerWebhookNotifier {
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly options: PartnerWebhookOptions) {
+    this.http = createVendorHttp({
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxBodyBytes: MAX_PARTNER_ANSWER_BYTES,
+      network: options.network,
+    });
+  }
+
+  async send(event: PartnerEvent): Promise<void> {
+    const body = JSON.stringify(event);
+    const headers = {
+      'content-type': 'application/json',
+      [PARTNER_SIGNATURE_HEADER]: signPartnerBody(body, this.options.secret),
+      [PARTNER_EVENT_ID_HEADER]: event.eventId,
+    };
+    try {
+      await observeCall(this.options.observer, { vendor: 'partner', endpoint: ENDPOINT }, () =>
+        // The signed bytes are the bytes sent: no re-serialisation.
+        this.http.post(this.options.url, body, { headers, transformRequest: [(data: unknown) => data] }),
+      );
+    } catch (error) {
+      throw classifyHttpError(error, ENDPOINT);
+    }
+  }
+}

@@ -1,10 +1,6 @@
 import type { ActivityDeps } from '../activities';
 import { urlRefusal } from './http/destination-guard';
-import {
-  configureOutboundPolicy,
-  outboundPolicy,
-  policyFromVariables,
-} from './http/outbound-policy';
+import { configureOutboundPolicy, outboundPolicy, policyFromVariables } from './http/outbound-policy';
 import { createKriptomatAuth } from './kriptomat/auth';
 import { KriptomatClient } from './kriptomat/client';
 import { PartnerWebhookNotifier } from './partner/webhook-notifier';

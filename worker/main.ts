@@ -1,10 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
-import {
-  closeProcessVendorLimits,
-  PostgresVendorLimits,
-  processVendorLimits,
-} from '../vendors/limits';
+import { closeProcessVendorLimits, PostgresVendorLimits, processVendorLimits } from '../vendors/limits';
 import { temporalConnectionSettings } from '../client/temporal-connection';
 import type { WorkerConfig } from '../config';
 import { loadWorkerConfig } from '../config';

@@ -1,8 +1,4 @@
-import {
-  processSumsubLimiter,
-  StartRateLimiter,
-  SumsubRateLimiter,
-} from '../../vendors/sumsub/rate-limit';
+import { processSumsubLimiter, StartRateLimiter, SumsubRateLimiter } from '../../vendors/sumsub/rate-limit';
 import type { VendorLimits } from '../../vendors/limits';
 import { InProcessVendorLimits, VendorLimitsUnavailableError } from '../../vendors/limits';
 import { loadWorkerConfig } from '../../config';

@@ -1,4 +1,4 @@
-import type { EngineProcess } from '../cluster/engine';
+import type { EngineProcess } from '../stack/processes';
 import { startWithRetries } from './dev-topology';
 import type { ProcessFigures } from './topology';
 import { sleep } from './waits';

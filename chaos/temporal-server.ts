@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { startDevServer } from '../scripts/dev-server';
-import type { RunningDevServer } from '../scripts/dev-server';
+import { startDevServer } from '../stack/dev-server';
+import type { RunningDevServer } from '../stack/dev-server';
 import { freeLoopbackPort } from '../scripts/ports';
 
 /**

@@ -1,12 +1,12 @@
 /**
- * What `npm run cluster` prints once everything runs: `npm start`'s banner (scripts/start-banner.ts) for the
+ * What `npm run cluster` prints once everything runs: `npm start`'s banner (stack/banner.ts) for the
  * API behind the balancer, preceded by what is particular to the cluster: replicas, PostgreSQL, logs, and the
  * compose service each part stands for.
  */
 import path from 'node:path';
-import { formatBanner } from '../scripts/start-banner';
-import type { Cluster } from './cluster';
-import { NAMESPACE, TASK_QUEUE } from './cluster';
+import { formatBanner } from '../stack/banner';
+import type { Cluster } from '../stack/cluster-stack';
+import { NAMESPACE, TASK_QUEUE } from '../stack/cluster-stack';
 import { LOCAL_HISTORY_SHARDS } from './temporal';
 
 export function formatClusterBanner(cluster: Cluster): string {

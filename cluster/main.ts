@@ -8,8 +8,8 @@ import { promises as fs } from 'node:fs';
 import { ConfigurationError } from '../domain';
 import { describeError, watchStopSignals } from '../scripts/start-support';
 import { formatClusterBanner } from './banner';
-import type { Cluster } from './cluster';
-import { createCluster, StartInterrupted } from './cluster';
+import type { Cluster } from '../stack/cluster-stack';
+import { createCluster, StartInterrupted } from '../stack/cluster-stack';
 import { clusterPaths } from './paths';
 import { stateFile, writeState } from './state';
 

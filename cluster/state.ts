@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Cluster } from './cluster';
+import type { Cluster } from '../stack/cluster-stack';
 import type { ClusterPaths } from './paths';
 
 export interface ClusterState {

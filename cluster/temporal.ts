@@ -10,8 +10,8 @@ import path from 'node:path';
 import { KYC_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { freeLoopbackPort, isPortFree } from '../scripts/ports';
 import type { ClusterBinaries } from './binaries';
-import type { Child } from './child';
-import { startChild } from './child';
+import type { Child } from '../stack/child';
+import { startChild } from '../stack/child';
 import type { DatabaseAccess } from './postgres';
 
 export const DEPLOY_DIR = path.resolve(__dirname, '..', 'deploy', 'temporal');

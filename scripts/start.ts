@@ -10,12 +10,14 @@ import { environmentWithDotenv } from '../config';
 import { ConfigurationError } from '../domain';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../worker/runtime';
-import { PortInUseError, startDevServer } from './dev-server';
-import { writeLocalEnv } from './local-env';
+import { PortInUseError, startDevServer } from '../stack/dev-server';
+import { writeLocalEnv } from '../stack/local-env';
 import { isPortFree } from './ports';
-import { formatBanner } from './start-banner';
-import type { Cleanup } from './start-engine';
-import { createEngineWorker, engineConfigs, startApi, startSimulators } from './start-engine';
+import { formatBanner } from '../stack/banner';
+import { engineConfigs } from '../stack/engine-env';
+import type { Cleanup } from '../stack/in-process';
+import { createEngineWorker, startApi } from '../stack/in-process';
+import { startSimulators } from '../stack/simulators';
 import {
   describeError,
   log,

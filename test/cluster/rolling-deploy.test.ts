@@ -1,6 +1,6 @@
 /**
  * A rolling deploy on the production topology (docs/rolling-deploys.md): PostgreSQL and a registered Temporal
- * server v1.29.1 (cluster/cluster.ts, temporalOnly), the simulators, and two real worker processes
+ * server v1.29.1 (stack/cluster-stack.ts, temporalOnly), the simulators, and two real worker processes
  * (worker/main.ts) polling as version A of a Worker Deployment. With cases mid-flight, the workers are
  * replaced one at a time by version B, whose workflow code carries a deliberate change behind `patched()`
  * (test/cluster/rollout-workflows.ts), and B is made current with deploy/temporal/set-current-version.sh, the
@@ -16,10 +16,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { connectKycClient } from '../../client/temporal-connection';
 import { startCase } from '../../client/kyc-cases';
-import type { Cluster } from '../../cluster/cluster';
-import { NAMESPACE } from '../../cluster/cluster';
-import type { EngineProcess } from '../../cluster/engine';
-import { startWorker, workerVersionEnv, workflowCodeBuildId } from '../../cluster/engine';
+import type { Cluster } from '../../stack/cluster-stack';
+import { NAMESPACE } from '../../stack/cluster-stack';
+import type { EngineProcess } from '../../stack/processes';
+import { startWorker, workerVersionEnv, workflowCodeBuildId } from '../../stack/processes';
 import type { DeploymentVersion, VersionTarget } from '../../cluster/rollout';
 import { currentBuildId, rollOut, setCurrentVersion } from '../../cluster/rollout';
 import { generateCodecKey } from '../../codec';
@@ -204,7 +204,7 @@ describe('rolling deploy with Worker Versioning (server v1.29.1 on PostgreSQL, t
   }, 240_000);
 });
 
-describe('the default build id of the cluster workers (cluster/engine.ts)', () => {
+describe('the default build id of the cluster workers (stack/processes.ts)', () => {
   it('is the same for the same workflow code and changes with it', async () => {
     const root = await fs.mkdtemp('/var/tmp/kyc-build-id-test-');
     try {

@@ -1,6 +1,6 @@
 /**
  * Issue 16, item 6, end to end: two real worker processes (worker/main.ts) on the production topology
- * (PostgreSQL and a registered Temporal server v1.29.1: cluster/cluster.ts, temporalOnly) share the vendors'
+ * (PostgreSQL and a registered Temporal server v1.29.1: stack/cluster-stack.ts, temporalOnly) share the vendors'
  * limits through the engine's database (`KYC_DATABASE_URL`, the `kyc` database setup-schema.sh creates).
  * Sandbox cases run through both simulators with a SumSub limit low enough that the two workers contend for
  * it, and with Kriptomat login sessions revoked every few seconds so that both workers log in again and again
@@ -13,10 +13,10 @@ import type { Client } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { startCase } from '../../client/kyc-cases';
 import { connectKycClient } from '../../client/temporal-connection';
-import type { Cluster } from '../../cluster/cluster';
-import { NAMESPACE } from '../../cluster/cluster';
-import type { EngineProcess } from '../../cluster/engine';
-import { startWorker } from '../../cluster/engine';
+import type { Cluster } from '../../stack/cluster-stack';
+import { NAMESPACE } from '../../stack/cluster-stack';
+import type { EngineProcess } from '../../stack/processes';
+import { startWorker } from '../../stack/processes';
 import { engineDatabaseUrl } from '../../cluster/postgres';
 import { generateCodecKey } from '../../codec';
 import { loadWorkerConfig } from '../../config';

@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ClusterBinaries } from '../../cluster/binaries';
 import { resolveClusterBinaries } from '../../cluster/binaries';
-import type { Cluster } from '../../cluster/cluster';
-import { createCluster } from '../../cluster/cluster';
+import type { Cluster } from '../../stack/cluster-stack';
+import { createCluster } from '../../stack/cluster-stack';
 import { clusterPaths } from '../../cluster/paths';
 import { freeLoopbackPort } from '../../scripts/ports';
 
@@ -23,7 +23,7 @@ export interface TestCluster {
 const ENGINE_SETTING = /^(KYC_|KRIPTOMAT_|SUMSUB_|TEMPORAL_|PARTNER_|LOG_LEVEL$)/;
 
 /**
- * PostgreSQL and a registered Temporal server (cluster/cluster.ts, temporalOnly) in a folder of the test's own
+ * PostgreSQL and a registered Temporal server (stack/cluster-stack.ts, temporalOnly) in a folder of the test's own
  * under /var/tmp (not a 0700 home: PostgreSQL runs as the postgres user, which must reach it), on a free
  * frontend port, reading no `.env`. The test brings its workers and simulators.
  */

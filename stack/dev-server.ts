@@ -8,7 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { KYC_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
-import { isPortFree } from './ports';
+import { forwardLines } from './lines';
+import { isPortFree } from '../scripts/ports';
 
 export interface DevServerOptions {
   cli: string;
@@ -186,19 +187,4 @@ async function waitUntilReady(
   if (gone()) throw new Error('exited'); // the caller reports how
   const reason = lastError instanceof Error ? lastError.message : String(lastError);
   throw new Error(`not ready within ${READY_TIMEOUT_MS / 1000} s (last error: ${reason})`);
-}
-
-/** Calls `onLine` with every line `stream` writes, the last one too when it does not end in a newline. */
-export function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let partial = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    lines.forEach(onLine);
-  });
-  stream.on('end', () => {
-    if (partial) onLine(partial);
-    partial = '';
-  });
 }

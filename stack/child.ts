@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
-import { forwardLines } from '../scripts/dev-server';
+import { forwardLines } from './lines';
 
 export interface ChildOptions {
   /** Shown in front of each line and in messages (`worker-1`). */

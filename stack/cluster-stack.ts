@@ -9,27 +9,26 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { environmentWithDotenv } from '../config';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
-import { engineConfigs, startSimulators } from '../scripts/start-engine';
-import { writeLocalEnv } from '../scripts/local-env';
+import type { Balancer } from '../cluster/balancer';
+import { startBalancer } from '../cluster/balancer';
+import { resolveClusterBinaries } from '../cluster/binaries';
+import type { ClusterPaths } from '../cluster/paths';
+import type { RunningDatabase } from '../cluster/postgres';
+import { engineDatabaseUrl, externalDatabase, startLocalDatabase } from '../cluster/postgres';
+import { setCurrentVersion } from '../cluster/rollout';
+import type { RunningTemporal } from '../cluster/temporal';
+import { register, setupSchema, startServer, startUi } from '../cluster/temporal';
 import { freeLoopbackPort, isPortFree, stableLoopbackPort } from '../scripts/ports';
-import type { Balancer } from './balancer';
-import { startBalancer } from './balancer';
-import { resolveClusterBinaries } from './binaries';
-import type { ClusterPaths } from './paths';
-import type { EngineProcess } from './engine';
-import { startApiProcess, startWorker, workerVersionEnv } from './engine';
-import { setCurrentVersion } from './rollout';
-import type { RunningDatabase } from './postgres';
-import { engineDatabaseUrl, externalDatabase, startLocalDatabase } from './postgres';
-import type { RunningTemporal } from './temporal';
-import { register, setupSchema, startServer, startUi } from './temporal';
+import { engineEnvironment } from './engine-env';
+import { writeLocalEnv } from './local-env';
+import type { EngineProcess } from './processes';
+import { startApiProcess, startWorker, workerVersionEnv } from './processes';
+import { startSimulators } from './simulators';
 
 export const NAMESPACE = 'default';
 export const TASK_QUEUE = 'kyc';
 export const REPLICAS = 2;
 const HOST = '127.0.0.1';
-/** As `npm start` (scripts/start-engine.ts): short waits, so a sandbox case is decided in seconds. */
-const SANDBOX_TIMINGS = { KYC_POLL_SCHEDULE: '2s,5s,15s,1m', KYC_REVIEW_POLL_INTERVAL: '1m' };
 
 export interface ClusterOptions {
   paths: ClusterPaths;
@@ -246,31 +245,6 @@ export function createCluster(options: ClusterOptions): { cluster: Cluster; star
     );
   })();
   return { cluster, started };
-}
-
-/**
- * The environment of every worker and API: the configuration `npm start` builds (the simulators' credentials
- * in the sandbox, the environment's and `.env`'s otherwise), checked once here so that a missing setting is
- * named before four processes fail on it.
- */
-function engineEnvironment(
-  env: NodeJS.ProcessEnv,
-  sandbox: RunningSandbox | null,
-  local: Record<string, string>,
-): Record<string, string> {
-  engineConfigs(env, sandbox, local);
-  const vendors = sandbox
-    ? {
-        ...sandbox.workerEnv,
-        SUMSUB_WEBHOOK_SECRET: sandbox.sumsubWebhookSecret,
-        // The simulators are plain http on loopback, which the outbound policy refuses unless allowed.
-        KYC_ALLOW_INSECURE_HOSTS: env.KYC_ALLOW_INSECURE_HOSTS ?? '127.0.0.1,localhost',
-      }
-    : {};
-  const merged = { ...(sandbox && SANDBOX_TIMINGS), ...env, ...vendors, ...local };
-  return Object.fromEntries(
-    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
 }
 
 function portSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

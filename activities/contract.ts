@@ -1,11 +1,4 @@
-import type {
-  ApplicantReview,
-  CaseOutcome,
-  CasePhase,
-  EddStatus,
-  KriptomatKycSnapshot,
-  KycStatus,
-} from '../domain';
+import type { ApplicantReview, KriptomatKycSnapshot, PartnerEvent, ShareResult } from '../domain';
 
 /**
  * The activities the case workflow calls: the contract between `workflows/` and `activities/`. Each is
@@ -35,29 +28,4 @@ export interface KycActivities {
   notifyPartner(event: PartnerEvent): Promise<void>;
 }
 
-export interface ShareResult {
-  /** `imported`: this call imported the token. `skipped`: Kriptomat already had a status other than not_started. */
-  result: 'imported' | 'skipped';
-  kyc: KriptomatKycSnapshot;
-}
-
-/** What the partner must do for an `action_required` event. */
-export type PartnerAction = 'verify_at_sumsub' | 'resubmit_at_sumsub';
-
-/**
- * What the partner is told, without personal data: the partner knows its own user by `userId`. `eventId` is
- * stable across retries and worker restarts, so the partner can drop duplicates.
- */
-export interface PartnerEvent {
-  eventId: string;
-  type: 'case.action_required' | 'case.completed';
-  userId: string;
-  phase: CasePhase;
-  /** Set for `case.action_required`. */
-  action: PartnerAction | null;
-  /** Set for `case.completed`. */
-  outcome: CaseOutcome | null;
-  kycStatus: KycStatus | null;
-  eddStatus: EddStatus | null;
-  occurredAt: string;
-}
+export type { PartnerAction, PartnerEvent, ShareResult } from '../domain';

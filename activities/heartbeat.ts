@@ -1,4 +1,4 @@
-import { currentActivityContext } from './activity-context';
+import { currentActivityContext } from '../vendors/http/activity-context';
 
 /**
  * Heartbeats while the activity runs, when its options ask for heartbeats (`heartbeatTimeout`). Without them,

@@ -4,18 +4,11 @@ import type { KriptomatClient } from '../vendors/kriptomat/client';
 import { importWithFreshTokens } from '../vendors/kriptomat/import-attempts';
 import type { ImportAttemptOptions } from '../vendors/kriptomat/import-attempts';
 import type { SumsubClient } from '../vendors/sumsub/client';
+import type { SumsubSettings } from '../vendors/clients';
 import { applicantFromProfile } from '../vendors/sumsub/fixed-info';
 import { toApplicantReview } from '../vendors/sumsub/schemas';
 
-/** What the SumSub steps need to know besides the clients. */
-export interface SumsubSettings {
-  /** The SumSub verification level new applicants are created at. */
-  levelName: string;
-  /** Kriptomat's client id at SumSub: share tokens are minted for it. */
-  partnerClientId: string;
-  /** Lifetime of a share token; it is used within seconds of minting. */
-  shareTokenTtlSecs: number;
-}
+export type { SumsubSettings };
 
 export type KriptomatPort = Pick<KriptomatClient, 'readKycStatus' | 'getUser' | 'importKyc'>;
 export type SumsubPort = Pick<SumsubClient, 'ensureApplicant' | 'getReview' | 'createShareToken'>;

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import { ERROR_TYPES } from '../domain';
-import { currentActivityContext } from './activity-context';
+import { currentActivityContext } from '../vendors/http/activity-context';
 
 /** The earliest each rate-limited activity may try again, by workflow run and activity type. */
 const notBefore = new Map<string, number>();

@@ -12,7 +12,7 @@ import {
   REVIEW_STATUSES,
   USER_ID_PATTERN,
 } from '../domain';
-import { CANCEL_REASON_MAX_LENGTH, CANCEL_REASON_PATTERN, CANCEL_REASON_RULE } from './cancel-reason';
+import { CANCEL_REASON_MAX_LENGTH, CANCEL_REASON_PATTERN, CANCEL_REASON_RULE } from '../client/cancel-reason';
 
 /**
  * The HTTP API's schemas: they validate requests and generate `/openapi.json`, so the document cannot drift

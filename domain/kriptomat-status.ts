@@ -67,3 +67,10 @@ export function finalOutcomeFor(status: KycStatus): Extract<CaseOutcome, 'approv
       return null;
   }
 }
+
+/** What sharing an applicant with Kriptomat did. */
+export interface ShareResult {
+  /** `imported`: this call imported the token. `skipped`: Kriptomat already had a status other than not_started. */
+  result: 'imported' | 'skipped';
+  kyc: KriptomatKycSnapshot;
+}

@@ -1,4 +1,3 @@
-import type { ActivityDeps } from '../activities';
 import { urlRefusal } from './http/destination-guard';
 import { configureOutboundPolicy, outboundPolicy, policyFromVariables } from './http/outbound-policy';
 import { createKriptomatAuth } from './kriptomat/auth';
@@ -11,6 +10,25 @@ import type { ApiConfig, WorkerConfig } from '../config';
 import { kriptomatLoginFrom } from '../config';
 import { ConfigurationError } from '../domain';
 import type { HttpCallObserver } from '../observability/metrics-types';
+
+/** What the SumSub steps need to know besides the clients. */
+export interface SumsubSettings {
+  /** The SumSub verification level new applicants are created at. */
+  levelName: string;
+  /** Kriptomat's client id at SumSub: share tokens are minted for it. */
+  partnerClientId: string;
+  /** Lifetime of a share token; it is used within seconds of minting. */
+  shareTokenTtlSecs: number;
+}
+
+/** The clients the activities talk through, built from the configuration. */
+export interface VendorClients {
+  kriptomat: KriptomatClient;
+  sumsub: SumsubClient;
+  sumsubSettings: SumsubSettings;
+  /** Null when no partner webhook is configured: events are logged, not sent. */
+  notifier: PartnerWebhookNotifier | null;
+}
 
 export interface PartnerClientOptions {
   /** Told about every HTTP call of every client (the worker's metrics). */
@@ -27,7 +45,7 @@ export interface PartnerClientOptions {
 export function partnerClientsFrom(
   config: WorkerConfig,
   { observer }: PartnerClientOptions = {},
-): ActivityDeps {
+): VendorClients {
   applyOutboundConfig(config, {
     KRIPTOMAT_BASE_URL: config.KRIPTOMAT_BASE_URL,
     SUMSUB_BASE_URL: config.SUMSUB_BASE_URL,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MAX_CONCURRENCY, retryParkedCases } from '../../client/bulk-operations';
 import { cancelCase, recheckCase, retryCase } from '../../client/kyc-cases';
-import { cancelReasonProblem } from '../../api/cancel-reason';
+import { cancelReasonProblem } from '../../client/cancel-reason';
 import type { CliContext } from '../context';
 import { describeError, EXIT, UsageError } from '../exit-codes';
 import { formatCaseState } from '../format-state';

@@ -5,7 +5,7 @@ import type {
   InternalAxiosRequestConfig,
   RawAxiosRequestHeaders,
 } from 'axios';
-import { currentActivityContext } from '../../activities/activity-context';
+import { currentActivityContext } from './activity-context';
 import { guardedAgents } from './destination-guard';
 import { MAX_VENDOR_BODY_BYTES } from './limits';
 import type { OutboundPolicy } from './outbound-policy';

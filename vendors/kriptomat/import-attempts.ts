@@ -5,7 +5,7 @@ import {
   ShareTokenRejectedError,
   UserNotFoundError,
 } from '../../domain';
-import type { ShareResult } from '../../activities/contract';
+import type { ShareResult } from '../../domain';
 import { KriptomatSessionRefusedError } from './import-errors';
 
 /** The three steps of sharing, bound to one user and applicant. */

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
-import type { PartnerEvent } from '../../activities/contract';
+import type { PartnerEvent } from '../../domain';
 import { classifyHttpError } from '../http/classify-error';
 import { MAX_PARTNER_ANSWER_BYTES } from '../http/limits';
 import type { OutboundPolicy } from '../http/outbound-policy';

@@ -1,5 +1,5 @@
 /**
- * The Kriptomat endpoints the simulator serves, as path templates. partner-apis.md documents disagreeing
+ * The Kriptomat endpoints the simulator serves, as path templates. docs/vendor-apis.md documents disagreeing
  * prefixes (`/api/v1/partners/...` and `/v1/...`, and `v1/users/{user_id}` for show user), so each path is
  * configurable; the defaults are the ones the seed documents. A template names the user with `{user_id}`, as
  * Kriptomat's pages write it (`{userId}` is accepted too).

@@ -7,7 +7,7 @@ import { resourceHandler } from './resource-handler';
 import { sumsubError } from './sumsub-error';
 
 /**
- * The SumSub API as partner-apis.md documents it, over real HTTP: signed `/resources` calls for applicants,
+ * The SumSub API as docs/vendor-apis.md documents it, over real HTTP: signed `/resources` calls for applicants,
  * reviews and tokens, plus unsigned `/_sandbox` routes to steer faults.
  */
 export function createSumsubSimulatorApp(ctx: SimulatorContext): Hono<SimulatorEnv> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The `reviewStatus` values partner-apis.md lists for an applicant's KYC review. */
+/** The `reviewStatus` values docs/vendor-apis.md lists for an applicant's KYC review. */
 export const REVIEW_STATUSES = ['init', 'pending', 'prechecked', 'queued', 'completed', 'onHold'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * SumSub's webhook digest as partner-apis.md describes it: `x-payload-digest` is the hex HMAC of the raw body
+ * SumSub's webhook digest as docs/vendor-apis.md describes it: `x-payload-digest` is the hex HMAC of the raw body
  * bytes keyed by the webhook's secret, under the algorithm `x-payload-digest-alg` names. Written here, apart
  * from the engine's verifier, so the two cannot share a mistake.
  */

@@ -48,7 +48,7 @@ describe("the Kriptomat simulator's TOTP (RFC 6238 Appendix B, SHA-1)", () => {
   });
 });
 
-describe("the SumSub simulator's request-signature check (partner-apis.md's documented signed string)", () => {
+describe("the SumSub simulator's request-signature check (docs/vendor-apis.md's documented signed string)", () => {
   const TS = '1607551635';
   const PATH =
     '/resources/accessTokens?userId=cfd20712-24a2-4c7d-9ab0-146f3c142335&levelName=basic-kyc-level&ttlInSecs=600';

@@ -7,7 +7,7 @@ import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { startWebhookReceiver, waitFor } from '../helpers/sumsub';
 
 /**
- * Kriptomat's undocumented answers (partner-apis.md, "Other documented variants" and "Answers the seed does
+ * Kriptomat's undocumented answers (docs/vendor-apis.md, "Other documented variants" and "Answers the seed does
  * not show") over real HTTP, with raw requests: login variants, TOTP replay, refused imports, loose profiles,
  * unknown EDD values and Kriptomat's own webhook.
  */

@@ -2,7 +2,7 @@ import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
 import { sendRaw, SUMSUB_APP_TOKEN, SUMSUB_SECRET } from '../helpers/sumsub';
 
-/** The SumSub simulator's answers, read raw (without the client), against partner-apis.md. */
+/** The SumSub simulator's answers, read raw (without the client), against docs/vendor-apis.md. */
 const LEVEL = 'basic-kyc-level';
 let sim: RunningSumsubSimulator;
 

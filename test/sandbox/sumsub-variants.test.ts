@@ -12,7 +12,7 @@ import {
 import type { ReceivedWebhook } from '../helpers/sumsub';
 
 /**
- * SumSub's behaviours of partner-apis.md the engine met only in production, over real HTTP with raw signed
+ * SumSub's behaviours of docs/vendor-apis.md the engine met only in production, over real HTTP with raw signed
  * requests: 415 on form content, other event types on the same webhook, RED without a reject type, a missing
  * digest algorithm header, and the 409 of a second create with and without the existing id.
  */

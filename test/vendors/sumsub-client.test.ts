@@ -10,7 +10,7 @@ import { allowLoopbackHttp } from '../helpers/recording-server';
 
 allowLoopbackHttp();
 
-/** The SumSub client against the simulator over real HTTP: every endpoint, as partner-apis.md documents it. */
+/** The SumSub client against the simulator over real HTTP: every endpoint, as docs/vendor-apis.md documents it. */
 const LEVEL = 'basic-kyc-level';
 const KRIPTOMAT = 'kriptomat-client-id';
 let sim: RunningSumsubSimulator;

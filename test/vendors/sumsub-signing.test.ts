@@ -13,7 +13,7 @@ import { allowLoopbackHttp } from '../helpers/recording-server';
 
 allowLoopbackHttp();
 
-/** Request signing as partner-apis.md documents it, and proof that the client sends exactly what it signs. */
+/** Request signing as docs/vendor-apis.md documents it, and proof that the client sends exactly what it signs. */
 const SECRET = 'test-secret-key-0123456789';
 const DOCUMENTED =
   '1607551635POST/resources/accessTokens?userId=cfd20712-24a2-4c7d-9ab0-146f3c142335&levelName=basic-kyc-level&ttlInSecs=600';

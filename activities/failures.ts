@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { KycError } from '../domain';
-import { currentActivityContext } from './activity-context';
+import { failurePolicy, KycError } from '../domain';
+import { currentActivityContext } from '../vendors/http/activity-context';
 
 /**
- * The one place engine errors become Temporal failures: the `type` drives the retry policies'
- * `nonRetryableErrorTypes`, and a vendor's `Retry-After` becomes `nextRetryDelay`, never longer than
- * `KYC_MAX_RETRY_AFTER`. Anything that is not a `KycError` is a bug or an unexpected fault and is left to the
- * default (retryable) handling.
+ * The one place engine errors become Temporal failures, as the failure policy decides: the `type` drives the
+ * retry policies' `nonRetryableErrorTypes`, `nonRetryable` says the policy parks it, and a vendor's
+ * `Retry-After` becomes `nextRetryDelay`, never longer than `KYC_MAX_RETRY_AFTER`. Anything that is not a
+ * `KycError` is an unexpected fault, which the policy retries: Temporal's default handling already does.
  *
  * When the activity was cancelled, whatever the aborted call failed with, the activity ends with Temporal's
  * own cancellation: the SDK records the attempt as cancelled only for a `CancelledFailure`, and a cancelled
@@ -20,7 +20,7 @@ export function toApplicationFailure(error: unknown, options: { alwaysRetry?: bo
     type: error.type,
     message: error.message,
     // `alwaysRetry`: for deliveries that must never be dropped, whatever the error says.
-    nonRetryable: !options.alwaysRetry && !error.retryable,
+    nonRetryable: !options.alwaysRetry && failurePolicy(error.type).kind === 'parks',
     nextRetryDelay: error.retryAfterMs,
     details: error.context ? [error.context] : [],
   });

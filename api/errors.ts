@@ -8,7 +8,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { VendorLimitsUnavailableError } from '../vendors/limits';
-import { KycError } from '../domain';
+import type { FailurePolicy } from '../domain';
+import { failurePolicyOf } from '../domain';
 import type { Logger } from '../observability/logger';
 import { CaseClosedError, CaseNotFoundError, InvalidUserIdError } from '../client/case-errors';
 import { endpointPattern } from './request-log';
@@ -103,18 +104,23 @@ function answerFor(error: unknown): ErrorAnswer {
     const message = "the engine's database is unavailable; try again later";
     return { status: 503, body: { error: 'unavailable', message }, log: 'warn' };
   }
-  if (error instanceof KycError) {
-    // A partner call made inline (SumSub's WebSDK token): retryable means the vendor is down or limiting.
-    return error.retryable
-      ? {
-          status: 503,
-          body: { error: 'unavailable', message: 'SumSub is unavailable; try again later' },
-          log: 'warn',
-        }
-      : { status: 502, body: { error: 'bad_gateway', message: 'SumSub refused the call' }, log: 'error' };
-  }
-  return { status: 500, body: { error: 'internal', message: 'internal error' }, log: 'error' };
+  return FAILURE_ANSWERS[failurePolicyOf(error).answer];
 }
+
+/** What the failure policy tells an API caller, for a vendor call made inside the request (SumSub's WebSDK token). */
+const FAILURE_ANSWERS: Readonly<Record<FailurePolicy['answer'], ErrorAnswer>> = {
+  unavailable: {
+    status: 503,
+    body: { error: 'unavailable', message: 'SumSub is unavailable; try again later' },
+    log: 'warn',
+  },
+  bad_gateway: {
+    status: 502,
+    body: { error: 'bad_gateway', message: 'SumSub refused the call' },
+    log: 'error',
+  },
+  internal: { status: 500, body: { error: 'internal', message: 'internal error' }, log: 'error' },
+};
 
 function httpExceptionAnswer(error: HTTPException): ErrorAnswer {
   const { status } = error;

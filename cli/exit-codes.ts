@@ -1,7 +1,7 @@
 import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 import { NamespaceNotFoundError } from '@temporalio/common';
 import { PayloadDecryptionError } from '../codec';
-import { ERROR_TYPES, KycError } from '../domain';
+import { failurePolicyOf } from '../domain';
 import { CaseNotFoundError, InvalidUserIdError } from '../client/case-errors';
 
 /** The exit codes scripts can rely on (listed in `kyc --help`). */
@@ -66,7 +66,7 @@ export function describeError(error: unknown): string {
 
 function isConfigurationError(error: unknown): boolean {
   return (
-    (error instanceof KycError && error.type === ERROR_TYPES.Configuration) ||
+    failurePolicyOf(error).exit === 'configuration' ||
     error instanceof NamespaceNotFoundError ||
     causes(error).some((cause) => cause instanceof PayloadDecryptionError)
   );

@@ -1,53 +1,7 @@
-/**
- * One error model for every partner API and every step. Each class names its failure `type` explicitly
- * (minifiers rename classes, so `constructor.name` is never used), and whether retrying can help is decided
- * here, once, for the activities and the workflow's retry policies alike.
- */
-export const ERROR_TYPES = {
-  /** Network error, timeout, 5xx or 408: the vendor may answer next time. */
-  PartnerUnavailable: 'PartnerUnavailable',
-  /** 429: retried after the vendor's `Retry-After` when it sends one. */
-  RateLimited: 'RateLimited',
-  /** A response that fails its schema: retrying returns the same body, a person must look. */
-  ContractViolation: 'ContractViolation',
-  /** 401/403 that a fresh token did not fix: credentials or permissions are wrong. */
-  PartnerAuthFailed: 'PartnerAuthFailed',
-  /** The vendor does not know this user. */
-  UserNotFound: 'UserNotFound',
-  /** Any other 4xx: the request itself is wrong. */
-  PartnerRejected: 'PartnerRejected',
-  /** Kriptomat refused a SumSub share token (SumSub's 105xx recipient codes): sharing is misconfigured. */
-  ShareTokenRejected: 'ShareTokenRejected',
-  /** Kriptomat refused a share token as expired or already used: the next attempt mints a fresh one. */
-  ShareTokenExpired: 'ShareTokenExpired',
-  /** Missing or inconsistent configuration detected at run time. */
-  Configuration: 'ConfigurationError',
-} as const;
-export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
+import type { ErrorType, FailurePolicy } from './failure-policy';
+import { ERROR_TYPES, failurePolicy } from './failure-policy';
 
-const RETRYABLE: Readonly<Record<ErrorType, boolean>> = {
-  PartnerUnavailable: true,
-  RateLimited: true,
-  ContractViolation: false,
-  PartnerAuthFailed: false,
-  UserNotFound: false,
-  PartnerRejected: false,
-  ShareTokenRejected: false,
-  ShareTokenExpired: true,
-  ConfigurationError: false,
-};
-
-/** The failure types no retry policy retries; the workflow parks such a case in `needs_attention`. */
-export const NON_RETRYABLE_ERROR_TYPES: readonly ErrorType[] = (Object.keys(RETRYABLE) as ErrorType[]).filter(
-  (type) => !RETRYABLE[type],
-);
-
-/** True when retrying a failure of this type can succeed without a person changing something. */
-export function isRetryableErrorType(type: string): boolean {
-  return RETRYABLE[type as ErrorType] ?? true;
-}
-
-/** What a partner call looked like, for error messages and logs: never a token, body or personal field. */
+/** What a vendor call looked like, for error messages and logs: never a token, body or personal field. */
 export interface CallContext {
   /** `Kriptomat GET /api/v1/partners/users/{userId}`: the template, not the filled-in URL. */
   endpoint: string;
@@ -55,8 +9,13 @@ export interface CallContext {
   correlationId?: string;
 }
 
-/** Base class of every error the engine raises on purpose; the subclasses below fix its `type`. */
+/**
+ * Base class of every error the engine raises on purpose, for every vendor API and every step. The subclasses
+ * below fix its `type` explicitly (minifiers rename classes, so `constructor.name` is never used); what a type
+ * means is decided by the failure policy.
+ */
 export class KycError extends Error {
+  /** Whether retrying can help, as the failure policy decides for this `type`. */
   readonly retryable: boolean;
 
   constructor(
@@ -68,8 +27,13 @@ export class KycError extends Error {
   ) {
     super(context ? `${message} (${describeCall(context)})` : message);
     this.name = type;
-    this.retryable = RETRYABLE[type];
+    this.retryable = failurePolicy(type).kind === 'retryable';
   }
+}
+
+/** The policy of any error: a `KycError`'s type decides it; anything else is an unexpected fault. */
+export function failurePolicyOf(error: unknown): FailurePolicy {
+  return failurePolicy(error instanceof KycError ? error.type : undefined);
 }
 
 function describeCall({ endpoint, status, correlationId }: CallContext): string {

@@ -1,12 +1,9 @@
 import {
   CASE_OUTCOMES,
-  ERROR_TYPES,
   finalOutcomeFor,
   isOutcome,
-  isRetryableErrorType,
   KYC_STATUSES,
   kycWorkflowId,
-  NON_RETRYABLE_ERROR_TYPES,
   userIdFromWorkflowId,
 } from '../../domain';
 
@@ -40,28 +37,5 @@ describe('Kriptomat statuses', () => {
   it('treats every outcome as a final phase', () => {
     expect(CASE_OUTCOMES.every(isOutcome)).toBe(true);
     expect(isOutcome('awaiting_kriptomat')).toBe(false);
-  });
-});
-
-describe('error types', () => {
-  it('retries vendor outages and rate limits, and nothing a person must fix', () => {
-    expect(NON_RETRYABLE_ERROR_TYPES).toEqual(
-      expect.arrayContaining([
-        'ContractViolation',
-        'PartnerAuthFailed',
-        'UserNotFound',
-        'PartnerRejected',
-        'ShareTokenRejected',
-        'ConfigurationError',
-      ]),
-    );
-    expect(NON_RETRYABLE_ERROR_TYPES).not.toContain(ERROR_TYPES.PartnerUnavailable);
-    expect(NON_RETRYABLE_ERROR_TYPES).not.toContain(ERROR_TYPES.RateLimited);
-    expect(isRetryableErrorType('PartnerUnavailable')).toBe(true);
-    expect(isRetryableErrorType('ContractViolation')).toBe(false);
-  });
-
-  it('retries failure types it does not know (an unexpected crash is not a verdict)', () => {
-    expect(isRetryableErrorType('TypeError')).toBe(true);
   });
 });

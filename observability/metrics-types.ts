@@ -1,4 +1,7 @@
-/** One call to a partner API (Kriptomat, SumSub, the partner's webhook), as the metrics count it. */
+/**
+ * One outbound request (to Kriptomat, SumSub or the partner's notification endpoint), as the metrics count it.
+ * `vendor` names the service called, the partner included (it is the metrics' label, docs/glossary.md).
+ */
 export interface HttpCallRecord {
   vendor: 'kriptomat' | 'sumsub' | 'partner';
   /** The endpoint without ids, e.g. `SumSub POST /resources/accessTokens` (a low-cardinality label). */
@@ -8,7 +11,7 @@ export interface HttpCallRecord {
   durationMs: number;
 }
 
-/** Told about every partner API call; a client without one observes nothing. */
+/** Told about every outbound request; a client without one observes nothing. */
 export type HttpCallObserver = (call: HttpCallRecord) => void;
 
 /** One request the HTTP API answered. `route` is the route's pattern (`/v1/cases/:userId`), never a user id. */

@@ -22,33 +22,34 @@ export interface MetricsOptions {
   sdkMetricsTimeoutMs?: number;
 }
 
-/** Partner calls run from milliseconds to their 15 s timeout. */
-const PARTNER_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
+/** Outbound requests run from milliseconds to their 15 s timeout. */
+const OUTBOUND_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
 const SECONDS_PER_MS = 1 / 1000;
+const OUTBOUND: OutboundNames = {
+  requests: 'kyc_outbound_requests_total',
+  duration: 'kyc_outbound_request_duration_seconds',
+};
+const DEPRECATED_OUTBOUND: OutboundNames = {
+  requests: 'kyc_partner_requests_total',
+  duration: 'kyc_partner_request_duration_seconds',
+};
 
 /**
  * The process's metrics on a registry of its own (never prom-client's global one, so several can live in one
- * process or test): partner calls, API requests, webhooks, cases by phase (with a client), the Node process,
- * and the Temporal SDK's series when its endpoint is given.
+ * process or test): outbound requests, API requests, webhooks, cases by phase (with a client), the Node
+ * process, and the Temporal SDK's series when its endpoint is given.
  */
 export function createMetrics(options: MetricsOptions = {}): KycMetrics {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
 
-  const partnerCalls = new Counter({
-    name: 'kyc_partner_requests_total',
-    help: 'HTTP calls to Kriptomat, SumSub and the partner webhook, by endpoint and status (0: no answer).',
-    labelNames: ['vendor', 'endpoint', 'status'] as const,
-    registers,
-  });
-  const partnerDuration = new Histogram({
-    name: 'kyc_partner_request_duration_seconds',
-    help: 'Duration of HTTP calls to partner APIs, failures included.',
-    labelNames: ['vendor', 'endpoint'] as const,
-    buckets: PARTNER_BUCKETS,
-    registers,
-  });
+  const outbound = [
+    outboundMetrics(registers, OUTBOUND),
+    // The names from before "outbound request" had its own word, with the same values, so dashboards and
+    // alert rules written against them keep working for one release.
+    outboundMetrics(registers, DEPRECATED_OUTBOUND, OUTBOUND),
+  ];
   const apiRequests = new Counter({
     name: 'kyc_api_requests_total',
     help: 'Requests the HTTP API answered, by route pattern, method and status.',
@@ -94,8 +95,10 @@ export function createMetrics(options: MetricsOptions = {}): KycMetrics {
       return { contentType: registry.contentType, body: own + sdk };
     },
     observeHttpCall({ vendor, endpoint, status, durationMs }) {
-      partnerCalls.inc({ vendor, endpoint, status: String(status) });
-      partnerDuration.observe({ vendor, endpoint }, durationMs * SECONDS_PER_MS);
+      for (const { requests, duration } of outbound) {
+        requests.inc({ vendor, endpoint, status: String(status) });
+        duration.observe({ vendor, endpoint }, durationMs * SECONDS_PER_MS);
+      }
     },
     observeApiRequest({ route, method, status, durationMs }) {
       apiRequests.inc({ route, method, status: String(status) });
@@ -107,6 +110,36 @@ export function createMetrics(options: MetricsOptions = {}): KycMetrics {
     observeIgnoredWebhookEvent(source, type) {
       ignoredEvents.inc({ source, type });
     },
+  };
+}
+
+interface OutboundNames {
+  requests: string;
+  duration: string;
+}
+
+/**
+ * The counter and histogram of outbound requests (to Kriptomat, SumSub and the partner's notification
+ * endpoint, docs/glossary.md). The `vendor` label names the service called: `kriptomat`, `sumsub` or
+ * `partner`; alert routes read it, so it keeps its name.
+ */
+function outboundMetrics(registers: Registry[], names: OutboundNames, aliasOf?: OutboundNames) {
+  /** The help of a deprecated alias starts by naming the metric to use instead. */
+  const deprecated = (current?: string) => (current ? `Deprecated: use ${current}. ` : '');
+  return {
+    requests: new Counter({
+      name: names.requests,
+      help: `${deprecated(aliasOf?.requests)}Outbound requests (Kriptomat, SumSub, the partner's notification endpoint), by endpoint and status (0: no answer).`,
+      labelNames: ['vendor', 'endpoint', 'status'] as const,
+      registers,
+    }),
+    duration: new Histogram({
+      name: names.duration,
+      help: `${deprecated(aliasOf?.duration)}Duration of outbound requests, failures included.`,
+      labelNames: ['vendor', 'endpoint'] as const,
+      buckets: OUTBOUND_BUCKETS,
+      registers,
+    }),
   };
 }
 

@@ -28,7 +28,7 @@ export async function observeCall<T>(
     try {
       observer(record);
     } catch {
-      // A metrics bug must not turn a successful vendor call into a failed activity.
+      // A metrics bug must not turn a successful outbound request into a failed activity.
     }
   }
 }

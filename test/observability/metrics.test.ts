@@ -32,7 +32,7 @@ function fakeVisibility(counts: Record<string, number>) {
 }
 
 describe('createMetrics', () => {
-  it('counts partner calls, API requests and webhooks with their labels, each registry on its own', async () => {
+  it('counts outbound requests, API requests and webhooks with their labels, each registry on its own', async () => {
     const metrics = createMetrics();
     const other = createMetrics(); // a second one in the same process must neither clash nor share counts
     const endpoint = 'SumSub POST /resources/accessTokens';
@@ -43,10 +43,10 @@ describe('createMetrics', () => {
 
     const text = await body(metrics);
     const call = `vendor="sumsub",endpoint="${endpoint}"`;
-    expect(valueOf(text, `kyc_partner_requests_total{${call},status="200"}`)).toBe(1);
-    expect(valueOf(text, `kyc_partner_requests_total{${call},status="0"}`)).toBe(1);
-    expect(valueOf(text, `kyc_partner_request_duration_seconds_count{${call}}`)).toBe(2);
-    expect(valueOf(text, `kyc_partner_request_duration_seconds_sum{${call}}`)).toBeCloseTo(15.12);
+    expect(valueOf(text, `kyc_outbound_requests_total{${call},status="200"}`)).toBe(1);
+    expect(valueOf(text, `kyc_outbound_requests_total{${call},status="0"}`)).toBe(1);
+    expect(valueOf(text, `kyc_outbound_request_duration_seconds_count{${call}}`)).toBe(2);
+    expect(valueOf(text, `kyc_outbound_request_duration_seconds_sum{${call}}`)).toBeCloseTo(15.12);
     const route = 'route="/v1/cases/:userId",method="GET"';
     expect(valueOf(text, `kyc_api_requests_total{${route},status="404"}`)).toBe(1);
     expect(valueOf(text, `kyc_api_request_duration_seconds_count{${route}}`)).toBe(1);
@@ -54,6 +54,26 @@ describe('createMetrics', () => {
     expect(text).toMatch(/^process_resident_memory_bytes /m);
     expect(text).not.toContain('kyc_cases'); // no client, no case counts
     expect(await body(other)).not.toContain(endpoint);
+  });
+
+  it('serves the outbound metrics under their deprecated names too, with the same values', async () => {
+    const metrics = createMetrics();
+    const call = { vendor: 'partner', endpoint: 'partner webhook POST' } as const;
+    metrics.observeHttpCall({ ...call, status: 500, durationMs: 250 });
+
+    const text = await body(metrics);
+    const labels = `vendor="partner",endpoint="partner webhook POST"`;
+    for (const [current, deprecated] of [
+      ['kyc_outbound_requests_total', 'kyc_partner_requests_total'],
+      ['kyc_outbound_request_duration_seconds', 'kyc_partner_request_duration_seconds'],
+    ]) {
+      expect(text).toContain(`# HELP ${deprecated} Deprecated: use ${current}.`);
+      expect(text).not.toMatch(new RegExp(`^# HELP ${current} Deprecated`, 'm'));
+    }
+    expect(valueOf(text, `kyc_partner_requests_total{${labels},status="500"}`)).toBe(1);
+    expect(valueOf(text, `kyc_outbound_requests_total{${labels},status="500"}`)).toBe(1);
+    expect(valueOf(text, `kyc_partner_request_duration_seconds_sum{${labels}}`)).toBeCloseTo(0.25);
+    expect(valueOf(text, `kyc_outbound_request_duration_seconds_sum{${labels}}`)).toBeCloseTo(0.25);
   });
 
   it('reports cases by phase from visibility, counting at most once per TTL however often it is scraped', async () => {

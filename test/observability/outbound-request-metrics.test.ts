@@ -11,8 +11,9 @@ import { startScriptedServer } from '../helpers/scripted-server';
 import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 
 /**
- * Every HTTP call of every partner client reaches the metrics: vendor, id-free endpoint, status (0 when no
- * answer came) and duration, for successes and failures alike.
+ * Every outbound request of every client (Kriptomat, SumSub, the partner's notification endpoint) reaches the
+ * metrics: service, id-free endpoint, status (0 when no answer came) and duration, for successes and failures
+ * alike.
  */
 let kriptomat: RunningKriptomatSimulator;
 let sumsub: RunningSumsubSimulator;
@@ -31,7 +32,7 @@ function recorder() {
 }
 const summary = ({ vendor, endpoint, status }: HttpCallRecord) => `${vendor} ${status} ${endpoint}`;
 
-describe('partner call observation', () => {
+describe('outbound request observation', () => {
   it('sees Kriptomat calls and the login before them, with ids left out of the endpoint', async () => {
     const { observer, calls, seen } = recorder();
     const auth = new LoginTokenProvider({ baseUrl: kriptomat.url, credentials: PARTNER, observer });
@@ -62,7 +63,7 @@ describe('partner call observation', () => {
     ]);
   });
 
-  it('sees partner webhook deliveries, with status 0 when nothing answered', async () => {
+  it('sees notifications to the partner, with status 0 when nothing answered', async () => {
     const { observer, seen } = recorder();
     const failing = await startScriptedServer(() => ({ status: 500, body: '{}' }));
     const event = {

@@ -1,7 +1,7 @@
 import { Runtime } from '@temporalio/worker';
 import type { Logger } from '../observability/logger';
 import { sdkLogger } from '../observability/logger';
-import { freeLoopbackPort } from '../scripts/ports';
+import { freeLoopbackPort } from './free-port';
 
 export interface WorkerRuntimeOptions {
   /** Where the SDK's logs go: worker, workflow and activity logs, and the native core's, in one stream. */

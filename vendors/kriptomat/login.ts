@@ -7,7 +7,6 @@ import { classifyHttpError } from '../http/classify-error';
 import { parseBody } from '../http/parse-body';
 import { hashedKey, InProcessVendorLimits } from '../limits';
 import type { VendorLimits } from '../limits';
-import type { AccessTokenProvider } from './auth';
 import { createKriptomatHttp } from './http';
 import { resolveKriptomatPaths } from './paths';
 import type { KriptomatPaths } from './paths';
@@ -71,9 +70,10 @@ const WINDOW_EDGE_MS = 1_000;
  * every window claimed before for the account: Kriptomat refuses a code used before, so a login right after
  * another (a 401 soon after logging in, or another worker's login, when the store is shared) waits for the
  * next free window, and a refused code is tried once more in the next window before the login counts as
- * refused. Activities heartbeat on a timer meanwhile (activities/heartbeat.ts).
+ * refused. Activities heartbeat on a timer meanwhile (activities/heartbeat.ts). It is an `AccessTokenProvider`
+ * by shape: `createKriptomatAuth` (auth.ts) returns it as one, and auth.ts imports this file, not the reverse.
  */
-export class LoginTokenProvider implements AccessTokenProvider {
+export class LoginTokenProvider {
   readonly refreshable = true;
   private readonly http: AxiosInstance;
   private readonly loginPath: string;

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
+import { PARTNER_SIGNATURE_HEADER } from '../../observability/redact';
 import type { PartnerEvent } from '../../domain';
 import { classifyHttpError } from '../http/classify-error';
 import { MAX_PARTNER_ANSWER_BYTES } from '../http/limits';
@@ -9,7 +10,7 @@ import type { OutboundPolicy } from '../http/outbound-policy';
 import { createVendorHttp } from '../http/vendor-http';
 
 /** Headers of a partner notification: the HMAC lets the partner trust the body, the id drops duplicates. */
-export const PARTNER_SIGNATURE_HEADER = 'x-kyc-signature';
+export { PARTNER_SIGNATURE_HEADER };
 export const PARTNER_EVENT_ID_HEADER = 'x-kyc-event-id';
 
 export interface PartnerWebhookOptions {

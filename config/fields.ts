@@ -105,7 +105,7 @@ export const sumsubApiFields = {
   SUMSUB_APP_TOKEN: text,
   SUMSUB_SECRET_KEY: text,
   SUMSUB_LEVEL_NAME: text.default('basic-kyc-level'),
-  /** Per process (worker or API); SumSub allows 300 GETs and 50 POSTs per 5 s per app token (partner-apis.md). */
+  /** Per process (worker or API); SumSub allows 300 GETs and 50 POSTs per 5 s per app token (vendor-apis.md). */
   SUMSUB_GETS_PER_5S: z.coerce.number().int().min(1).max(300).default(270),
   SUMSUB_POSTS_PER_5S: z.coerce.number().int().min(1).max(50).default(45),
   /** How long one SumSub call may go unanswered before it counts as a timeout (retried); default 15 s. */
@@ -113,7 +113,8 @@ export const sumsubApiFields = {
 };
 
 export const sumsubWorkerFields = {
-  SUMSUB_PARTNER_CLIENT_ID: text,
+  /** Kriptomat's client id at SumSub: share tokens are minted for it (SumSub's `forClientId`). */
+  SUMSUB_KRIPTOMAT_CLIENT_ID: text,
   SUMSUB_SHARE_TOKEN_VARIANT: z.enum(['query', 'body']).default('query'),
   SUMSUB_SHARE_TOKEN_TTL_SECS: z.coerce.number().int().min(60).max(86_400).default(1200),
 };
@@ -169,7 +170,7 @@ export const workerFields = {
   KYC_SHUTDOWN_GRACE_TIME: duration.default(20_000),
   /**
    * Cases one worker keeps in memory between their tasks. A case no longer cached replays its short history
-   * when it next wakes (a webhook, a poll), which costs little CPU; the SDK's own default, sized from the heap
+   * when it next wakes (a webhook, a read), which costs little CPU; the SDK's own default, sized from the heap
    * limit (about 2,300 with Node's default heap), held 1.7 GiB with 10,000 cases waiting (bench/).
    */
   KYC_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
@@ -252,15 +253,18 @@ export const apiFields = {
   KYC_CODEC_PROXY_SECRET: ownSecret.optional(),
 };
 
+/** Default timings of new cases; each case keeps the ones it started with. */
 export const timingFields = {
-  KYC_POLL_SCHEDULE: durationList.optional(),
-  KYC_REVIEW_POLL_INTERVAL: duration.optional(),
+  /** Gaps between reads of a user's Kriptomat status while the case waits for it; the last one repeats. */
+  KYC_READ_SCHEDULE: durationList.optional(),
+  /** Gap between reads of the SumSub review while the case waits for the user: the fallback for lost webhooks. */
+  KYC_REVIEW_READ_INTERVAL: duration.optional(),
   KYC_USER_DEADLINE: duration.optional(),
   KYC_DECISION_DEADLINE: duration.optional(),
   /** How long a case parked in `needs_attention` waits for an operator before it ends `unresolved` (30d). */
   KYC_PARKED_DEADLINE: duration.optional(),
   /**
-   * Waits (polls, webhooks) in one workflow run before the case continues as new (50): keeps each run's
+   * Waits (reads, webhooks) in one workflow run before the case continues as new (50): keeps each run's
    * history small. Lower only to exercise continue-as-new (the chaos run does).
    */
   KYC_WAITS_PER_RUN: z.coerce.number().int().min(1).max(1_000).optional(),
@@ -281,5 +285,5 @@ const ALL_FIELDS = {
   ...timingFields,
 };
 
-/** The names of every variable the project reads. */
+/** The names of every variable the project reads (old names of renamed ones aside: config/renamed.ts). */
 export const CONFIG_VARIABLES = Object.keys(ALL_FIELDS) as (keyof typeof ALL_FIELDS)[];

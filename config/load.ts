@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigurationError } from '../domain';
+import { nameAsGiven } from './renamed';
 
 /**
  * The environment with `.env` beneath it: variables already set win, so a deployment's environment overrides
@@ -23,12 +24,15 @@ export function environmentWithDotenv(
 }
 
 /**
- * Parses `env` with one of the role schemas. A missing or malformed variable is named in the error, its
- * value never echoed (it may be a secret).
+ * Parses `env` with one of the role schemas. A missing or malformed variable is named in the error (by the
+ * name it was given under), its value never echoed (it may be a secret).
  */
 export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.error.issues.map(({ path: [variable, ...rest], message }) => {
+    const name = variable === undefined ? [] : [nameAsGiven(env, String(variable))];
+    return `  ${[...name, ...rest].join('.')}: ${message}`;
+  });
   throw new ConfigurationError(`invalid configuration:\n${problems.join('\n')}`);
 }

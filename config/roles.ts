@@ -12,6 +12,9 @@ import {
   timingFields,
   workerFields,
 } from './fields';
+import type { WithOldKeys } from './old-keys';
+import { withOldKeys } from './old-keys';
+import { readingRenamed } from './renamed';
 
 /** The five variables of Kriptomat's partner login, all or none. */
 export const KRIPTOMAT_LOGIN = [
@@ -106,66 +109,72 @@ const apiExposure: Check<ApiExposure> = (config, ctx) => {
  * either a static token or the five login variables; every Kriptomat path can be moved, because the
  * documentation disagrees on prefixes.
  */
-export const workerConfigSchema = z
-  .object({
-    ...temporalFields,
-    ...kriptomatFields,
-    ...sumsubApiFields,
-    ...sumsubWorkerFields,
-    ...partnerFields,
-    ...outboundFields,
-    ...codecFields,
-    ...observabilityFields,
-    ...workerFields,
-  })
-  .superRefine((config, ctx) => {
-    tlsPairs(config, ctx);
-    const missing = KRIPTOMAT_LOGIN.filter((name) => config[name] === undefined);
-    if (!config.KRIPTOMAT_TOKEN) {
-      for (const name of missing) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'required unless KRIPTOMAT_TOKEN is set' });
+export const workerConfigSchema = readingRenamed(
+  z
+    .object({
+      ...temporalFields,
+      ...kriptomatFields,
+      ...sumsubApiFields,
+      ...sumsubWorkerFields,
+      ...partnerFields,
+      ...outboundFields,
+      ...codecFields,
+      ...observabilityFields,
+      ...workerFields,
+    })
+    .superRefine((config, ctx) => {
+      tlsPairs(config, ctx);
+      const missing = KRIPTOMAT_LOGIN.filter((name) => config[name] === undefined);
+      if (!config.KRIPTOMAT_TOKEN) {
+        for (const name of missing) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'required unless KRIPTOMAT_TOKEN is set' });
+        }
       }
-    }
-    if (config.PARTNER_WEBHOOK_URL && !config.PARTNER_WEBHOOK_SECRET) {
-      const message = 'required when PARTNER_WEBHOOK_URL is set (events are signed)';
-      ctx.addIssue({ code: 'custom', path: ['PARTNER_WEBHOOK_SECRET'], message });
-    }
-  });
+      if (config.PARTNER_WEBHOOK_URL && !config.PARTNER_WEBHOOK_SECRET) {
+        const message = 'required when PARTNER_WEBHOOK_URL is set (events are signed)';
+        ctx.addIssue({ code: 'custom', path: ['PARTNER_WEBHOOK_SECRET'], message });
+      }
+    }),
+).transform(withOldKeys);
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 
 /** The HTTP API: Temporal, the codec, SumSub (it mints WebSDK tokens) and the webhook secrets. */
-export const apiConfigSchema = z
-  .object({
-    ...temporalFields,
-    ...sumsubApiFields,
-    ...outboundFields,
-    ...codecFields,
-    LOG_LEVEL: observabilityFields.LOG_LEVEL,
-    // The WebSDK tokens it mints are SumSub POSTs: counted against the budget the workers share.
-    KYC_DATABASE_URL: workerFields.KYC_DATABASE_URL,
-    ...apiFields,
-    ...timingFields,
-  })
-  .superRefine((config, ctx) => {
-    tlsPairs(config, ctx);
-    apiExposure(config, ctx);
-  });
+export const apiConfigSchema = readingRenamed(
+  z
+    .object({
+      ...temporalFields,
+      ...sumsubApiFields,
+      ...outboundFields,
+      ...codecFields,
+      LOG_LEVEL: observabilityFields.LOG_LEVEL,
+      // The WebSDK tokens it mints are SumSub POSTs: counted against the budget the workers share.
+      KYC_DATABASE_URL: workerFields.KYC_DATABASE_URL,
+      ...apiFields,
+      ...timingFields,
+    })
+    .superRefine((config, ctx) => {
+      tlsPairs(config, ctx);
+      apiExposure(config, ctx);
+    }),
+).transform(withOldKeys);
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 
 /** The `kyc` CLI: Temporal and the codec; SumSub only for `kyc token`. */
-export const cliConfigSchema = z
-  .object({
-    ...temporalFields,
-    ...codecFields,
-    ...timingFields,
-    SUMSUB_BASE_URL: sumsubApiFields.SUMSUB_BASE_URL,
-    SUMSUB_APP_TOKEN: sumsubApiFields.SUMSUB_APP_TOKEN.optional(),
-    SUMSUB_SECRET_KEY: sumsubApiFields.SUMSUB_SECRET_KEY.optional(),
-    SUMSUB_LEVEL_NAME: sumsubApiFields.SUMSUB_LEVEL_NAME,
-    SUMSUB_WEBSDK_TOKEN_TTL_SECS: apiFields.SUMSUB_WEBSDK_TOKEN_TTL_SECS,
-    ...outboundFields,
-  })
-  .superRefine(tlsPairs);
+export const cliConfigSchema = readingRenamed(
+  z
+    .object({
+      ...temporalFields,
+      ...codecFields,
+      ...timingFields,
+      SUMSUB_BASE_URL: sumsubApiFields.SUMSUB_BASE_URL,
+      SUMSUB_APP_TOKEN: sumsubApiFields.SUMSUB_APP_TOKEN.optional(),
+      SUMSUB_SECRET_KEY: sumsubApiFields.SUMSUB_SECRET_KEY.optional(),
+      SUMSUB_LEVEL_NAME: sumsubApiFields.SUMSUB_LEVEL_NAME,
+      SUMSUB_WEBSDK_TOKEN_TTL_SECS: apiFields.SUMSUB_WEBSDK_TOKEN_TTL_SECS,
+      ...outboundFields,
+    })
+    .superRefine(tlsPairs),
+).transform(withOldKeys);
 export type CliConfig = z.infer<typeof cliConfigSchema>;
 
 /** What every role shares: where Temporal is and how to reach it. */
@@ -173,4 +182,4 @@ export type TemporalConfig = Pick<CliConfig, keyof typeof temporalFields>;
 /** The payload keys. */
 export type CodecConfig = Pick<CliConfig, keyof typeof codecFields>;
 /** Default timings of new cases. */
-export type TimingConfig = Pick<CliConfig, keyof typeof timingFields>;
+export type TimingConfig = WithOldKeys<Pick<CliConfig, keyof typeof timingFields>>;

@@ -69,7 +69,7 @@ describe('default timings of new cases', () => {
   it('reads durations as milliseconds and leaves unset ones to the workflow', () => {
     const config = loadCliConfig({
       ...TEST_CODEC_ENV,
-      KYC_POLL_SCHEDULE: '30s, 1m,1h',
+      KYC_READ_SCHEDULE: '30s, 1m,1h',
       KYC_DECISION_DEADLINE: '14d',
       KYC_PARKED_DEADLINE: '7d',
       KYC_WAITS_PER_RUN: '5',
@@ -83,8 +83,8 @@ describe('default timings of new cases', () => {
   });
 
   it('names a malformed duration', () => {
-    const message = refusal(() => loadCliConfig({ ...TEST_CODEC_ENV, KYC_POLL_SCHEDULE: '30s,soon' }));
-    expect(message).toContain('KYC_POLL_SCHEDULE.1: must be a duration such as 30s, 15m, 1h or 14d');
+    const message = refusal(() => loadCliConfig({ ...TEST_CODEC_ENV, KYC_READ_SCHEDULE: '30s,soon' }));
+    expect(message).toContain('KYC_READ_SCHEDULE.1: must be a duration such as 30s, 15m, 1h or 14d');
     expect(refusal(() => loadCliConfig({ ...TEST_CODEC_ENV, KYC_USER_DEADLINE: '30 days' }))).toContain(
       'KYC_USER_DEADLINE: ',
     );

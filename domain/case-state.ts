@@ -1,7 +1,9 @@
 import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { CaseOutcome, CasePhase, OpenPhase } from './case-phase';
 import type { EddStatus, KycStatus } from './kriptomat-status';
-import type { ApplicantReview } from './sumsub-review';
+import type { ApplicantReview, RejectType, ReviewAnswer, ReviewStatus, SumsubEvent } from './sumsub-review';
+import { countedReview } from './sumsub-review';
 
 /** How long a case waits, and how often it looks. Every field has a default; a case may override any. */
 export interface CaseTimings {
@@ -31,6 +33,29 @@ export const DEFAULT_CASE_TIMINGS: CaseTimings = {
   waitsPerRun: 50,
 };
 
+/**
+ * The gap before read number `read` (0-based) of a wait: the poll schedule's entry, the last one repeating,
+ * stretched by up to `jitter` of itself so that cases started together (a backfill) do not all read in the
+ * same second. Jitter only ever lengthens a gap: the schedule is the most a case may cost the vendor.
+ * `random` is the workflow's own seeded `Math.random`, so the gaps replay exactly.
+ */
+export function readGap(
+  schedule: readonly Duration[],
+  read: number,
+  jitter: number,
+  random: () => number,
+): number {
+  const base = schedule.map(msToNumber)[Math.min(read, schedule.length - 1)];
+  if (base === undefined) throw new Error('the poll schedule is empty');
+  const spread = Math.min(Math.max(jitter, 0), 1) * base;
+  return Math.round(base + random() * spread);
+}
+
+/** How long to wait for the next read: the gap, but never past the deadline. */
+export function waitBefore(gapMs: number, nowMs: number, deadlineMs: number): number {
+  return Math.max(0, Math.min(gapMs, deadlineMs - nowMs));
+}
+
 /** What starts a case: the Kriptomat user id, and optional timings. Never personal data. */
 export interface KycCaseInput {
   userId: string;
@@ -59,6 +84,62 @@ export interface CaseReview extends ApplicantReview {
    * against our own reads, whose clock is not SumSub's.
    */
   lastEventAt: string | null;
+}
+
+/** What a SumSub review means for the case. */
+export type ReviewVerdict = 'green' | 'red_final' | 'red_retry' | 'red_unconfirmed' | 'in_progress';
+
+/**
+ * GREEN shares the applicant; RED+FINAL ends the case; RED+RETRY waits for the user to resubmit. Only a
+ * `completed` review carries an answer that counts. A RED without a reject type is not final: the case records
+ * it and keeps waiting (bounded by the user deadline) without asking the user for anything, since rejecting a
+ * user by mistake cannot be undone and SumSub has not said a resubmission would help.
+ */
+export function verdictOf(review: CaseReview | null): ReviewVerdict {
+  if (review?.reviewStatus !== 'completed' || review.reviewAnswer === null) return 'in_progress';
+  if (review.reviewAnswer === 'GREEN') return 'green';
+  if (review.rejectType === 'FINAL') return 'red_final';
+  return review.rejectType === 'RETRY' ? 'red_retry' : 'red_unconfirmed';
+}
+
+/**
+ * Folds a view of the review into the case's. Returns null when it is not this case's current review:
+ * another applicant's event, or a webhook no newer than the newest one applied (a duplicate, or out of
+ * order). A status read (no `lastEventAt`) is the applicant as it is now and always counts. `changed` says
+ * whether anything the case acts on changed. ISO timestamps compare as strings.
+ */
+export function foldReview(
+  current: CaseReview,
+  incoming: CaseReview,
+): { review: CaseReview; changed: boolean } | null {
+  if (incoming.applicantId !== current.applicantId) return null;
+  const eventAt = incoming.lastEventAt;
+  if (eventAt !== null && current.lastEventAt !== null && eventAt <= current.lastEventAt) return null;
+  const review = { ...incoming, lastEventAt: eventAt ?? current.lastEventAt };
+  const changed =
+    review.reviewStatus !== current.reviewStatus ||
+    review.reviewAnswer !== current.reviewAnswer ||
+    review.rejectType !== current.rejectType;
+  return { review: changed ? review : { ...current, lastEventAt: review.lastEventAt }, changed };
+}
+
+/** A SumSub event that carries its review, as signals recorded before webhooks became hints did. */
+export interface ReviewEvent extends SumsubEvent {
+  reviewStatus: ReviewStatus | null;
+  reviewAnswer?: ReviewAnswer | null;
+  rejectType?: RejectType | null;
+}
+
+/** The review a `ReviewEvent` carried, learned at `at`; null for events that say nothing about it. */
+export function reviewFromEvent(event: ReviewEvent, at: string): CaseReview | null {
+  const base = { applicantId: event.applicantId, at, lastEventAt: event.createdAt };
+  if (event.type === 'applicantReset')
+    return { ...base, reviewStatus: 'init', reviewAnswer: null, rejectType: null };
+  if (event.reviewStatus === null) return null;
+  return {
+    ...base,
+    ...countedReview(event.applicantId, event.reviewStatus, event.reviewAnswer, event.rejectType),
+  };
 }
 
 /** The wait the case is in (`awaiting_user` or `awaiting_kriptomat`), kept across continue-as-new. */

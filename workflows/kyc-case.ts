@@ -1,9 +1,7 @@
 import {
-  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  isCancellation,
   makeContinueAsNewFunc,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -11,24 +9,30 @@ import type { CaseTimings, KycCaseInput, KycCaseState, OpenPhase } from '../doma
 import {
   DEFAULT_CASE_TIMINGS,
   ERROR_TYPES,
+  finalOutcomeFor,
   isOutcome,
-  isRetryableErrorType,
   isUntrustedPayload,
   KYC_PHASE,
-  MAX_CASE_TEXT_LENGTH,
-  plainText,
+  verdictOf,
 } from '../domain';
-import { CaseControl } from './case-control';
-import type { CaseContext } from './case-phases';
-import { runPhase } from './case-phases';
-import { enterPhase, newCaseState, publish, searchAttributesOf, showDetails } from './case-record';
-import { PartnerNotifier } from './partner-events';
-import { leanRoundTrips, reviewReadDecides } from './patches';
+import {
+  ensureSumsubApplicant,
+  finalFailure,
+  readApplicantReview,
+  readKycStatus,
+  shareApplicantWithKriptomat,
+} from './activity-calls';
+import { untilKriptomatReadDue, untilReviewReadDue } from './case-waits';
+import { KycCase } from './kyc-case-state';
+import { handleMessages } from './message-handlers';
+import { leanRoundTrips, parkedCasesEnd, reviewReadDecides } from './patches';
 
 /**
  * One Kriptomat user's KYC case, from the first status read to approved, rejected, expired or cancelled
- * (architecture.md, "The case, phase by phase"). The state is the whole case: it is answered by `getState`,
- * carried across continue-as-new, and returned as the result.
+ * (architecture.md, "The case, phase by phase"): read the user's status at Kriptomat; find or create the
+ * SumSub applicant; wait for the user's review; share a GREEN applicant with Kriptomat, which imports it;
+ * follow Kriptomat until it decides. The state is the whole case: it is answered by `getState`, carried
+ * across continue-as-new, and returned as the result.
  */
 export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
   // Only the engine's own client (with the codec) may start a case: a plaintext start is not one of ours.
@@ -38,80 +42,163 @@ export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
       ERROR_TYPES.Configuration,
     );
   const timings = resolveTimings(input.timings);
-  const state = input.resume ?? newCaseState(input.userId);
-  const control = new CaseControl(state, reviewReadDecides());
-  control.register();
-  const ctx: CaseContext = { state, timings, control, notifier: new PartnerNotifier(state) };
+  const kase = input.resume ? new KycCase(input.resume, timings) : KycCase.open(input.userId, timings);
+  handleMessages(kase, reviewReadDecides());
   // A resumed case's search attributes came along with continue-as-new, and a case started as the client
   // library starts it already shows `checking`: only the UI details are per run.
-  if (input.resume || (leanRoundTrips() && startedShowing(state))) showDetails(state);
-  else publish(state);
+  if (input.resume || (leanRoundTrips() && startedShowing(kase))) kase.showDetails();
+  else kase.publish();
 
-  try {
-    await control.work.run(() => runUntilDone(ctx, input));
-  } catch (error) {
-    if (!isCancellation(error) || control.cancelReason === null) throw error;
-    state.cancelReason = control.cancelReason;
-    enterPhase(state, 'cancelled');
-  }
-  ctx.notifier.completed();
-  await settle(ctx);
-  return state;
+  await kase.runUntilCancelled(() => runUntilDone(kase, input));
+  kase.notify('case.completed');
+  await settle(kase);
+  return kase.state;
 }
 
 /**
- * Runs phase after phase until the case ends. A failure that retrying cannot fix parks the case in
- * `needs_attention` (activity retry policies have already waited out the retryable ones); after enough
- * waits, or when the server suggests it, the case continues as new so no run's history grows large.
+ * Runs step after step until the case ends. A failure that retrying cannot fix parks the case in
+ * `needs_attention`; after enough waits, or when the server suggests it, the case continues as new so no
+ * run's history grows large.
  */
-async function runUntilDone(ctx: CaseContext, input: KycCaseInput): Promise<void> {
-  const { state, timings } = ctx;
+async function runUntilDone(kase: KycCase, input: KycCaseInput): Promise<void> {
   let waits = 0;
-  while (!isOutcome(state.phase)) {
-    const phase = state.phase;
+  while (!isOutcome(kase.state.phase)) {
+    const phase = kase.state.phase;
     try {
-      await runPhase(ctx, phase);
+      await step(kase, phase);
     } catch (error) {
-      const failure = nonRetryableFailure(error);
+      const failure = finalFailure(error);
       if (!failure) throw error;
-      park(state, phase, failure);
+      kase.park(phase, failure);
     }
     if (phase === 'awaiting_user' || phase === 'awaiting_kriptomat') waits += 1;
-    if (!isOutcome(state.phase) && (waits >= timings.waitsPerRun || workflowInfo().continueAsNewSuggested)) {
-      await continueCase(ctx, input);
-    }
+    if (
+      !isOutcome(kase.state.phase) &&
+      (waits >= kase.timings.waitsPerRun || workflowInfo().continueAsNewSuggested)
+    )
+      await continueAsNew(kase, input);
   }
 }
 
-/** Hands the case to a fresh run once every notification and message handler has finished. */
-async function continueCase(ctx: CaseContext, input: KycCaseInput): Promise<never> {
-  const { state } = ctx;
-  await settle(ctx);
-  const next = makeContinueAsNewFunc<(input: KycCaseInput) => Promise<KycCaseState>>({
-    typedSearchAttributes: searchAttributesOf(state),
+/**
+ * One step of the phase the case is in. Each step either moves the case to another phase or, in a waiting
+ * phase, finishes one round (one wait, one read) and returns, so the caller can continue as new between
+ * rounds. All progress lives in the state, which is what a new run resumes from.
+ */
+async function step(kase: KycCase, phase: OpenPhase): Promise<void> {
+  switch (phase) {
+    case 'checking':
+      return readStatus(kase);
+    case 'sumsub_applicant':
+      return findApplicant(kase);
+    case 'awaiting_user':
+      return awaitReview(kase);
+    case 'sharing':
+      return share(kase);
+    case 'awaiting_kriptomat':
+      return followKriptomat(kase);
+    case 'needs_attention':
+      return awaitOperator(kase);
+  }
+}
+
+/** Status: reads the Kriptomat user and routes the case by its status. */
+async function readStatus(kase: KycCase): Promise<void> {
+  const snapshot = await readKycStatus(kase.state.userId);
+  kase.learnStatus(snapshot);
+  const { kycStatus } = snapshot;
+  const waiting = kycStatus === 'pending' ? 'awaiting_kriptomat' : 'sumsub_applicant';
+  kase.enterPhase(finalOutcomeFor(kycStatus) ?? waiting);
+}
+
+/** Applicant: finds or creates it at SumSub; a user who already passed or failed SumSub skips the wait. */
+async function findApplicant(kase: KycCase): Promise<void> {
+  kase.learnApplicant(await ensureSumsubApplicant(kase.state.userId));
+  if (actOnReview(kase)) return;
+  kase.enterPhase('awaiting_user');
+  const resubmit = verdictOf(kase.state.review) === 'red_retry';
+  kase.notify('case.action_required', resubmit ? 'resubmit_at_sumsub' : 'verify_at_sumsub');
+}
+
+/**
+ * Review: one round of waiting for the user (a webhook, a recheck or the fallback read), then reads the
+ * review and acts on what SumSub answered; expires at the deadline.
+ */
+async function awaitReview(kase: KycCase): Promise<void> {
+  kase.enterWait('awaiting_user', kase.timings.userDeadline);
+  if (actOnReview(kase)) return;
+  if (await untilReviewReadDue(kase)) kase.learnReviewRead(await readApplicantReview(kase.applicantId));
+  if (actOnReview(kase)) return;
+  if (kase.waitExpired()) kase.enterPhase('expired');
+}
+
+/** Acts on the review the case holds; true when it ended the wait for the user (shared, or rejected). */
+function actOnReview(kase: KycCase): boolean {
+  const changed = kase.takeReviewChange();
+  const verdict = verdictOf(kase.state.review);
+  if (verdict === 'green') kase.enterPhase('sharing');
+  else if (verdict === 'red_final') kase.enterPhase('rejected');
+  else if (changed) {
+    if (verdict === 'red_retry') kase.notify('case.action_required', 'resubmit_at_sumsub');
+    kase.showDetails();
+  }
+  return verdict === 'green' || verdict === 'red_final';
+}
+
+/** Share and import: shares the GREEN applicant with Kriptomat (which never imports twice), follows its answer. */
+async function share(kase: KycCase): Promise<void> {
+  const { kyc } = await shareApplicantWithKriptomat({
+    userId: kase.state.userId,
+    applicantId: kase.applicantId,
   });
-  return next({ userId: input.userId, timings: input.timings, resume: { ...state, runs: state.runs + 1 } });
+  kase.learnStatus(kyc);
+  kase.enterPhase(finalOutcomeFor(kyc.kycStatus) ?? 'awaiting_kriptomat');
+}
+
+/** Follow: one round of waiting for the next scheduled read (or a recheck), then the verdict if Kriptomat gave one. */
+async function followKriptomat(kase: KycCase): Promise<void> {
+  kase.enterWait('awaiting_kriptomat', kase.timings.decisionDeadline);
+  await untilKriptomatReadDue(kase);
+  const snapshot = await readKycStatus(kase.state.userId);
+  const changed = kase.learnStatus(snapshot);
+  const outcome = finalOutcomeFor(snapshot.kycStatus);
+  if (outcome) kase.enterPhase(outcome);
+  else if (kase.waitExpired()) kase.enterPhase('expired');
+  else if (changed) kase.publish();
+}
+
+/**
+ * Parked: waits for an operator's `retry`, then resumes the step that failed. A case nobody retries ends
+ * `unresolved` at its parked deadline (the partner is told, like any ending), so no case stays open forever.
+ */
+async function awaitOperator(kase: KycCase): Promise<void> {
+  const endsAt = parkedCasesEnd() ? kase.parkedUntil(kase.timings.parkedDeadline) : null;
+  if (endsAt) {
+    const left = Date.parse(endsAt) - Date.now();
+    const retried = left > 0 && (await condition(() => kase.asked.retry, left));
+    if (!retried && !kase.asked.retry) return kase.enterPhase('unresolved');
+  } else {
+    await condition(() => kase.asked.retry);
+  }
+  kase.resume();
+}
+
+/** Hands the case to a fresh run once every notification and message handler has finished. */
+async function continueAsNew(kase: KycCase, input: KycCaseInput): Promise<never> {
+  await settle(kase);
+  const next = makeContinueAsNewFunc<typeof kycCase>({ typedSearchAttributes: kase.searchAttributes() });
+  return next({ userId: input.userId, timings: input.timings, resume: kase.handover() });
 }
 
 /** Before a run ends (completed or continued): every partner notification delivered, every handler done. */
-async function settle({ notifier }: CaseContext): Promise<void> {
-  await notifier.delivered();
+async function settle(kase: KycCase): Promise<void> {
+  await kase.notificationsDelivered();
   await condition(allHandlersFinished);
 }
 
 /** Whether the search attributes the case started with already show its phase (the start's are in history). */
-function startedShowing(state: KycCaseState): boolean {
-  return workflowInfo().typedSearchAttributes.get(KYC_PHASE) === state.phase;
-}
-
-function park(state: KycCaseState, step: OpenPhase, failure: { type: string; message: string }): void {
-  state.lastError = {
-    ...failure,
-    message: plainText(failure.message, MAX_CASE_TEXT_LENGTH),
-    step,
-    at: new Date().toISOString(),
-  };
-  enterPhase(state, 'needs_attention');
+function startedShowing(kase: KycCase): boolean {
+  return workflowInfo().typedSearchAttributes.get(KYC_PHASE) === kase.state.phase;
 }
 
 function resolveTimings(overrides: Partial<CaseTimings> | undefined): CaseTimings {
@@ -119,14 +206,4 @@ function resolveTimings(overrides: Partial<CaseTimings> | undefined): CaseTiming
   if (timings.pollSchedule.length === 0) timings.pollSchedule = DEFAULT_CASE_TIMINGS.pollSchedule;
   timings.waitsPerRun = Math.max(1, Math.floor(timings.waitsPerRun));
   return timings;
-}
-
-/** The failure behind `error` when retrying cannot fix it, as operators should read it. */
-function nonRetryableFailure(error: unknown): { type: string; message: string } | null {
-  if (isCancellation(error)) return null;
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (!(cause instanceof ApplicationFailure)) return null;
-  const type = cause.type ?? 'Error';
-  if (!cause.nonRetryable && isRetryableErrorType(type)) return null;
-  return { type, message: cause.message };
 }

@@ -7,8 +7,8 @@ import { patched } from '@temporalio/workflow';
  */
 
 /**
- * Found by the bench (bench/): Kriptomat reads run as local activities (workflows/kriptomat-reads.ts), and a
- * case whose start already showed its phase in `KycPhase` does not show it again at once.
+ * Kriptomat reads run as local activities (workflows/activity-calls.ts), and a case whose start already
+ * showed its phase in `KycPhase` does not show it again at once: fewer round trips per case (bench/).
  */
 const LEAN_ROUND_TRIPS = 'lean-round-trips-1';
 

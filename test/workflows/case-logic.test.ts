@@ -1,29 +1,27 @@
 import type { CaseReview } from '../../domain';
-import { plainText } from '../../domain';
-import { pollGap, waitBefore } from '../../workflows/poll-schedule';
-import { foldReview, reviewFromEvent, verdictOf } from '../../workflows/review';
+import { foldReview, plainText, readGap, reviewFromEvent, verdictOf, waitBefore } from '../../domain';
 
-/** The workflow's pure rules, without a server. */
+/** The case's pure rules (domain/case-state.ts), without a server. */
 describe('the poll schedule', () => {
   const schedule = ['30s', '1m', '2m', '5m', '15m', '1h'];
 
   it('walks the schedule and then repeats its last gap', () => {
-    const gaps = [0, 1, 2, 3, 4, 5, 6, 40].map((look) => pollGap(schedule, look, 0, Math.random));
+    const gaps = [0, 1, 2, 3, 4, 5, 6, 40].map((look) => readGap(schedule, look, 0, Math.random));
     expect(gaps).toEqual([30_000, 60_000, 120_000, 300_000, 900_000, 3_600_000, 3_600_000, 3_600_000]);
   });
 
   it('stretches each gap by at most the jitter, never shortens it', () => {
-    expect(pollGap(['1m'], 0, 0.1, () => 0)).toBe(60_000);
-    expect(pollGap(['1m'], 0, 0.1, () => 0.5)).toBe(63_000);
-    expect(pollGap(['1m'], 0, 0.1, () => 0.999999)).toBe(66_000);
+    expect(readGap(['1m'], 0, 0.1, () => 0)).toBe(60_000);
+    expect(readGap(['1m'], 0, 0.1, () => 0.5)).toBe(63_000);
+    expect(readGap(['1m'], 0, 0.1, () => 0.999999)).toBe(66_000);
   });
 
   it('reads Kriptomat at most 30 times in a day of waiting (the first read included), whatever the jitter', () => {
     for (const draw of [0, 0.5, 0.999999]) {
       let elapsed = 0;
-      let looks = 0;
-      while ((elapsed += pollGap(schedule, looks, 0.1, () => draw)) <= 24 * 3_600_000) looks++;
-      expect(1 + looks).toBeLessThanOrEqual(30);
+      let reads = 0;
+      while ((elapsed += readGap(schedule, reads, 0.1, () => draw)) <= 24 * 3_600_000) reads++;
+      expect(1 + reads).toBeLessThanOrEqual(30);
     }
   });
 

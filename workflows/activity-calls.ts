@@ -6,7 +6,7 @@ import {
   proxyLocalActivities,
   sleep,
 } from '@temporalio/workflow';
-import type { RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { KycActivities } from '../activities/contract';
 import type { KriptomatKycSnapshot } from '../domain';
 import { isRetryableErrorType, NON_RETRYABLE_ERROR_TYPES } from '../domain';
@@ -30,12 +30,14 @@ const vendorRetry: RetryPolicy = {
  */
 const HEARTBEAT_TIMEOUT = '10s';
 
-const { readKycStatus: readKycStatusQueued } = proxyActivities<KycActivities>({
-  startToCloseTimeout: '30s',
-  retry: vendorRetry,
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  summary: 'read Kriptomat KYC status',
-});
+/** A vendor call: its timeout and summary, with the vendor retry policy and a heartbeat. */
+function vendorCall(call: Pick<ActivityOptions, 'startToCloseTimeout' | 'summary'>): ActivityOptions {
+  return { ...call, retry: vendorRetry, heartbeatTimeout: HEARTBEAT_TIMEOUT };
+}
+
+const { readKycStatus: readKycStatusQueued } = proxyActivities<KycActivities>(
+  vendorCall({ startToCloseTimeout: '30s', summary: 'read Kriptomat KYC status' }),
+);
 
 /**
  * The Kriptomat status read as a local activity: a short, idempotent GET that runs inside the workflow task
@@ -49,27 +51,18 @@ const { readKycStatus: readKycStatusLocally } = proxyLocalActivities<KycActiviti
   summary: 'read Kriptomat KYC status',
 });
 
-export const { ensureSumsubApplicant } = proxyActivities<KycActivities>({
-  startToCloseTimeout: '1m',
-  retry: vendorRetry,
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  summary: 'find or create the SumSub applicant',
-});
+export const { ensureSumsubApplicant } = proxyActivities<KycActivities>(
+  vendorCall({ startToCloseTimeout: '1m', summary: 'find or create the SumSub applicant' }),
+);
 
-export const { readApplicantReview } = proxyActivities<KycActivities>({
-  startToCloseTimeout: '30s',
-  retry: vendorRetry,
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  summary: 'read the SumSub review',
-});
+export const { readApplicantReview } = proxyActivities<KycActivities>(
+  vendorCall({ startToCloseTimeout: '30s', summary: 'read the SumSub review' }),
+);
 
-export const { shareApplicantWithKriptomat } = proxyActivities<KycActivities>({
+export const { shareApplicantWithKriptomat } = proxyActivities<KycActivities>(
   // Re-read, mint and import: three calls, each with its own HTTP timeout.
-  startToCloseTimeout: '2m',
-  retry: vendorRetry,
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  summary: 'share the SumSub applicant with Kriptomat',
-});
+  vendorCall({ startToCloseTimeout: '2m', summary: 'share the SumSub applicant with Kriptomat' }),
+);
 
 /**
  * Partner notifications are retried until delivered, whatever the failure: the partner's endpoint being

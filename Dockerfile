@@ -1,10 +1,10 @@
 # syntax=docker/dockerfile:1
 #
 # One image for every process of the engine; the command chooses which (see docker-compose.yml):
-#   node dist/worker/main.js       the Temporal worker (the default)
-#   node dist/api/main.js   the HTTP API, SumSub webhooks and the codec endpoint
-#   node dist/sandbox/main.js      the Kriptomat and SumSub simulators (sandbox only)
-# and `kyc`, the operators' CLI, is on PATH in every container.
+#   node dist/worker/main.js   the Temporal worker (the default)
+#   node dist/api/main.js      the HTTP API, the webhook receivers and the codec endpoint
+# and `kyc`, the operators' CLI, is on PATH in every container. It holds the production folders only
+# (tsconfig.build.json): the simulators are an image of their own (sandbox/Dockerfile).
 # Nothing secret is baked in: credentials arrive in the environment when a container starts, and
 # .dockerignore keeps a local .env out of the build context altogether.
 
@@ -12,7 +12,7 @@
 # byte-for-byte reproducible images.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- build: all dependencies (TypeScript is a dev dependency), then the compiled JavaScript in dist/.
+# --- build: all dependencies (TypeScript is a dev dependency), then the production folders compiled into dist/.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -49,7 +49,7 @@ COPY package.json ./
 COPY --from=build --chmod=755 /app/bin/kyc.js ./bin/kyc.js
 RUN ln -s /app/bin/kyc.js /usr/local/bin/kyc
 USER node
-# 8080 the API, 9464 the worker's /metrics, 8081/8082 the simulators (sandbox only).
-EXPOSE 8080 8081 8082 9464
+# 8080 the API, 9464 the worker's /metrics.
+EXPOSE 8080 9464
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/worker/main.js"]

@@ -160,7 +160,7 @@ const sandboxForbiddenImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', '**/dist/', 'coverage/', '.data/', 'test/fixtures/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

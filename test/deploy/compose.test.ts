@@ -117,15 +117,19 @@ describe('the compose files', () => {
     expect(pairs.sort()).toEqual(KYC_SEARCH_ATTRIBUTES.map((key) => `${key.name}=${asCli(key.type)}`).sort());
   });
 
-  it('build the worker, the API and the sandbox from the Dockerfile as one image', () => {
+  it('build the worker and the API from the Dockerfile as one image, the sandbox from its own', () => {
     const built = [base, sandbox].flatMap((file) =>
       Object.entries(file.services).filter(([, service]) => service.build !== undefined),
     );
     expect(built.map(([name]) => name).sort()).toEqual([...PROJECT_SERVICES].sort());
-    for (const [, service] of built) {
-      expect(service.image).toBe(base.services.worker?.image);
-      expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+    for (const name of ['worker', 'api']) {
+      expect(base.services[name]?.image).toBe(base.services.worker?.image);
+      expect(base.services[name]?.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
     }
+    const simulators = sandbox.services.sandbox;
+    expect(simulators?.build).toEqual({ context: '.', dockerfile: 'sandbox/Dockerfile' });
+    expect(simulators?.image).not.toBe(base.services.worker?.image);
+    expect(simulators?.command).toBeUndefined();
   });
 
   it('start a service only once what it depends on is healthy (with a healthcheck) or done', () => {

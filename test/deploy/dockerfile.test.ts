@@ -17,12 +17,19 @@ const allowed = readRepoFile('.dockerignore')
   .filter((line) => line.startsWith('!'))
   .map((line) => line.slice(1).replace(/\/$/, ''));
 
-/** Every `dist/...js` the image is told to run: the Dockerfile's CMD and each compose service's command. */
+/** The command of a Dockerfile's `CMD [...]`. */
+const cmdOf = (text: string): string[] => JSON.parse(/^CMD (\[.*\])$/m.exec(text)?.[1] ?? '[]') as string[];
+
+/**
+ * Every `dist/...js` the engine image is told to run: the Dockerfile's CMD and the command of each compose
+ * service built from it.
+ */
 function entryFiles(): string[] {
-  const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
-  const commands = [JSON.parse(cmd ?? '[]') as string[]];
+  const commands = [cmdOf(dockerfile)];
   for (const file of ['docker-compose.yml', 'deploy/compose.sandbox.yml']) {
     for (const service of Object.values(loadCompose(file).services)) {
+      const build = typeof service.build === 'string' ? undefined : service.build;
+      if (build?.dockerfile !== undefined && build.dockerfile !== 'Dockerfile') continue;
       if (Array.isArray(service.command)) commands.push(service.command);
     }
   }
@@ -46,9 +53,7 @@ describe('the Dockerfile', () => {
 
   it('runs only compiled files of sources that exist, are compiled and enter the build context', () => {
     const entries = entryFiles();
-    expect(entries).toEqual(
-      expect.arrayContaining(['dist/worker/main.js', 'dist/api/main.js', 'dist/sandbox/main.js']),
-    );
+    expect(entries).toEqual(expect.arrayContaining(['dist/worker/main.js', 'dist/api/main.js']));
     for (const entry of entries) {
       const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
       const folder = source.split('/')[0] ?? '';
@@ -58,14 +63,17 @@ describe('the Dockerfile', () => {
     }
   });
 
-  it('gets every compiled folder into the build context, and nothing that holds secrets or tests', () => {
+  it('gets exactly the compiled folders (and bin/) into the build context, nothing that holds secrets or tests', () => {
     expect(
       readRepoFile('.dockerignore')
         .split('\n')
         .find((line) => line && !line.startsWith('#')),
     ).toBe('*');
-    expect(allowed).toEqual(expect.arrayContaining([...buildIncludes, 'package.json', 'package-lock.json']));
-    expect(allowed.filter((entry) => /env|test|node_modules|dist|\.data|\.git/.test(entry))).toEqual([]);
+    const folders = allowed.filter((entry) => !/\.json$/.test(entry));
+    expect(folders.sort()).toEqual([...buildIncludes, 'bin'].sort());
+    expect(allowed.filter((entry) => /\.json$/.test(entry)).sort()).toEqual(
+      ['package-lock.json', 'package.json', 'tsconfig.build.json', 'tsconfig.json'].sort(),
+    );
   });
 
   it('installs production dependencies only, from the lockfile, keeping the workflow bundler', () => {

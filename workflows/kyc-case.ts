@@ -29,7 +29,7 @@ import { leanRoundTrips, parkedCasesEnd, reviewReadDecides } from './patches';
 
 /**
  * One Kriptomat user's KYC case, from the first status read to approved, rejected, expired or cancelled
- * (architecture.md, "The case, phase by phase"): read the user's status at Kriptomat; find or create the
+ * (docs/architecture.md, "The case, phase by phase"): read the user's status at Kriptomat; find or create the
  * SumSub applicant; wait for the user's review; share a GREEN applicant with Kriptomat, which imports it;
  * follow Kriptomat until it decides. The state is the whole case: it is answered by `getState`, carried
  * across continue-as-new, and returned as the result.

@@ -5,13 +5,13 @@ import type { EddStatus, KycStatus } from './kriptomat-status';
 import type { ApplicantReview, RejectType, ReviewAnswer, ReviewStatus, SumsubEvent } from './sumsub-review';
 import { countedReview } from './sumsub-review';
 
-/** How long a case waits, and how often it looks. Every field has a default; a case may override any. */
+/** How long a case waits, and how often it reads. Every field has a default; a case may override any. */
 export interface CaseTimings {
-  /** Gaps between Kriptomat reads while waiting on its decision; the last gap repeats. */
+  /** The read schedule: gaps between Kriptomat reads while waiting on its verdict; the last gap repeats. */
   pollSchedule: Duration[];
   /** How long to wait for Kriptomat's decision before the case ends `expired`. */
   decisionDeadline: Duration;
-  /** Gap between SumSub status reads while the user verifies: the fallback for lost webhooks. */
+  /** The review read interval: between SumSub review reads while the user verifies (lost webhooks). */
   reviewPollInterval: Duration;
   /** How long the user has to pass SumSub before the case ends `expired`. */
   userDeadline: Duration;
@@ -34,7 +34,7 @@ export const DEFAULT_CASE_TIMINGS: CaseTimings = {
 };
 
 /**
- * The gap before read number `read` (0-based) of a wait: the poll schedule's entry, the last one repeating,
+ * The gap before read number `read` (0-based) of a wait: the read schedule's entry, the last one repeating,
  * stretched by up to `jitter` of itself so that cases started together (a backfill) do not all read in the
  * same second. Jitter only ever lengthens a gap: the schedule is the most a case may cost the vendor.
  * `random` is the workflow's own seeded `Math.random`, so the gaps replay exactly.
@@ -46,7 +46,7 @@ export function readGap(
   random: () => number,
 ): number {
   const base = schedule.map(msToNumber)[Math.min(read, schedule.length - 1)];
-  if (base === undefined) throw new Error('the poll schedule is empty');
+  if (base === undefined) throw new Error('the read schedule is empty');
   const spread = Math.min(Math.max(jitter, 0), 1) * base;
   return Math.round(base + random() * spread);
 }
@@ -147,7 +147,7 @@ export interface CaseWait {
   phase: 'awaiting_user' | 'awaiting_kriptomat';
   since: string;
   deadlineAt: string;
-  /** Looks so far in this wait: picks the next gap of the poll schedule. */
+  /** Reads so far in this wait (a stored name): picks the next gap of the read schedule. */
   looks: number;
 }
 
@@ -173,7 +173,7 @@ export interface KycCaseState {
    */
   droppedMessages?: number;
   wait: CaseWait | null;
-  /** When the next scheduled look is due, while waiting. */
+  /** When the next scheduled read is due, while waiting. */
   nextCheckAt: string | null;
   /** Partner notifications sent so far: numbers each event id. */
   notifications: number;

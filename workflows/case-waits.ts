@@ -2,7 +2,7 @@ import { condition } from '@temporalio/workflow';
 import { readGap, waitBefore } from '../domain';
 import type { KycCase } from './kyc-case-state';
 
-/** Waits in `awaiting_kriptomat` until the next read of the poll schedule is due, or a `recheck` asks. */
+/** Waits in `awaiting_kriptomat` until the next read of the read schedule is due, or a `recheck` asks. */
 export async function untilKriptomatReadDue(kase: KycCase): Promise<void> {
   const { pollSchedule, jitter } = kase.timings;
   const gap = readGap(pollSchedule, kase.wait.looks, jitter, Math.random);

@@ -9,12 +9,12 @@ import type { KycCaseState, SumsubEvent } from '../domain';
 /** The whole case state: phase, statuses, review, last error, phase history. */
 export const getStateQuery = defineQuery<KycCaseState>('getState');
 
-/** Look now instead of at the next scheduled poll (e.g. after Kriptomat's own callback). Fire and forget. */
+/** Read now instead of at the next scheduled read (e.g. after Kriptomat's own callback). Fire and forget. */
 export const recheckSignal = defineSignal('recheck');
 
 /**
- * Look now and answer with the state after the look. Refused (validator) once the case has ended; in a
- * phase that does not poll, answers at once with the current state.
+ * Read now and answer with the state after the read. Refused (validator) once the case has ended; in a
+ * phase that does not read on a schedule, answers at once with the current state.
  */
 export const recheckUpdate = defineUpdate<KycCaseState>('recheck');
 

@@ -2,7 +2,7 @@ import type { CaseReview } from '../../domain';
 import { foldReview, plainText, readGap, reviewFromEvent, verdictOf, waitBefore } from '../../domain';
 
 /** The case's pure rules (domain/case-state.ts), without a server. */
-describe('the poll schedule', () => {
+describe('the read schedule', () => {
   const schedule = ['30s', '1m', '2m', '5m', '15m', '1h'];
 
   it('walks the schedule and then repeats its last gap', () => {

@@ -40,8 +40,8 @@ const codecKey = z
  */
 const ownSecret = text.min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)');
 /**
- * The partner webhook's HMAC key: at least 24 bytes, given raw or in the `whsec_<base64>` form of Standard
- * Webhooks (whose decoded bytes are what count).
+ * The HMAC key that signs notifications to the partner: at least 24 bytes, given raw or in the
+ * `whsec_<base64>` form of Standard Webhooks (whose decoded bytes are what count).
  */
 const webhookSigningSecret = text.refine((secret) => {
   if (!secret.startsWith('whsec_')) return Buffer.byteLength(secret, 'utf8') >= 24;
@@ -119,6 +119,7 @@ export const sumsubWorkerFields = {
   SUMSUB_SHARE_TOKEN_TTL_SECS: z.coerce.number().int().min(60).max(86_400).default(1200),
 };
 
+/** The partner's notification endpoint: the partner registers it as a webhook, hence the names. */
 export const partnerFields = {
   PARTNER_WEBHOOK_URL: httpUrl.optional(),
   PARTNER_WEBHOOK_SECRET: webhookSigningSecret.optional(),

@@ -105,9 +105,9 @@ const apiExposure: Check<ApiExposure> = (config, ctx) => {
 };
 
 /**
- * The worker: Temporal, both vendors, the partner's webhook, the codec and its metrics. Kriptomat takes
- * either a static token or the five login variables; every Kriptomat path can be moved, because the
- * documentation disagrees on prefixes.
+ * The worker: Temporal, both vendors, the partner's notification endpoint, the codec and its metrics.
+ * Kriptomat takes either a static token or the five login variables; every Kriptomat path can be moved,
+ * because the documentation disagrees on prefixes.
  */
 export const workerConfigSchema = readingRenamed(
   z

@@ -13,7 +13,9 @@ import {
   isOutcome,
   isUntrustedPayload,
   KYC_PHASE,
+  readGap,
   verdictOf,
+  waitBefore,
 } from '../domain';
 import {
   ensureSumsubApplicant,
@@ -22,9 +24,8 @@ import {
   readKycStatus,
   shareApplicantWithKriptomat,
 } from './activity-calls';
-import { untilKriptomatReadDue, untilReviewReadDue } from './case-waits';
 import { KycCase } from './kyc-case-state';
-import { handleMessages } from './message-handlers';
+import { handleMessages } from './messages';
 import { leanRoundTrips, parkedCasesEnd, reviewReadDecides } from './patches';
 
 /**
@@ -182,6 +183,45 @@ async function awaitOperator(kase: KycCase): Promise<void> {
   }
   kase.resume();
 }
+
+// Waiting for the next read
+
+/** Waits in `awaiting_kriptomat` until the next read of the read schedule is due, or a `recheck` asks. */
+async function untilKriptomatReadDue(kase: KycCase): Promise<void> {
+  const { pollSchedule, jitter } = kase.timings;
+  const gap = readGap(pollSchedule, kase.wait.looks, jitter, Math.random);
+  await untilDue(kase, gap, 'next Kriptomat read', () => kase.asked.recheck);
+  kase.readDue();
+}
+
+/**
+ * Waits in `awaiting_user` for a webhook, a recheck or the fallback read. True when the review must be read:
+ * always, unless the wait ended on a review a signal carried (only in runs that began before webhooks
+ * became hints).
+ */
+async function untilReviewReadDue(kase: KycCase): Promise<boolean> {
+  const { timings } = kase;
+  const gap = readGap([timings.reviewPollInterval], 0, timings.jitter, Math.random);
+  const { asked } = kase;
+  await untilDue(
+    kase,
+    gap,
+    'SumSub review poll (fallback for lost webhooks)',
+    () => asked.reviewChange || asked.recheck || asked.reviewHint,
+  );
+  const mustRead = asked.recheck || asked.reviewHint || !asked.reviewChange;
+  kase.readDue();
+  return mustRead;
+}
+
+/** Sleeps until the read is due (never past the wait's deadline) or `woken` turns true. */
+async function untilDue(kase: KycCase, gapMs: number, summary: string, woken: () => boolean): Promise<void> {
+  const ms = waitBefore(gapMs, Date.now(), Date.parse(kase.wait.deadlineAt));
+  kase.scheduleRead(Date.now() + ms);
+  if (ms > 0 && !woken()) await condition(woken, ms, { summary });
+}
+
+// Between runs
 
 /** Hands the case to a fresh run once every notification and message handler has finished. */
 async function continueAsNew(kase: KycCase, input: KycCaseInput): Promise<never> {

@@ -1,9 +1,31 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  log,
+  metricMeter,
+  setHandler,
+} from '@temporalio/workflow';
+import { z } from 'zod';
 import type { KycCaseState, SumsubEvent } from '../domain';
+import {
+  isOutcome,
+  isSumsubReviewEventType,
+  isUntrustedPayload,
+  MAX_CASE_TEXT_LENGTH,
+  plainText,
+  REJECT_TYPES,
+  REVIEW_ANSWERS,
+  REVIEW_STATUSES,
+  reviewFromEvent,
+} from '../domain';
+import type { KycCase } from './kyc-case-state';
 
 /**
- * The case's messages. Callers (API, CLI, tests) import these constants rather than spelling names, so a
- * rename cannot leave a caller talking to nothing.
+ * The case's messages: what callers send, and how the case takes each one (`handleMessages`, below). Callers
+ * (API, CLI, tests) import these constants rather than spelling names, so a rename cannot leave a caller
+ * talking to nothing.
  */
 
 /** The whole case state: phase, statuses, review, last error, phase history. */
@@ -36,3 +58,107 @@ export interface CancelRequest {
  * `MAX_CASE_TEXT_LENGTH` characters (domain/plain-text.ts).
  */
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
+
+// How the case takes them
+
+/**
+ * `sumsubEvent`: the receiver sends `{type, applicantId, createdAt}`. Signals recorded before webhooks became
+ * hints also carry the review (`reviewStatus`, ...); only cases that began before then still fold it in.
+ */
+const sumsubEventInput = z.object({
+  type: z.string().min(1).max(100),
+  applicantId: z.string().min(1).max(100),
+  createdAt: z.string().max(40),
+  reviewStatus: z.enum(REVIEW_STATUSES).nullable().optional(),
+  reviewAnswer: z.enum(REVIEW_ANSWERS).nullable().optional(),
+  rejectType: z.enum(REJECT_TYPES).nullable().optional(),
+});
+type SumsubEventInput = z.infer<typeof sumsubEventInput>;
+
+/**
+ * A signal is in history before any code sees it, so it cannot be refused at the door: every handler parses
+ * its input here and drops what it cannot trust (a payload the codec marked untrusted: plaintext, or failing
+ * authentication) or what breaks its schema. A dropped message leaves the case exactly as it was; it is
+ * counted in the state and in `kyc_dropped_messages`, and logged by name and reason only, never its content.
+ */
+/** Created at the drop: callers import this module outside a workflow, where no metric can be created. */
+function countDropped(signal: string, reason: 'untrusted' | 'invalid'): void {
+  metricMeter
+    .createCounter(
+      'kyc_dropped_messages',
+      'messages',
+      'Signals dropped unread: untrusted (not encrypted by the engine) or invalid input',
+    )
+    .add(1, { signal, reason });
+}
+
+/** `cancel`: the Temporal UI and CLI may send it without input; a reason, when given, is plain text. */
+const cancelInput = z.union([z.undefined(), z.null(), z.object({ reason: z.string().optional() })]);
+
+/**
+ * Registers the case's message handlers; call before the first await so no message is lost. Each records
+ * what arrived through a `KycCase` transition and the steps act on it. No message carries anything the case
+ * acts on: a webhook only wakes the case to read SumSub, whose answer decides.
+ *
+ * @param readDecides whether this run treats webhooks as hints only (patches.ts); a run that began before
+ *   still folds the review a webhook carried, as it did when it was recorded.
+ */
+export function handleMessages(kase: KycCase, readDecides: boolean): void {
+  setHandler(getStateQuery, () => kase.state);
+  setHandler(recheckSignal, () => kase.askRecheck());
+  setHandler(recheckUpdate, () => readNow(kase), {
+    validator: () => {
+      if (isOutcome(kase.state.phase)) throw new Error(`the case has already ended ${kase.state.phase}`);
+    },
+  });
+  setHandler(retrySignal, () => kase.askRetry());
+  // The input is optional in practice: the Temporal UI and CLI can signal `cancel` without one.
+  setHandler(cancelSignal, (input: unknown) => {
+    const request = accept(kase, 'cancel', cancelInput, input);
+    if (request !== null) kase.cancel(plainText(request?.reason ?? '', MAX_CASE_TEXT_LENGTH));
+  });
+  setHandler(sumsubEventSignal, (input: unknown) => {
+    const event = accept(kase, 'sumsubEvent', sumsubEventInput, input);
+    if (event === null) return;
+    kase.countSumsubEvent();
+    takeEvent(kase, event, readDecides);
+    kase.showDetails();
+  });
+}
+
+/**
+ * A review event about this case's applicant (or before the applicant is known) asks for a read. Only in a
+ * run that began before webhooks became hints does a signal that still carries a review fold it in.
+ */
+function takeEvent(kase: KycCase, event: SumsubEventInput, readDecides: boolean): void {
+  if (!readDecides && event.reviewStatus !== undefined) {
+    const review = reviewFromEvent({ ...event, reviewStatus: event.reviewStatus }, new Date().toISOString());
+    if (review) kase.learnReview(review);
+  } else if (isSumsubReviewEventType(event.type)) kase.hintReview(event.applicantId);
+}
+
+/** The parsed input, or null when the message was dropped. */
+function accept<T>(kase: KycCase, signal: string, schema: z.ZodType<T>, input: unknown): T | null {
+  const untrusted = isUntrustedPayload(input);
+  const parsed = untrusted ? null : schema.safeParse(input);
+  if (parsed?.success) return parsed.data;
+  const reason = untrusted ? 'untrusted' : 'invalid';
+  kase.countDroppedMessage();
+  countDropped(signal, reason);
+  log.warn('dropped a message the case cannot trust', {
+    signal,
+    reason,
+    ...(parsed && { issues: parsed.error.issues.map((issue) => issue.path.join('.') || '(input)') }),
+  });
+  return null;
+}
+
+/** The `recheck` update: asks for a read now and answers once it is done (or the phase moved on). */
+async function readNow(kase: KycCase): Promise<KycCaseState> {
+  const { state } = kase;
+  if (state.phase !== 'awaiting_user' && state.phase !== 'awaiting_kriptomat') return state;
+  const [before, phase] = [kase.reads, state.phase];
+  kase.askRecheck();
+  await condition(() => kase.reads > before || state.phase !== phase);
+  return state;
+}

@@ -10,12 +10,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { TEMPORAL_SERVER_VERSION } from '../cluster/binaries';
 import type { DatabaseAccess } from '../cluster/postgres';
-import type { Cluster } from '../stack/cluster-stack';
-import { createCluster, NAMESPACE as CLUSTER_NAMESPACE } from '../stack/cluster-stack';
+import { environmentWithDotenv } from '../config';
+import { Stack } from '../stack/stack';
+import { namedStops } from '../stack/stops';
+import type { ClusterTemporal } from '../stack/temporal';
+import { NAMESPACE, startClusterTemporal, startDevTemporal } from '../stack/temporal';
 import { clusterPaths } from '../cluster/paths';
 import { LOCAL_HISTORY_SHARDS } from '../cluster/temporal';
-import { startDevServer } from '../stack/dev-server';
-import { freeLoopbackPort } from '../scripts/ports';
+import { freeLoopbackPort } from '../worker/free-port';
 import { createWriteStream } from 'node:fs';
 import { findChildPid, sampleAsTree } from './process-stats';
 
@@ -30,15 +32,17 @@ export interface BenchServer {
   pids: { server: number; postgres?: number };
   /** PostgreSQL as the Temporal server reaches it (the cluster), to watch its connections. */
   database: DatabaseAccess | null;
-  /** Ends what this measure started (the dev server); the shared cluster stays up until `close`. */
-  stop(): Promise<void>;
 }
 
 export interface ServerSource {
   kind: ServerKind;
   /** Server and store, for the report's machine line. */
   describe(): Promise<{ temporal: string; database: string }>;
-  start(workDir: string, say: (line: string) => void): Promise<BenchServer>;
+  /**
+   * The server of one measure: what it starts for that measure alone (the dev server) goes onto `stack`; the
+   * shared cluster stays up until `close`.
+   */
+  start(stack: Stack, workDir: string): Promise<BenchServer>;
   /** Stops whatever is still running (the cluster) and removes its directory unless it is to be kept. */
   close(keep: boolean): Promise<void>;
 }
@@ -54,48 +58,39 @@ export function devServerSource(temporalCli: string, db: 'file' | 'memory'): Ser
       ),
       database: `dev server on SQLite (${db === 'file' ? 'file' : 'in memory'})`,
     }),
-    start: async (workDir, say) => {
+    start: async (stack, workDir) => {
       const serverLog = createWriteStream(path.join(workDir, 'temporal.log'));
+      stack.onStop("the server's log", () => new Promise((resolve) => serverLog.end(resolve)));
       const port = await freeLoopbackPort();
-      say(`starting the Temporal dev server (${db === 'file' ? 'SQLite file' : 'SQLite in memory'})`);
-      const server = await startDevServer({
+      stack.log(`starting the Temporal dev server (${db === 'file' ? 'SQLite file' : 'SQLite in memory'})`);
+      const server = await startDevTemporal(stack, {
         cli: temporalCli,
         port,
         ...(db === 'file' && { dbFile: path.join(workDir, 'temporal.db') }),
-        namespace: 'default',
         log: (line) => void serverLog.write(`${line}\n`),
       });
-      const stop = async () => {
-        await server.stop();
-        await new Promise((resolve) => serverLog.end(resolve));
-      };
       const pid = findChildPid(['start-dev', '--port', String(port)]);
-      if (pid === null) {
-        await stop();
-        throw new Error('cannot find the dev server process');
-      }
-      return { address: server.address, namespace: 'default', pids: { server: pid }, database: null, stop };
+      if (pid === null) throw new Error('cannot find the dev server process');
+      return { address: server.address, namespace: NAMESPACE, pids: { server: pid }, database: null };
     },
     close: () => Promise.resolve(),
   };
 }
 
 /**
- * The cluster's PostgreSQL and Temporal server (`temporalOnly`: the bench brings its own workers, API and
- * simulators, as on the dev server), in `dir` (a fresh one per run: workflow ids of one run must not meet
- * those of an earlier one), started on the first measure.
+ * The cluster's PostgreSQL and Temporal server (the bench brings its own workers, API and simulators, as on
+ * the dev server), in `dir` (a fresh one per run: workflow ids of one run must not meet those of an earlier
+ * one), started on the first measure and stopped by `close`.
  */
 export function clusterSource(dir: string, log: (line: string) => void): ServerSource {
-  let running: Promise<Cluster> | undefined;
-  let cluster: Cluster | undefined;
+  const indented = (line: string): void => log(`  ${line}`);
+  const cluster = new Stack({ log: indented, reports: namedStops(indented) });
+  let running: Promise<ClusterTemporal> | undefined;
   const paths = clusterPaths({ ...process.env, KYC_CLUSTER_DIR: dir });
   const up = () =>
     (running ??= (async () => {
       log(`starting the cluster's PostgreSQL and Temporal server in ${dir}`);
-      const created = createCluster({ paths, log: (line) => log(`  ${line}`), temporalOnly: true });
-      cluster = created.cluster;
-      await created.started;
-      return created.cluster;
+      return startClusterTemporal(cluster, paths, environmentWithDotenv());
     })());
   return {
     kind: 'cluster',
@@ -110,21 +105,20 @@ export function clusterSource(dir: string, log: (line: string) => void): ServerS
       };
     },
     start: async () => {
-      const started = await up();
-      const serverPid = started.temporal?.server.pid;
+      const { temporal, db } = await up();
+      const serverPid = temporal.server.pid;
       if (serverPid === undefined) throw new Error('the cluster has no Temporal server pid');
       const postgres = await postmasterPid(paths.pgData);
       sampleAsTree(postgres);
       return {
-        address: started.address,
-        namespace: CLUSTER_NAMESPACE,
+        address: temporal.address,
+        namespace: NAMESPACE,
         pids: { server: serverPid, postgres },
-        database: started.db?.access ?? null,
-        stop: () => Promise.resolve(),
+        database: db.access,
       };
     },
     close: async (keep) => {
-      if (cluster) await cluster.stop();
+      await cluster.stop();
       if (!keep) await rm(dir, { recursive: true, force: true });
     },
   };

@@ -7,7 +7,8 @@ import { SumsubClient } from '../vendors/sumsub/client';
 import { generateCodecKey, kycDataConverter } from '../codec';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import { startSandbox } from '../sandbox/start-sandbox';
-import { freeLoopbackPort } from '../scripts/ports';
+import { freeLoopbackPort } from '../worker/free-port';
+import { Stack } from '../stack/stack';
 import { NodeProcess } from './child-process';
 import { InstantUsers } from './instant-users';
 import { PartnerReceiver } from './partner-receiver';
@@ -67,31 +68,23 @@ export interface BenchStack {
 }
 
 export async function startStack(options: StackOptions): Promise<BenchStack> {
-  const cleanups: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  };
+  const stack = new Stack({ log: options.say });
   try {
-    return await startParts(options, cleanups, stop);
+    return await startParts(options, stack);
   } catch (error) {
-    await stop();
+    await stack.stop();
     throw error;
   }
 }
 
-async function startParts(
-  options: StackOptions,
-  cleanups: (() => Promise<void>)[],
-  stop: () => Promise<void>,
-): Promise<BenchStack> {
+async function startParts(options: StackOptions, stack: Stack): Promise<BenchStack> {
   const { workDir, say } = options;
-  const server = await options.server.start(workDir, say);
-  cleanups.push(() => server.stop());
+  const server = await options.server.start(stack, workDir);
   const { namespace } = server;
 
   const codecKey = generateCodecKey('bench');
   const connection = await Connection.connect({ address: server.address });
-  cleanups.push(() => connection.close());
+  stack.onStop("the bench's connection", () => connection.close());
   const client = new Client({
     connection,
     namespace,
@@ -100,7 +93,7 @@ async function startParts(
 
   const partner = new PartnerReceiver();
   await partner.start();
-  cleanups.push(() => partner.close());
+  stack.onStop("the partner's receiver", () => partner.close());
 
   const apiPort = await freeLoopbackPort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -113,7 +106,7 @@ async function startParts(
     // import, earlier than its first poll, so every onboarding case takes the same path.
     decisionDelayMs: 250,
   });
-  cleanups.push(() => sandbox.close());
+  stack.onStop('the simulators', () => sandbox.close());
   const users = new InstantUsers(
     new SumsubClient({
       baseUrl: sandbox.sumsub.url,
@@ -153,7 +146,7 @@ async function startParts(
   say('starting the worker, the skeleton worker and the API (each bundles or loads its code)');
   const spawnNode = (name: string, script: string, env: Record<string, string>) => {
     const child = new NodeProcess(name, script, env, path.join(workDir, `${name}.log`));
-    cleanups.push(() => child.stop());
+    stack.onStop(name, () => child.stop());
     return child;
   };
   const worker = spawnNode('worker', 'bench/engine-worker.ts', await workerEnv(ENGINE_TASK_QUEUE));
@@ -199,7 +192,7 @@ async function startParts(
       await response.arrayBuffer();
       return response.status;
     },
-    stop,
+    stop: () => stack.stop(),
   };
 }
 

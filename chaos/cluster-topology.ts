@@ -4,14 +4,18 @@ import path from 'node:path';
 import { connectKycClient } from '../client/temporal-connection';
 import { generateCodecKey } from '../codec';
 import { startBalancer } from '../cluster/balancer';
-import { resolveClusterBinaries } from '../cluster/binaries';
-import { createCluster, NAMESPACE, TASK_QUEUE } from '../stack/cluster-stack';
+import { environmentWithDotenv } from '../config';
+import { TASK_QUEUE } from '../stack/cluster-stack';
+import { Stack } from '../stack/stack';
+import { namedStops } from '../stack/stops';
+import { NAMESPACE, startClusterTemporal } from '../stack/temporal';
 import { startApiProcess, startWorker, workerVersionEnv } from '../stack/processes';
 import { crashPostgres, TemporalServerControl } from '../cluster/faults';
 import { clusterPaths } from '../cluster/paths';
 import { engineDatabaseUrl } from '../cluster/postgres';
 import { kriptomatWebhookUrl } from '../stack/simulators';
-import { freeLoopbackPort, stableLoopbackPort } from '../scripts/ports';
+import { freeLoopbackPort } from '../worker/free-port';
+import { stableLoopbackPort } from '../scripts/ports';
 import { faultCounts } from './chaos-plan';
 import { startChaosSandbox } from './chaos-sandbox';
 import { clusterEngineEnv } from './cluster-env';
@@ -21,26 +25,24 @@ import { WorkerVersions } from './worker-versions';
 
 /**
  * The production topology of `npm run cluster` under chaos: PostgreSQL and a registered Temporal server on it
- * (`createCluster` with `temporalOnly`), the run's faulty simulators, two worker processes and two API
+ * (stack/temporal.ts, `startClusterTemporal`), the run's faulty simulators, two worker processes and two API
  * processes behind the round-robin balancer, exactly the programs compose runs. The partner's starts and both
  * vendors' webhooks go through the balancer, so a killed API leaves them to the other. Its state lives in the
  * run's folder (under /var/tmp: PostgreSQL's user must reach it), never in a developer's cluster dir.
  */
 export async function startClusterTopology(context: TopologyContext): Promise<ChaosTopology> {
-  const { options, dataDir, log, cleanups } = context;
+  const { options, dataDir, log, stack } = context;
   // mkdtemp made it 0700; PostgreSQL's own user must pass through it to its data directory.
   await chmod(dataDir, 0o711);
   const paths = clusterPaths({ ...process.env, KYC_CLUSTER_DIR: path.join(dataDir, 'cluster') });
   log(`starting PostgreSQL and the Temporal server on it (cluster dir ${paths.root})`);
-  const { cluster, started } = createCluster({ paths, log, temporalOnly: true });
-  cleanups.push(() => cluster.stop());
-  await started;
-  const { db, temporal } = cluster;
-  if (!db || !temporal) throw new Error('the cluster started without PostgreSQL or the Temporal server');
-  const binaries = await resolveClusterBinaries({ log });
+  // A stack of its own, whose teardown names each part as `npm run cluster` does.
+  const cluster = new Stack({ log, reports: namedStops(log) });
+  stack.onStop('the cluster', () => cluster.stop());
+  const { binaries, db, temporal } = await startClusterTemporal(cluster, paths, environmentWithDotenv());
   const server = new TemporalServerControl(binaries, db, paths.logDir, temporal, log);
   // Before the cluster's own stop (pushed first, so run later), which knows only the first server process.
-  cleanups.push(() => server.stop());
+  stack.onStop('the Temporal server', () => server.stop());
 
   const codecKey = generateCodecKey('chaos');
   const connection = {
@@ -53,12 +55,12 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
     KYC_CODEC_KEY: codecKey,
     KYC_CODEC_PREVIOUS_KEYS: [],
   });
-  cleanups.push(() => client.connection.close());
+  stack.onStop("the run's client", () => client.connection.close());
 
   const first = await stableLoopbackPort();
   const apiPorts = [first, await stableLoopbackPort([first])];
   const balancer = await startBalancer(0, apiPorts);
-  cleanups.push(() => balancer.close());
+  stack.onStop('the API balancer', () => balancer.close());
   const secrets = {
     KYC_CODEC_KEY: codecKey,
     KYC_API_TOKEN: randomBytes(24).toString('base64url'),
@@ -70,7 +72,7 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
     webhookSecret: secrets.SUMSUB_WEBHOOK_SECRET,
     kriptomatWebhookUrl: kriptomatWebhookUrl(balancer.url, secrets.KRIPTOMAT_WEBHOOK_TOKEN),
   });
-  cleanups.push(() => sandbox.close());
+  stack.onStop('the simulators', () => sandbox.close());
 
   const env = await clusterEngineEnv(context, sandbox, {
     ...connection,
@@ -105,8 +107,8 @@ export async function startClusterTopology(context: TopologyContext): Promise<Ch
     log,
   );
   // Stopped before the server and PostgreSQL: APIs first, then workers (the cluster's own order).
-  cleanups.push(() => workers.stopAll());
-  cleanups.push(() => apis.stopAll());
+  stack.onStop('the workers', () => workers.stopAll());
+  stack.onStop('the APIs', () => apis.stopAll());
   log('starting 2 workers and 2 API processes (node --import tsx worker/main.ts, api/main.ts)');
   await workers.startAll();
   if (versions) {

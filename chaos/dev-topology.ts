@@ -22,13 +22,13 @@ const TASK_QUEUE = 'kyc-chaos';
  * started with the run's own client, as a partner embedding the client library would.
  */
 export async function startDevTopology(context: TopologyContext): Promise<ChaosTopology> {
-  const { options, dataDir, log, cleanups } = context;
+  const { options, dataDir, log, stack } = context;
   const cli = context.temporalCli ?? (await resolveTemporalCli({ log }));
   const serverLog = createWriteStream(path.join(dataDir, 'temporal.log'));
-  cleanups.push(() => new Promise((resolve) => serverLog.end(resolve)));
+  stack.onStop("the server's log", () => new Promise((resolve) => serverLog.end(resolve)));
   log(`starting a Temporal dev server (state in ${path.join(dataDir, 'temporal.db')})`);
   const server = await ChaosTemporalServer.start(cli, dataDir, (line) => void serverLog.write(`${line}\n`));
-  cleanups.push(() => server.stop());
+  stack.onStop('the Temporal dev server', () => server.stop());
 
   const codec = { KYC_CODEC_KEY: generateCodecKey('chaos'), KYC_CODEC_PREVIOUS_KEYS: [] };
   const temporal = {
@@ -37,20 +37,20 @@ export async function startDevTopology(context: TopologyContext): Promise<ChaosT
     TEMPORAL_TASK_QUEUE: TASK_QUEUE,
   };
   const client = await connectKycClient({ ...temporal, ...codec });
-  cleanups.push(() => client.connection.close());
+  stack.onStop("the run's client", () => client.connection.close());
 
   const webhookSecret = randomBytes(18).toString('base64url');
   const receiver = await startWebhookReceiver(client, webhookSecret);
-  cleanups.push(() => receiver.close());
+  stack.onStop('the webhook receiver', () => receiver.close());
   const sandbox = await startChaosSandbox(options, { webhookUrl: receiver.url, webhookSecret });
-  cleanups.push(() => sandbox.close());
+  stack.onStop('the simulators', () => sandbox.close());
 
   const engine = { ...temporal, KYC_CODEC_KEY: codec.KYC_CODEC_KEY, ...context.partnerEnv };
   const worker = new ChaosWorker(
     await workerEnv(options, sandbox, engine, dataDir),
     path.join(dataDir, 'worker.log'),
   );
-  cleanups.push(() => worker.close());
+  stack.onStop('the worker', () => worker.close());
   log('starting the worker (node --import tsx worker/main.ts)');
   await worker.start();
 

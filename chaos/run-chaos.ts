@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CaseTimings } from '../domain';
 import { seededRandom } from '../sandbox/shared/faults';
+import { Stack } from '../stack/stack';
 import { buildReport } from './build-report';
 import { startCases } from './case-starter';
 import { verifyCases, waitForExpectedEnds } from './case-watch';
@@ -49,7 +50,10 @@ export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {})
   const random = seededRandom(options.seed);
   // The cluster's PostgreSQL runs as its own user, which cannot enter /root (nor, often, a private /tmp).
   const dataDir = await mkdtemp(path.join(options.cluster ? '/var/tmp' : os.tmpdir(), 'kyc-chaos-'));
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const stack = new Stack({
+    log,
+    reports: { failed: (_part, error) => log(`while stopping: ${String(error)}`) },
+  });
   let keepData = false;
   try {
     // Its own generator: the partner's refusals must not shift the plan a seed gives.
@@ -57,14 +61,14 @@ export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {})
       refuseRate: options.faults.errorRate,
       random: seededRandom(options.seed + 1),
     });
-    cleanups.push(() => partner.close());
+    stack.onStop("the partner's receiver", () => partner.close());
     const context: TopologyContext = {
       options,
       dataDir,
       log,
       timings: caseTimings(options),
       partnerEnv: partner.env,
-      cleanups,
+      stack,
       ...(hooks.temporalCli && { temporalCli: hooks.temporalCli }),
     };
     const topology = options.cluster ? await startClusterTopology(context) : await startDevTopology(context);
@@ -142,9 +146,7 @@ export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {})
     log(`the run failed; the processes' logs are in ${dataDir}`);
     throw error;
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => log(`while stopping: ${String(error)}`));
-    }
+    await stack.stop();
     if (!keepData) await rm(dataDir, { recursive: true, force: true });
   }
 }

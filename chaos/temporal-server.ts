@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startDevServer } from '../stack/dev-server';
 import type { RunningDevServer } from '../stack/dev-server';
-import { freeLoopbackPort } from '../scripts/ports';
+import { freeLoopbackPort } from '../worker/free-port';
 
 /**
  * The Temporal dev server of a chaos run: `npm start`'s launcher (search attributes registered), headless,

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { CaseTimings } from '../domain';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
+import type { Stack } from '../stack/stack';
 import type { ChaosEvent } from './chaos-plan';
 import type { ChaosOptions } from './options';
 
@@ -65,7 +66,7 @@ export interface TopologyContext {
   timings: Partial<CaseTimings>;
   /** The partner's webhook endpoint the workers notify (./partner-receiver.ts). */
   partnerEnv: Record<string, string>;
-  /** Stops for what the topology starts, pushed as it goes: run in reverse order, even after a failed start. */
-  cleanups: (() => Promise<unknown>)[];
+  /** What the topology starts goes onto the run's stack, stopped in reverse order even after a failed start. */
+  stack: Stack;
   temporalCli?: string;
 }

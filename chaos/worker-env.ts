@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
-import { freeLoopbackPort } from '../scripts/ports';
+import { freeLoopbackPort } from '../worker/free-port';
 import type { ChaosOptions } from './options';
 
 /**

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { formatBanner } from '../stack/banner';
 import type { Cluster } from '../stack/cluster-stack';
-import { NAMESPACE, TASK_QUEUE } from '../stack/cluster-stack';
+import { TASK_QUEUE } from '../stack/cluster-stack';
+import { NAMESPACE } from '../stack/temporal';
 import { LOCAL_HISTORY_SHARDS } from './temporal';
 
 export function formatClusterBanner(cluster: Cluster): string {

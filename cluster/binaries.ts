@@ -10,8 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import which from 'which';
 import { resolveTemporalCli } from '../scripts/temporal-cli';
-import type { BuildOptions, GoCommand } from '../scripts/go-build';
-import { buildOnce, isExecutableFile } from '../scripts/go-build';
+import type { BuildOptions, GoCommand } from '../stack/go-build';
+import { buildOnce, isExecutableFile } from '../stack/go-build';
 
 const execFileAsync = promisify(execFile);
 

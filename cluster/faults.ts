@@ -1,7 +1,7 @@
 /**
  * Faults on the cluster's Temporal server and PostgreSQL, for the chaos run (`npm run chaos -- --cluster`):
- * the same parts `createCluster` starts, crashed and started again in place, so the engine's processes
- * keep their addresses and every case its data.
+ * the same parts `startClusterTemporal` (stack/temporal.ts) starts, crashed and started again in place, so
+ * the engine's processes keep their addresses and every case its data.
  */
 import type { ClusterBinaries } from './binaries';
 import type { RunningDatabase } from './postgres';

@@ -9,7 +9,8 @@ import { ConfigurationError } from '../domain';
 import { describeError, watchStopSignals } from '../scripts/start-support';
 import { formatClusterBanner } from './banner';
 import type { Cluster } from '../stack/cluster-stack';
-import { createCluster, StartInterrupted } from '../stack/cluster-stack';
+import { createCluster } from '../stack/cluster-stack';
+import { StartInterrupted } from '../stack/stack';
 import { clusterPaths } from './paths';
 import { stateFile, writeState } from './state';
 

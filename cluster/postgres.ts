@@ -9,7 +9,7 @@ import { promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import which from 'which';
-import { freeLoopbackPort } from '../scripts/ports';
+import { freeLoopbackPort } from '../worker/free-port';
 import type { ClusterPaths } from './paths';
 
 const execFileAsync = promisify(execFile);

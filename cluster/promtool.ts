@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import which from 'which';
-import { cacheRoot, isExecutableFile } from '../scripts/go-build';
+import { cacheRoot, isExecutableFile } from '../stack/go-build';
 
 const execFileAsync = promisify(execFile);
 

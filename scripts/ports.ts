@@ -1,5 +1,4 @@
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 
 /** True when `host:port` can be listened on right now (nothing else holds it). */
 export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -15,18 +14,6 @@ export async function isPortFree(port: number, host = '127.0.0.1'): Promise<bool
   }
   await new Promise((resolve) => probe.close(resolve));
   return true;
-}
-
-/** A port free on loopback right now (for listeners that take a fixed address, not port 0). */
-export async function freeLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Below Linux's default ephemeral range (32768-60999), above the well-known and registered crowd. */

@@ -10,14 +10,15 @@ import { environmentWithDotenv } from '../config';
 import { ConfigurationError } from '../domain';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../worker/runtime';
-import { PortInUseError, startDevServer } from '../stack/dev-server';
-import { writeLocalEnv } from '../stack/local-env';
-import { isPortFree } from './ports';
 import { formatBanner } from '../stack/banner';
+import { PortInUseError } from '../stack/dev-server';
 import { engineConfigs } from '../stack/engine-env';
-import type { Cleanup } from '../stack/in-process';
 import { createEngineWorker, startApi } from '../stack/in-process';
+import { writeLocalEnv } from '../stack/local-env';
 import { startSimulators } from '../stack/simulators';
+import { Stack, StartInterrupted } from '../stack/stack';
+import { NAMESPACE, startDevTemporal } from '../stack/temporal';
+import { isPortFree } from './ports';
 import {
   describeError,
   log,
@@ -31,12 +32,8 @@ import { resolveTemporalCli } from './temporal-cli';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const TASK_QUEUE = 'kyc';
-const NAMESPACE = 'default';
 const HOST = '127.0.0.1';
 const WORKER_STOP_TIMEOUT_MS = 15_000;
-
-/** A signal arrived while starting: unwind what started, and exit 0 as after a normal stop. */
-class StopRequested extends Error {}
 
 async function main(): Promise<number> {
   const env = environmentWithDotenv();
@@ -51,10 +48,12 @@ async function main(): Promise<number> {
   const sdkLog = logger.child({}, { level: env.LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
   const runtime = await installWorkerRuntime({ logger: sdkLog, shutdownSignals: [] });
   const stop = watchStopSignals();
-  const checkpoint = (): void => {
-    if (stop.requested()) throw new StopRequested();
-  };
-  const cleanups: Cleanup[] = [];
+  // Quiet while stopping, but for a part that fails to stop.
+  const stack = new Stack({
+    log,
+    stopRequested: () => stop.requested(),
+    reports: { failed: (_part, error) => log(`while stopping: ${describeError(error)}`) },
+  });
   try {
     const sandboxMode = !env.KRIPTOMAT_BASE_URL;
     const ports = {
@@ -66,7 +65,7 @@ async function main(): Promise<number> {
     };
     const dataDir = path.resolve(env.KYC_DATA_DIR || path.join(REPO_ROOT, '.data'));
     const cli = await resolveTemporalCli();
-    checkpoint();
+    stack.checkpoint();
     // Checked before the dev server starts, so a taken port fails in a second rather than after it.
     const ownPorts: [number, string, string][] = [[ports.api, 'API', 'KYC_API_PORT']];
     if (sandboxMode) {
@@ -80,7 +79,7 @@ async function main(): Promise<number> {
     const apiUrl = `http://${HOST}:${ports.api}`;
     const dbFile = path.join(dataDir, 'temporal.db');
     log(`starting the Temporal dev server (state in ${dbFile})`);
-    const server = await startDevServer({
+    const server = await startDevTemporal(stack, {
       cli,
       port: ports.temporal,
       uiPort: ports.ui,
@@ -94,8 +93,7 @@ async function main(): Promise<number> {
       if (error.role === 'ui') throw portInUse(error.port, 'Temporal UI', 'TEMPORAL_UI_PORT');
       throw portInUse(error.port, 'Temporal gRPC', 'TEMPORAL_PORT');
     });
-    cleanups.push(() => server.stop());
-    checkpoint();
+    stack.checkpoint();
 
     const connection = {
       TEMPORAL_ADDRESS: server.address,
@@ -106,9 +104,8 @@ async function main(): Promise<number> {
     // Before the simulators: Kriptomat's simulator is given the webhook URL with this engine's token.
     const local = await writeLocalEnv(dataDir, connection, env);
     const webhookToken = local.secrets.KRIPTOMAT_WEBHOOK_TOKEN;
-    const sandbox = sandboxMode ? await startSimulators(apiUrl, ports, webhookToken) : null;
-    if (sandbox) cleanups.push(() => sandbox.close());
-    checkpoint();
+    const sandbox = sandboxMode ? await startSimulators(stack, apiUrl, ports, webhookToken) : null;
+    stack.checkpoint();
     const uiOrigins = [`http://${HOST}:${ports.ui}`, `http://localhost:${ports.ui}`].join(',');
     const configs = engineConfigs(env, sandbox, {
       ...connection,
@@ -117,11 +114,11 @@ async function main(): Promise<number> {
       KYC_API_PORT: String(ports.api),
       KYC_CODEC_CORS_ORIGINS: env.KYC_CODEC_CORS_ORIGINS ?? uiOrigins,
     });
-    const api = await startApi(configs.api, logger, runtime.sdkMetricsUrl, cleanups);
-    checkpoint();
+    const api = await startApi(stack, configs.api, logger, runtime.sdkMetricsUrl);
+    stack.checkpoint();
 
     log('bundling the workflow code and starting the worker');
-    const worker = await createEngineWorker(configs.worker, api.observeHttpCall, cleanups);
+    const worker = await createEngineWorker(stack, configs.worker, api.observeHttpCall);
     // The worker is the main task: it runs even if a stop was asked meanwhile (an unrun worker cannot be shut
     // down), and whatever ends it, or the server under it, ends the whole process.
     const running = worker.run();
@@ -153,7 +150,7 @@ async function main(): Promise<number> {
     if (problem !== null) throw new PlainError(problem);
     return 0;
   } catch (error) {
-    if (error instanceof StopRequested) return 0;
+    if (error instanceof StartInterrupted) return 0;
     log(
       error instanceof PlainError || error instanceof ConfigurationError
         ? `error: ${error.message}`
@@ -162,9 +159,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     // Reverse order: the worker's connection, the API, the simulators, the server last.
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => log(`while stopping: ${describeError(error)}`));
-    }
+    await stack.stop();
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import which from 'which';
-import { buildOnce, isExecutableFile, type GoCommand } from './go-build';
+import { buildOnce, isExecutableFile, type GoCommand } from '../stack/go-build';
 
 /** The one place the Temporal CLI version is pinned (module github.com/temporalio/cli/cmd/temporal). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';

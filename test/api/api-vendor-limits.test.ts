@@ -1,4 +1,4 @@
-import { freeLoopbackPort } from '../../scripts/ports';
+import { freeLoopbackPort } from '../../worker/free-port';
 import { sumsubClientFrom } from '../../vendors/clients';
 import type { ApiEnv } from './api-harness';
 import { startApiEnv } from './api-harness';

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { parse } from 'dotenv';
 import { resolveClusterBinaries } from '../../cluster/binaries';
 import type { ClusterState } from '../../cluster/state';
-import { freeLoopbackPort, isPortFree } from '../../scripts/ports';
+import { freeLoopbackPort } from '../../worker/free-port';
+import { isPortFree } from '../../scripts/ports';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** A cold build of the server, its SQL tool and the UI server takes 5-6 minutes on 2 cores. */

@@ -1,6 +1,6 @@
 /**
  * A rolling deploy on the production topology (docs/rolling-deploys.md): PostgreSQL and a registered Temporal
- * server v1.29.1 (stack/cluster-stack.ts, temporalOnly), the simulators, and two real worker processes
+ * server v1.29.1 (stack/temporal.ts, startClusterTemporal), the simulators, and two real worker processes
  * (worker/main.ts) polling as version A of a Worker Deployment. With cases mid-flight, the workers are
  * replaced one at a time by version B, whose workflow code carries a deliberate change behind `patched()`
  * (test/cluster/rollout-workflows.ts), and B is made current with deploy/temporal/set-current-version.sh, the
@@ -16,8 +16,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { connectKycClient } from '../../client/temporal-connection';
 import { startCase } from '../../client/kyc-cases';
-import type { Cluster } from '../../stack/cluster-stack';
-import { NAMESPACE } from '../../stack/cluster-stack';
+import { NAMESPACE } from '../../stack/temporal';
 import type { EngineProcess } from '../../stack/processes';
 import { startWorker, workerVersionEnv, workflowCodeBuildId } from '../../stack/processes';
 import type { DeploymentVersion, VersionTarget } from '../../cluster/rollout';
@@ -28,7 +27,7 @@ import { kycWorkflowId } from '../../domain';
 import type { kycCase } from '../../workflows';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
-import { freeLoopbackPort } from '../../scripts/ports';
+import { freeLoopbackPort } from '../../worker/free-port';
 import { TEST_WORKFLOWS_PATH_VARIABLE } from '../../worker/create-worker';
 import type { TestCluster } from '../helpers/test-cluster';
 import { startTestCluster } from '../helpers/test-cluster';
@@ -53,7 +52,7 @@ describe('rolling deploy with Worker Versioning (server v1.29.1 on PostgreSQL, t
   const logLines: string[] = [];
   const log = (line: string): void => void logLines.push(line);
   let testCluster: TestCluster | undefined;
-  let cluster: Cluster | undefined;
+  let cluster: TestCluster['cluster'] | undefined;
   let sandbox: RunningSandbox | undefined;
   let client: Client | undefined;
   let connection: Connection | undefined;

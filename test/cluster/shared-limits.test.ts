@@ -1,7 +1,7 @@
 /**
  * Issue 16, item 6, end to end: two real worker processes (worker/main.ts) on the production topology
- * (PostgreSQL and a registered Temporal server v1.29.1: stack/cluster-stack.ts, temporalOnly) share the vendors'
- * limits through the engine's database (`KYC_DATABASE_URL`, the `kyc` database setup-schema.sh creates).
+ * (PostgreSQL and a registered Temporal server v1.29.1: stack/temporal.ts, startClusterTemporal) share the
+ * vendors' limits through the engine's database (`KYC_DATABASE_URL`, the `kyc` database setup-schema.sh creates).
  * Sandbox cases run through both simulators with a SumSub limit low enough that the two workers contend for
  * it, and with Kriptomat login sessions revoked every few seconds so that both workers log in again and again
  * (2 s TOTP steps). Then: the starts both workers reserved (the database's own record) never put more SumSub
@@ -13,8 +13,7 @@ import type { Client } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { startCase } from '../../client/kyc-cases';
 import { connectKycClient } from '../../client/temporal-connection';
-import type { Cluster } from '../../stack/cluster-stack';
-import { NAMESPACE } from '../../stack/cluster-stack';
+import { NAMESPACE } from '../../stack/temporal';
 import type { EngineProcess } from '../../stack/processes';
 import { startWorker } from '../../stack/processes';
 import { engineDatabaseUrl } from '../../cluster/postgres';
@@ -24,7 +23,7 @@ import { kycWorkflowId } from '../../domain';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import type { LoggedRequest } from '../../sandbox/shared/request-log';
-import { freeLoopbackPort } from '../../scripts/ports';
+import { freeLoopbackPort } from '../../worker/free-port';
 import type { kycCase } from '../../workflows';
 import { loginWorkerEnv, PARTNER } from '../helpers/kriptomat-partner';
 import type { TestCluster } from '../helpers/test-cluster';
@@ -57,7 +56,7 @@ describe('vendor limits shared by two worker processes (KYC_DATABASE_URL on the 
   const logLines: string[] = [];
   const log = (line: string): void => void logLines.push(line);
   let testCluster: TestCluster | undefined;
-  let cluster: Cluster | undefined;
+  let cluster: TestCluster['cluster'] | undefined;
   let sandbox: RunningSandbox | undefined;
   let client: Client | undefined;
   const workers: EngineProcess[] = [];
@@ -86,7 +85,7 @@ describe('vendor limits shared by two worker processes (KYC_DATABASE_URL on the 
       TEMPORAL_NAMESPACE: NAMESPACE,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       KYC_CODEC_KEY: generateCodecKey('limits-1'),
-      KYC_DATABASE_URL: engineDatabaseUrl(cluster.db!.access),
+      KYC_DATABASE_URL: engineDatabaseUrl(cluster.db.access),
       SUMSUB_GETS_PER_5S: String(GETS_PER_5S),
       SUMSUB_POSTS_PER_5S: String(POSTS_PER_5S),
       // Each activity waits on at most one SumSub call: a queue the low limit below drains in seconds.
@@ -142,7 +141,7 @@ describe('vendor limits shared by two worker processes (KYC_DATABASE_URL on the 
     }
 
     // What the limiter decided, on the database's clock: every start both workers reserved (kept 2 minutes).
-    const db = new PgClient({ connectionString: engineDatabaseUrl(cluster!.db!.access) });
+    const db = new PgClient({ connectionString: engineDatabaseUrl(cluster!.db.access) });
     await db.connect();
     const reserved = await db
       .query<{ bucket: string; started_ms: string }>('SELECT bucket, started_ms FROM vendor_request_starts')

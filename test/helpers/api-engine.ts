@@ -6,10 +6,12 @@ import { connectKycClient } from '../../client/temporal-connection';
 import { loadApiConfig, loadWorkerConfig } from '../../config';
 import type { RunningSandbox, SandboxOptions } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
+import type { Stack } from '../../stack/stack';
 import { createKycWorker } from '../../worker/create-worker';
 import { TEST_CODEC_ENV } from './codec';
 import { memoryLogger } from './memory-logger';
 import { freePort } from './ports';
+import { testEngineStack } from './sandbox-engine';
 import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue } from './temporal';
 
 /** What `api()` answers: the status, the headers and the parsed JSON body (null when there is none). */
@@ -41,7 +43,24 @@ export async function startApiEngine(
   /** Changes to the worker's environment; `undefined` removes a variable (e.g. the static Kriptomat token). */
   workerEnv: Record<string, string | undefined> = {},
 ) {
+  const stack = testEngineStack();
+  try {
+    return await startParts(stack, name, sandboxOptions, apiEnv, workerEnv);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
+
+async function startParts(
+  stack: Stack,
+  name: string,
+  sandboxOptions: ApiEngineSandboxOptions,
+  apiEnv: Record<string, string>,
+  workerEnv: Record<string, string | undefined>,
+) {
   const env = await startTestTemporal();
+  stack.onStop('the Temporal test environment', () => env.teardown());
   const taskQueue = uniqueTaskQueue(name);
   const temporalEnv = {
     TEMPORAL_ADDRESS: env.address,
@@ -103,13 +122,13 @@ export async function startApiEngine(
     } catch (error) {
       await api.close();
       await client.connection.close();
-      if (!isAddressInUse(error) || attempt >= 3) {
-        await env.teardown();
-        throw error;
-      }
+      if (!isAddressInUse(error) || attempt >= 3) throw error;
     }
   }
   const { api, sandbox, client } = started;
+  stack.onStop("the API's client", () => client.connection.close());
+  stack.onStop('the API', () => api.close());
+  stack.onStop('the simulators', () => sandbox.close());
 
   const merged = { ...sandbox.workerEnv, ...TEST_CODEC_ENV, ...temporalEnv, ...workerEnv };
   const workerConfig = loadWorkerConfig(
@@ -117,8 +136,9 @@ export async function startApiEngine(
       Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
     ),
   );
-  const stopWorker = runInBackground(
-    await createKycWorker(env.nativeConnection, workerConfig, testWorkflowSource()),
+  stack.onStop(
+    'the worker',
+    runInBackground(await createKycWorker(env.nativeConnection, workerConfig, testWorkflowSource())),
   );
 
   /** One call as a partner's backend makes it: bearer token, JSON in and out. */
@@ -155,13 +175,7 @@ export async function startApiEngine(
     api: call,
     /** Everything the API logged so far. */
     logs: apiLogs.text,
-    stop: async () => {
-      await api.close();
-      await stopWorker();
-      await sandbox.close();
-      await client.connection.close();
-      await env.teardown();
-    },
+    stop: () => stack.stop(),
   };
 }
 

@@ -14,7 +14,7 @@ import type { RunningDatabase } from '../../cluster/postgres';
 import { ENGINE_DATABASE, engineDatabaseUrl, startLocalDatabase } from '../../cluster/postgres';
 import { startKriptomatSimulator } from '../../sandbox/kriptomat/server';
 import type { RunningKriptomatSimulator } from '../../sandbox/kriptomat/server';
-import { freeLoopbackPort } from '../../scripts/ports';
+import { freeLoopbackPort } from '../../worker/free-port';
 import { PARTNER } from '../helpers/kriptomat-partner';
 import { allowLoopbackHttp } from '../helpers/recording-server';
 

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { caseListQuery } from '../client/case-list';
 import { getCase } from '../client/kyc-cases';
-import { isOutcome, KYC_PHASE, userIdFromWorkflowId } from '../domain';
+import { caseListQuery, isOutcome, KYC_PHASE, userIdFromWorkflowId } from '../domain';
 import type { CasePhase } from '../domain';
 import type { RequestLog } from '../sandbox/shared/request-log';
 import type { PlannedCase } from './expected-ends';

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { userIdFromWorkflowId } from '../domain';
-import { caseListQuery } from './case-list';
+import { caseListQuery } from '../domain';
 import type { StartCaseOptions } from './kyc-cases';
 import { retryCase, startCase } from './kyc-cases';
 

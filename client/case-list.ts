@@ -1,6 +1,13 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { CaseOutcome, CasePhase } from '../domain';
-import { EDD_STATUS, KYC_OUTCOME, KYC_PHASE, KYC_STATUS, userIdFromWorkflowId } from '../domain';
+import {
+  caseListQuery,
+  EDD_STATUS,
+  KYC_OUTCOME,
+  KYC_PHASE,
+  KYC_STATUS,
+  userIdFromWorkflowId,
+} from '../domain';
 
 export interface CaseFilter {
   phase?: CasePhase;
@@ -19,18 +26,6 @@ export interface CaseSummary {
   workflowStatus: string;
   startedAt: string;
   closedAt: string | null;
-}
-
-/**
- * The visibility query of a filter. Phases and outcomes are enum values the caller validated, so they are
- * safe to quote; nothing else the caller typed reaches the query.
- */
-export function caseListQuery(filter: Pick<CaseFilter, 'phase' | 'outcome'>): string {
-  // A run that continued as new is the same case: only its last run speaks for it.
-  const clauses = [`WorkflowType = 'kycCase'`, `ExecutionStatus != 'ContinuedAsNew'`];
-  if (filter.phase) clauses.push(`${KYC_PHASE.name} = '${filter.phase}'`);
-  if (filter.outcome) clauses.push(`${KYC_OUTCOME.name} = '${filter.outcome}'`);
-  return clauses.join(' AND ');
 }
 
 /** Cases matching the filter, as the Temporal UI would list them with the same query. */

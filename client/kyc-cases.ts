@@ -5,10 +5,17 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { CaseTimings, KycCaseInput, KycCaseState } from '../domain';
+import type { CaseTimings, KycCaseInput, KycCaseState, SumsubEvent } from '../domain';
 import { isValidUserId, KYC_PHASE, kycWorkflowId } from '../domain';
 import type { kycCase } from '../workflows';
-import { cancelSignal, getStateQuery, recheckUpdate, retrySignal } from '../workflows/messages';
+import {
+  cancelSignal,
+  getStateQuery,
+  recheckSignal,
+  recheckUpdate,
+  retrySignal,
+  sumsubEventSignal,
+} from '../workflows/messages';
 import { CaseClosedError, CaseNotFoundError, InvalidUserIdError } from './case-errors';
 
 export type KycCaseHandle = WorkflowHandleWithFirstExecutionRunId<typeof kycCase>;
@@ -114,10 +121,27 @@ export async function cancelCase(client: Client, userId: string, reason: string)
 }
 
 /**
+ * Asks the user's case, if it runs, to read Kriptomat again now (Kriptomat's webhook). False when there is no
+ * case to take it.
+ */
+export function recheckIfRunning(client: Client, userId: string): Promise<boolean> {
+  return signalCaseIfRunning(client, userId, recheckSignal);
+}
+
+/** Hands a SumSub webhook's hint to the user's case, if it runs. False when there is no case to take it. */
+export function sendSumsubEventIfRunning(
+  client: Client,
+  userId: string,
+  event: SumsubEvent,
+): Promise<boolean> {
+  return signalCaseIfRunning(client, userId, sumsubEventSignal, event);
+}
+
+/**
  * Signals the user's case if it runs. False when there is none to take it (never started, or already ended):
  * webhooks about such users are answered, not refused, so their sender stops redelivering.
  */
-export async function signalCaseIfRunning<Args extends unknown[]>(
+async function signalCaseIfRunning<Args extends unknown[]>(
   client: Client,
   userId: string,
   signal: SignalDefinition<Args>,

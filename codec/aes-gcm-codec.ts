@@ -5,8 +5,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { UntrustedReason } from '../domain/untrusted-payload';
 import { untrustedPayload } from '../domain/untrusted-payload';
 import type { Keyring } from './keyring';
-import type { UnknownKeyAlert } from './unknown-key-alert';
-import { reportUnknownKey } from './unknown-key-alert';
+import type { UnknownKeyAlert } from '../observability/unknown-key-alert';
+import { reportUnknownKey } from '../observability/unknown-key-alert';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';

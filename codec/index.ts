@@ -11,8 +11,8 @@ export {
   PayloadDecryptionError,
 } from './aes-gcm-codec';
 export { parseKeyring } from './keyring';
-export { reportUnknownKey, unknownKeyPayloadCount } from './unknown-key-alert';
-export type { UnknownKeyAlert } from './unknown-key-alert';
+export { reportUnknownKey, unknownKeyPayloadCount } from '../observability/unknown-key-alert';
+export type { UnknownKeyAlert } from '../observability/unknown-key-alert';
 
 /** The payload codec the configuration describes. */
 export function codecFromConfig(config: CodecConfig): AesGcmPayloadCodec {

@@ -1,4 +1,5 @@
 export * from './case-phase';
+export * from './case-query';
 export * from './case-state';
 export * from './errors';
 export * from './failure-policy';

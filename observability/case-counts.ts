@@ -1,4 +1,4 @@
-import { caseListQuery } from '../client/case-list';
+import { caseListQuery } from '../domain';
 import type { CasePhase } from '../domain';
 import { CASE_PHASES, isOutcome } from '../domain';
 

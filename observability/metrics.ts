@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { unknownKeyPayloadCount } from '../codec/unknown-key-alert';
+import { unknownKeyPayloadCount } from './unknown-key-alert';
 import type { CaseCountClient } from './case-counts';
 import { CaseCounts } from './case-counts';
 import type { KycMetrics } from './metrics-types';

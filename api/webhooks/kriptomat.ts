@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { describeIssues } from '../../vendors/http/parse-body';
 import { sumsubTypeLabel } from '../../vendors/sumsub/webhook-types';
 import { isValidUserId } from '../../domain';
-import { recheckSignal } from '../../workflows/messages';
-import { signalCaseIfRunning } from '../../client/kyc-cases';
+import { recheckIfRunning } from '../../client/kyc-cases';
 import { secretMatcher } from '../secret-matcher';
 
 /** The one Kriptomat event of interest: a SumSub review finished at Kriptomat (docs/vendor-apis.md). */
@@ -62,7 +61,7 @@ export async function receiveKriptomatWebhook(
     return { result: 'ignored', status: 202, type, ...(userId && { userId }) };
   }
   if (!userId) return { result: 'unknown_case', status: 202, type };
-  const signalled = await signalCaseIfRunning(client, userId, recheckSignal);
+  const signalled = await recheckIfRunning(client, userId);
   return signalled
     ? { result: 'recheck_requested', status: 202, userId, type }
     : { result: 'unknown_case', status: 202, userId, type };

@@ -3,8 +3,7 @@ import { parseSumsubWebhook, verifyWebhookDigest } from '../../vendors/sumsub/we
 import type { SumsubReviewWebhook } from '../../vendors/sumsub/webhook';
 import type { SumsubEvent } from '../../domain';
 import { isValidUserId } from '../../domain';
-import { sumsubEventSignal } from '../../workflows/messages';
-import { signalCaseIfRunning } from '../../client/kyc-cases';
+import { sendSumsubEventIfRunning } from '../../client/kyc-cases';
 import type { RecentDeliveries } from './recent-deliveries';
 
 /**
@@ -65,7 +64,7 @@ export async function receiveSumsubWebhook(
   if (delivery && !delivery.claimed) return { result: 'duplicate', status: 200, userId, type };
   let signalled: boolean;
   try {
-    signalled = await signalCaseIfRunning(client, userId, sumsubEventSignal, toSumsubEvent(webhook));
+    signalled = await sendSumsubEventIfRunning(client, userId, toSumsubEvent(webhook));
   } catch (error) {
     delivery?.release();
     throw error;

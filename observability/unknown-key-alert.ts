@@ -1,5 +1,5 @@
-import type { Logger } from '../observability/logger';
-import { createLogger } from '../observability/logger';
+import type { Logger } from './logger';
+import { createLogger } from './logger';
 
 /** Told the key id of every payload encrypted under a key this process does not know. */
 export type UnknownKeyAlert = (keyId: string) => void;

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { kycWorkflowId } from '../domain';
-import type { kycCase } from '../workflows';
+import type { kycCase } from '../workflows/kyc-case';
 import type { ChaosKind } from './chaos-plan';
 
 /** How soon the engine took new work after one fault. */

@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import type { CaseTimings, KycCaseInput, KycCaseState, SumsubEvent } from '../domain';
 import { isValidUserId, KYC_PHASE, kycWorkflowId } from '../domain';
-import type { kycCase } from '../workflows';
+import type { kycCase } from '../workflows/kyc-case';
 import {
   cancelSignal,
   getStateQuery,

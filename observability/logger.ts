@@ -36,7 +36,7 @@ const REDACTED_FIELDS = [
   'x-app-access-sig',
   'x-app-token',
   'x-payload-digest',
-  // Kriptomat's profile and login fields are snake_case (partner-apis.md).
+  // Kriptomat's profile and login fields are snake_case (docs/vendor-apis.md).
   'surname',
   'date_of_birth',
   'building_number',

@@ -10,7 +10,11 @@ import { partnerClientsFrom } from '../vendors/clients';
 /** Where the worker gets workflow code: the TypeScript sources (bundled at start) or a prebuilt bundle. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
 
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+/**
+ * The workflow bundle's entry. Every function this module exports is a workflow type the worker registers, so
+ * it exports `kycCase` alone; the rest of `workflows/` is reached through its imports.
+ */
+export const WORKFLOWS_PATH = require.resolve('../workflows/kyc-case');
 
 /**
  * TEST ONLY: another workflows entry module for a worker started from worker/main.ts, so a test can run a

@@ -9,7 +9,7 @@ import {
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import type { KycActivities } from '../activities/contract';
 import type { KriptomatKycSnapshot } from '../domain';
-import { isRetryableErrorType, NON_RETRYABLE_ERROR_TYPES } from '../domain';
+import { NON_RETRYABLE_ERROR_TYPES, parksCase } from '../domain';
 import { leanRoundTrips, retryAfterTimer } from './patches';
 
 /**
@@ -104,7 +104,7 @@ export function finalFailure(error: unknown): { type: string; message: string } 
   const cause = causeOf(error);
   if (!(cause instanceof ApplicationFailure)) return null;
   const type = cause.type ?? 'Error';
-  if (!cause.nonRetryable && isRetryableErrorType(type)) return null;
+  if (!parksCase(cause)) return null;
   return { type, message: cause.message };
 }
 

@@ -24,7 +24,7 @@ import { currentBuildId, rollOut, setCurrentVersion } from '../../cluster/rollou
 import { generateCodecKey } from '../../codec';
 import { loadWorkerConfig } from '../../config';
 import { kycWorkflowId } from '../../domain';
-import type { kycCase } from '../../workflows';
+import type { kycCase } from '../../workflows/kyc-case';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import { freeLoopbackPort } from '../../worker/free-port';

@@ -24,7 +24,7 @@ import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
 import type { LoggedRequest } from '../../sandbox/shared/request-log';
 import { freeLoopbackPort } from '../../worker/free-port';
-import type { kycCase } from '../../workflows';
+import type { kycCase } from '../../workflows/kyc-case';
 import { loginWorkerEnv, PARTNER } from '../helpers/kriptomat-partner';
 import type { TestCluster } from '../helpers/test-cluster';
 import { startTestCluster } from '../helpers/test-cluster';

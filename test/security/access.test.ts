@@ -14,7 +14,7 @@ import type { KycCaseState } from '../../domain';
 import { kycWorkflowId } from '../../domain';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
-import type { kycCase } from '../../workflows';
+import type { kycCase } from '../../workflows/kyc-case';
 import { retrySignal } from '../../workflows/messages';
 import { apiConfig, fakeSumsub } from '../api/api-harness';
 import { kyc } from '../cli/cli-process';

@@ -1,0 +1,134 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { importsOf, layerEdges, layerOf, PRODUCTION_FOLDERS, REPO, sourceFiles } from './import-graph';
+
+/**
+ * docs/architecture.md is checked against the code, so it cannot drift: the layer diagram is the import
+ * graph between production folders, the story of one case lists files that exist (the workflow's own files
+ * exactly), production code has no import cycle and imports no tool, and every document a comment cites is
+ * in the repository.
+ */
+const DOC = readFileSync(path.join(REPO, 'docs/architecture.md'), 'utf8');
+const TOOL_FOLDERS = ['sandbox', 'scripts', 'stack', 'cluster', 'bench', 'chaos', 'test'];
+/** Folders the story count leaves out: pure rules, settings and telemetry that every step uses. */
+const UNCOUNTED = ['domain', 'config', 'observability'];
+const MAX_STORY_FILES = 8;
+
+function section(title: string): string {
+  const start = DOC.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`docs/architecture.md has no "## ${title}" section`);
+  const end = DOC.indexOf('\n## ', start + 1);
+  return DOC.slice(start, end < 0 ? undefined : end);
+}
+
+/** The `a --> b` lines of the section's mermaid block. */
+function diagramEdges(text: string): string[] {
+  const block = /```mermaid\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^\w+ --> \w+$/.test(line))
+    .sort();
+}
+
+/** The numbered list of files (`1. \`api/case-routes.ts\` …`). */
+function storyFiles(): string[] {
+  return [...section('One case, in story order').matchAll(/^\d+\. `([^`]+)`/gm)].map(
+    (match) => match[1] ?? '',
+  );
+}
+
+const productionFiles = PRODUCTION_FOLDERS.flatMap((folder) => sourceFiles(folder));
+
+it('draws the layers exactly as the production folders import each other', () => {
+  expect(diagramEdges(section('The house'))).toEqual(layerEdges());
+});
+
+it('follows one case through at most eight production files that exist, in story order', () => {
+  const story = storyFiles();
+  expect(story.filter((file) => !existsSync(path.join(REPO, file)))).toEqual([]);
+  const counted = story.filter((file) => !UNCOUNTED.includes(layerOf(file)));
+  expect(counted.length).toBeGreaterThan(0);
+  expect(counted.length).toBeLessThanOrEqual(MAX_STORY_FILES);
+  expect(new Set(story).size).toBe(story.length);
+});
+
+it("lists the workflow's own files, all of them and nothing else", () => {
+  const listed = storyFiles().filter((file) => layerOf(file) === 'workflows');
+  expect([...listed].sort()).toEqual(sourceFiles('workflows'));
+});
+
+it('has no import cycle in production code, type-only imports included', () => {
+  expect(cycles(productionFiles)).toEqual([]);
+});
+
+it('keeps every tool out of production code', () => {
+  const crossings = productionFiles.flatMap((file) =>
+    importsOf(file)
+      .filter((target) => TOOL_FOLDERS.includes(layerOf(target)))
+      .map((target) => `${file} → ${target}`),
+  );
+  expect(crossings).toEqual([]);
+});
+
+it('cites only documents that are in the repository', () => {
+  const cited = [...PRODUCTION_FOLDERS, ...TOOL_FOLDERS]
+    .flatMap((folder) => sourceFiles(folder))
+    .flatMap((file) =>
+      [...readFileSync(path.join(REPO, file), 'utf8').matchAll(/\b([\w./-]+\.md)\b/g)].map(
+        (match) => `${file}: ${match[1] ?? ''}`,
+      ),
+    );
+  const missing = cited.filter((entry) => {
+    const doc = entry.slice(entry.indexOf(': ') + 2);
+    return ![doc, path.join('docs', doc)].some((candidate) => existsSync(path.join(REPO, candidate)));
+  });
+  expect(missing).toEqual([]);
+});
+
+/** Every strongly connected group of more than one file (or a file importing itself), by Tarjan's algorithm. */
+function cycles(files: string[]): string[][] {
+  const graph = new Map(files.map((file) => [file, importsOf(file)]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  let next = 0;
+  const visit = (file: string): void => {
+    index.set(file, next);
+    low.set(file, next);
+    next += 1;
+    stack.push(file);
+    onStack.add(file);
+    for (const target of graph.get(file) ?? []) {
+      if (!graph.has(target)) continue;
+      if (!index.has(target)) {
+        visit(target);
+        low.set(file, Math.min(low.get(file) ?? 0, low.get(target) ?? 0));
+      } else if (onStack.has(target)) {
+        low.set(file, Math.min(low.get(file) ?? 0, index.get(target) ?? 0));
+      }
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const group: string[] = [];
+    let member: string | undefined;
+    do {
+      member = stack.pop();
+      if (member === undefined) break;
+      onStack.delete(member);
+      group.push(member);
+    } while (member !== file);
+    if (group.length > 1 || (graph.get(file) ?? []).includes(file)) found.push(group.sort());
+  };
+  for (const file of files) if (!index.has(file)) visit(file);
+  return found;
+}
+
+it('gives the worker one workflow type: the bundle entry exports kycCase alone', () => {
+  const entry = readFileSync(path.join(REPO, 'workflows/kyc-case.ts'), 'utf8');
+  expect(
+    [...entry.matchAll(/^export\s+(?:async\s+)?(?:function|const|let|class)\s+(\w+)/gm)].map((m) => m[1]),
+  ).toEqual(['kycCase']);
+  expect(entry).not.toMatch(/^export\s*\{/m);
+});

@@ -8,7 +8,7 @@ import { DEFAULT_CASE_TIMINGS, KYC_SEARCH_ATTRIBUTES } from '../domain';
 import { startSandbox } from '../sandbox/start-sandbox';
 import { createKycWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { getStateQuery } from '../workflows/messages';
-import { pollGap } from '../workflows/poll-schedule';
+import { readGap } from '../domain/case-state';
 import type { DayOfReadsResult } from './report-schema';
 import { resolveTimeSkippingServer } from './time-skipping-server';
 
@@ -20,7 +20,7 @@ export const DAY_READS_TARGET = 30;
  * 5 m, 15 m, then hourly, each gap stretched by up to 10 %). A real day cannot run in a bench, so the real
  * workflow and activities run on Temporal's time-skipping test server against the Kriptomat simulator, and the
  * simulator counts the reads after 24 skipped hours. Without Java and Maven the count comes from the
- * workflow's own `pollGap` driven over 24 hours instead, and the result says so.
+ * workflow's own `readGap` (domain/case-state.ts) driven over 24 hours instead, and the result says so.
  */
 export async function measureDayOfReads(log: (line: string) => void): Promise<DayOfReadsResult> {
   const model = {
@@ -48,7 +48,7 @@ export function scheduleReads(jitter: number, random: () => number): number {
   let reads = 1;
   let elapsed = 0;
   for (let look = 0; ; look++) {
-    elapsed += pollGap(DEFAULT_CASE_TIMINGS.pollSchedule, look, jitter, random);
+    elapsed += readGap(DEFAULT_CASE_TIMINGS.pollSchedule, look, jitter, random);
     if (elapsed > DAY_MS) return reads;
     reads += 1;
   }

@@ -2,11 +2,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { withoutEngineSettings } from '../stack/engine-env';
 
 export const REPO = path.resolve(__dirname, '..');
-
-/** Variables of the bench's own shell that must not reach a process of the engine under test. */
-const ENGINE_PREFIXES = ['KYC_', 'TEMPORAL_', 'KRIPTOMAT_', 'SUMSUB_', 'PARTNER_', 'LOG_LEVEL'];
 
 /** Children still running, killed should the bench exit without stopping them (an error, `process.exit`). */
 const live = new Set<ChildProcess>();
@@ -25,16 +23,11 @@ export class NodeProcess {
     env: Record<string, string>,
     readonly logFile: string,
   ) {
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([key]) => !ENGINE_PREFIXES.some((prefix) => key.startsWith(prefix)),
-      ),
-    );
     // The log is a plain file descriptor: the bench reads nothing from a pipe while it measures.
     const fd = openSync(logFile, 'a');
     this.child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: REPO,
-      env: { ...inherited, ...env },
+      env: { ...withoutEngineSettings(), ...env },
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);

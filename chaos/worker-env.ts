@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
+import { withoutEngineSettings } from '../stack/engine-env';
 import { freeLoopbackPort } from '../worker/free-port';
 import type { ChaosOptions } from './options';
 
@@ -18,15 +19,9 @@ export async function workerEnv(
 ): Promise<Record<string, string>> {
   const envFile = path.join(dataDir, 'empty.env');
   await writeFile(envFile, '');
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] =>
-        entry[1] !== undefined && !/^(KYC_|KRIPTOMAT_|SUMSUB_|TEMPORAL_|PARTNER_|LOG_LEVEL$)/.test(entry[0]),
-    ),
-  );
   const timeout = `${options.vendorTimeoutMs}ms`;
   return {
-    ...inherited,
+    ...withoutEngineSettings(),
     ...sandbox.workerEnv,
     ...engine,
     KYC_ENV_FILE: envFile,

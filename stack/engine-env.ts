@@ -49,3 +49,18 @@ export function engineEnvironment(
     Object.entries(settings).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 }
+
+/** Any engine setting: a tool's own engine processes never inherit one from the caller's shell. */
+const ENGINE_SETTING = /^(KYC_|KRIPTOMAT_|SUMSUB_|TEMPORAL_|PARTNER_|LOG_LEVEL$)/;
+
+/**
+ * The caller's environment without the engine's settings, for the processes a run starts (the bench's, the
+ * chaos run's, a test's): a developer's real credentials or `.env` choices must never reach them.
+ */
+export function withoutEngineSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !ENGINE_SETTING.test(entry[0]),
+    ),
+  );
+}

@@ -7,6 +7,7 @@ import { clusterPaths } from '../../cluster/paths';
 import type { RunningDatabase } from '../../cluster/postgres';
 import { freeLoopbackPort } from '../../worker/free-port';
 import { Stack } from '../../stack/stack';
+import { withoutEngineSettings } from '../../stack/engine-env';
 import { startClusterTemporal } from '../../stack/temporal';
 
 export interface TestCluster {
@@ -20,9 +21,6 @@ export interface TestCluster {
   /** Stops the cluster and removes its folder. */
   stop(): Promise<void>;
 }
-
-/** What a test's own processes must not inherit from the developer's shell. */
-const ENGINE_SETTING = /^(KYC_|KRIPTOMAT_|SUMSUB_|TEMPORAL_|PARTNER_|LOG_LEVEL$)/;
 
 /**
  * PostgreSQL and a registered Temporal server (stack/temporal.ts, startClusterTemporal) in a folder of the
@@ -43,11 +41,7 @@ export async function startTestCluster(name: string, log: (line: string) => void
   };
   try {
     const { binaries, db, temporal } = await startClusterTemporal(stack, paths, env);
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined && !ENGINE_SETTING.test(entry[0]),
-      ),
-    );
+    const inherited = withoutEngineSettings();
     return { cluster: { address: temporal.address, paths, db }, binaries, emptyEnv, inherited, stop };
   } catch (error) {
     await stop();

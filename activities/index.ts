@@ -3,7 +3,7 @@ import { withFailureMapping } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { withRetryAfterGate } from './retry-after-gate';
 import type { KriptomatPort, SumsubPort, SumsubSettings } from './kyc-activities';
-import { partnerActivities } from './kyc-activities';
+import { vendorActivities } from './kyc-activities';
 import { createNotifyPartner } from './notify-partner';
 import type { PartnerWebhookNotifier } from '../vendors/partner/webhook-notifier';
 
@@ -26,7 +26,7 @@ export interface ActivityDeps {
  * lost with a crashed worker is retried within seconds.
  */
 export function createActivities(deps: ActivityDeps): KycActivities {
-  const partner = partnerActivities(deps.kriptomat, deps.sumsub, deps.sumsubSettings);
+  const partner = vendorActivities(deps.kriptomat, deps.sumsub, deps.sumsubSettings);
   const vendorCall = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     withHeartbeat(withRetryAfterGate(withFailureMapping(fn)));
   return {

@@ -18,7 +18,7 @@ export type SumsubPort = Pick<SumsubClient, 'ensureApplicant' | 'getReview' | 'c
  * `createActivities`). Each is idempotent: running it again after a crash at any point converges on the same
  * applicant and never imports twice.
  */
-export function partnerActivities(
+export function vendorActivities(
   kriptomat: KriptomatPort,
   sumsub: SumsubPort,
   settings: SumsubSettings,
@@ -45,8 +45,13 @@ export function partnerActivities(
           readKycStatus: () => kriptomat.readKycStatus(userId),
           // Share tokens are single-use and short-lived: a fresh one for every attempt.
           mintShareToken: async () =>
-            (await sumsub.createShareToken(applicantId, settings.partnerClientId, settings.shareTokenTtlSecs))
-              .token,
+            (
+              await sumsub.createShareToken(
+                applicantId,
+                settings.kriptomatClientId,
+                settings.shareTokenTtlSecs,
+              )
+            ).token,
           importKyc: (token) => kriptomat.importKyc(userId, token),
         },
         importOptions,

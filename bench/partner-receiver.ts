@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { PARTNER_SIGNATURE_HEADER } from '../vendors/partner/webhook-notifier';
+import { PARTNER_SIGNATURE_HEADER } from '../domain';
 
 /** The fields of a partner notification the bench counts (the rest is the engine's business). */
 const NotificationSchema = z.object({

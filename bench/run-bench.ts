@@ -63,9 +63,9 @@ export interface BenchOptions {
 }
 
 /** Timings of the throughput and latency stacks: Kriptomat polled a second after the import. */
-const FAST_POLL = { KYC_POLL_SCHEDULE: '1s' };
+const FAST_READS = { KYC_READ_SCHEDULE: '1s' };
 /** Timings of the scale stacks: nothing due for an hour, so what CPU the waiting cases use is waste. */
-const IDLE_HOUR = { KYC_POLL_SCHEDULE: '1h', KYC_REVIEW_POLL_INTERVAL: '1h' };
+const IDLE_HOUR = { KYC_READ_SCHEDULE: '1h', KYC_REVIEW_READ_INTERVAL: '1h' };
 
 /** Without a capacity measured in the run, the latency measure's rate (engine cases a second). */
 const FALLBACK_LATENCY_RATE = 2;
@@ -120,7 +120,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     for (const cases of throughputSizes) {
       const withCurve = wants('curve') && cases === options.throughputCases;
       const name = `throughput, ${cases} cases${withCurve ? ', then the latency curve' : ''}`;
-      const result = await withStack(name, FAST_POLL, async (stack) => {
+      const result = await withStack(name, FAST_READS, async (stack) => {
         const calibration = await calibrateOnboarding(stack, `c${cases}`);
         const measured = await measureThroughput(stack, {
           cases,

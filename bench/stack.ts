@@ -24,7 +24,7 @@ export interface StackOptions {
   server: ServerSource;
   /** Logs (and the dev server's SQLite file) go here. */
   workDir: string;
-  /** Timings of new cases, as the API reads them (`KYC_POLL_SCHEDULE`, ...); unset ones keep the defaults. */
+  /** Timings of new cases, as the API reads them (`KYC_READ_SCHEDULE`, ...); unset ones keep the defaults. */
   caseTimings: Record<string, string>;
   logLevel: string;
   /** Extra settings of both workers, the engine's and the skeleton's (`KYC_MAX_CACHED_WORKFLOWS=500`). */

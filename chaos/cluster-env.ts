@@ -20,8 +20,8 @@ export async function clusterEngineEnv(
   const ms = (value: unknown): string | undefined =>
     typeof value === 'number' ? `${value}ms` : typeof value === 'string' ? value : undefined;
   const timingEnv = {
-    KYC_POLL_SCHEDULE: timings.pollSchedule?.map(ms).join(','),
-    KYC_REVIEW_POLL_INTERVAL: ms(timings.reviewPollInterval),
+    KYC_READ_SCHEDULE: timings.pollSchedule?.map(ms).join(','),
+    KYC_REVIEW_READ_INTERVAL: ms(timings.reviewPollInterval),
     KYC_USER_DEADLINE: ms(timings.userDeadline),
     KYC_DECISION_DEADLINE: ms(timings.decisionDeadline),
     // So that the long cases continue as new during the run, as on the dev server.

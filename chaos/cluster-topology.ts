@@ -15,7 +15,7 @@ import { clusterPaths } from '../cluster/paths';
 import { engineDatabaseUrl } from '../cluster/postgres';
 import { kriptomatWebhookUrl } from '../stack/simulators';
 import { freeLoopbackPort } from '../worker/free-port';
-import { stableLoopbackPort } from '../scripts/ports';
+import { stableLoopbackPort } from '../stack/ports';
 import { faultCounts } from './chaos-plan';
 import { startChaosSandbox } from './chaos-sandbox';
 import { clusterEngineEnv } from './cluster-env';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import type { KycActivities } from '../activities/contract';
-import { isRetryableErrorType, kycWorkflowId, userIdFromWorkflowId } from '../domain';
+import { kycWorkflowId, parksCase, userIdFromWorkflowId } from '../domain';
 import type { RequestLog } from '../sandbox/shared/request-log';
 import type { PlannedCase } from './expected-ends';
 import { withRetries } from './waits';
@@ -113,7 +113,7 @@ export async function measureCalls(
 }
 
 /**
- * The marker core records for a local activity (Kriptomat reads run locally: workflows/kriptomat-reads.ts):
+ * The marker core records for a local activity (Kriptomat reads run locally: workflows/activity-calls.ts):
  * its type and attempt, in clear JSON beside the encrypted result. A marker with a `backoff` ends a series of
  * failed attempts that goes on after a timer, so it does not count as the activity done.
  */
@@ -140,7 +140,7 @@ function localActivityOf(
   // A retryable failure is not the end of the read: the workflow runs it again as an ordinary activity,
   // which is counted on its own. A failure for good ends it (the case parks), as an activity's final failure.
   const info = marker.failure?.applicationFailureInfo;
-  const failedForGood = info?.nonRetryable === true || !isRetryableErrorType(info?.type ?? 'Error');
+  const failedForGood = parksCase(info ?? {});
   const done = !marker.failure || failedForGood;
   return { activityType: parsed.data.activity_type, attempt: parsed.data.attempt, done };
 }

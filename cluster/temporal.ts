@@ -9,7 +9,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KYC_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { freeLoopbackPort } from '../worker/free-port';
-import { isPortFree } from '../scripts/ports';
+import { isPortFree } from '../stack/ports';
 import type { ClusterBinaries } from './binaries';
 import type { Child } from '../stack/child';
 import { startChild } from '../stack/child';

@@ -12,8 +12,6 @@ import {
   timingFields,
   workerFields,
 } from './fields';
-import type { WithOldKeys } from './old-keys';
-import { withOldKeys } from './old-keys';
 import { readingRenamed } from './renamed';
 
 /** The five variables of Kriptomat's partner login, all or none. */
@@ -135,7 +133,7 @@ export const workerConfigSchema = readingRenamed(
         ctx.addIssue({ code: 'custom', path: ['PARTNER_WEBHOOK_SECRET'], message });
       }
     }),
-).transform(withOldKeys);
+);
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 
 /** The HTTP API: Temporal, the codec, SumSub (it mints WebSDK tokens) and the webhook secrets. */
@@ -156,7 +154,7 @@ export const apiConfigSchema = readingRenamed(
       tlsPairs(config, ctx);
       apiExposure(config, ctx);
     }),
-).transform(withOldKeys);
+);
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 
 /** The `kyc` CLI: Temporal and the codec; SumSub only for `kyc token`. */
@@ -174,7 +172,7 @@ export const cliConfigSchema = readingRenamed(
       ...outboundFields,
     })
     .superRefine(tlsPairs),
-).transform(withOldKeys);
+);
 export type CliConfig = z.infer<typeof cliConfigSchema>;
 
 /** What every role shares: where Temporal is and how to reach it. */
@@ -182,4 +180,4 @@ export type TemporalConfig = Pick<CliConfig, keyof typeof temporalFields>;
 /** The payload keys. */
 export type CodecConfig = Pick<CliConfig, keyof typeof codecFields>;
 /** Default timings of new cases. */
-export type TimingConfig = WithOldKeys<Pick<CliConfig, keyof typeof timingFields>>;
+export type TimingConfig = Pick<CliConfig, keyof typeof timingFields>;

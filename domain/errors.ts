@@ -46,7 +46,7 @@ function describeCall({ endpoint, status, correlationId }: CallContext): string 
     .join(', ');
 }
 
-export class PartnerUnavailableError extends KycError {
+export class VendorUnavailableError extends KycError {
   constructor(message: string, context?: CallContext) {
     super(ERROR_TYPES.PartnerUnavailable, message, context);
   }
@@ -68,7 +68,7 @@ export class ContractViolationError extends KycError {
   }
 }
 
-export class PartnerAuthError extends KycError {
+export class VendorAuthError extends KycError {
   constructor(message: string, context: CallContext) {
     super(ERROR_TYPES.PartnerAuthFailed, message, context);
   }
@@ -80,7 +80,7 @@ export class UserNotFoundError extends KycError {
   }
 }
 
-export class PartnerRejectedError extends KycError {
+export class VendorRejectedError extends KycError {
   constructor(message: string, context: CallContext) {
     super(ERROR_TYPES.PartnerRejected, message, context);
   }

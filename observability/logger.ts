@@ -1,7 +1,8 @@
 import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import { PARTNER_SIGNATURE_HEADER, REDACTED, redactDeep } from './redact';
+import { PARTNER_SIGNATURE_HEADER } from '../domain';
+import { REDACTED, redactDeep } from './redact';
 
 export type { Logger } from 'pino';
 

@@ -1,9 +1,3 @@
-/**
- * The header a partner notification carries its HMAC in (vendors/partner/webhook-notifier.ts signs with it).
- * Named here, below the notifier, because the logger must redact it wherever a request's headers are logged.
- */
-export const PARTNER_SIGNATURE_HEADER = 'x-kyc-signature';
-
 /** What replaces a redacted value. */
 export const REDACTED = '[redacted]';
 

@@ -47,7 +47,7 @@ const sandboxFields = {
   KRIPTOMAT_TOTP_SECRET: secret,
   SUMSUB_APP_TOKEN: text,
   SUMSUB_SECRET_KEY: text,
-  SUMSUB_PARTNER_CLIENT_ID: text.default(SANDBOX_KRIPTOMAT_CLIENT_ID),
+  SUMSUB_KRIPTOMAT_CLIENT_ID: text.default(SANDBOX_KRIPTOMAT_CLIENT_ID),
   SUMSUB_WEBHOOK_SECRET: secret,
   ...variantFields,
 };
@@ -118,7 +118,7 @@ function startSandboxFromSettings(settings: SandboxSettings): Promise<RunningSan
       kriptomatLogin: partnerAccountOf(settings),
       sumsubAppToken: settings.SUMSUB_APP_TOKEN,
       sumsubSecretKey: settings.SUMSUB_SECRET_KEY,
-      partnerClientId: settings.SUMSUB_PARTNER_CLIENT_ID,
+      kriptomatClientId: settings.SUMSUB_KRIPTOMAT_CLIENT_ID,
     },
   });
 }

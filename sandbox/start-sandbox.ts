@@ -43,7 +43,7 @@ export interface SandboxCredentials {
   sumsubAppToken?: string;
   sumsubSecretKey?: string;
   /** Kriptomat's client id at SumSub, which share tokens must be minted for. */
-  partnerClientId?: string;
+  kriptomatClientId?: string;
 }
 
 /** Both simulators, sharing one request log and the share-token ledger, and the engine settings that fit them. */
@@ -68,7 +68,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const kriptomatToken = given.kriptomatToken ?? secret();
   const appToken = given.sumsubAppToken ?? `sbx:${secret()}`;
   const secretKey = given.sumsubSecretKey ?? secret();
-  const partnerClientId = given.partnerClientId ?? SANDBOX_KRIPTOMAT_CLIENT_ID;
+  const kriptomatClientId = given.kriptomatClientId ?? SANDBOX_KRIPTOMAT_CLIENT_ID;
   const webhookSecret = options.webhookSecret ?? secret();
   const variants = withEnvironment(options);
   const log = new RequestLog();
@@ -94,7 +94,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     paths: variants.kriptomatPaths,
     webhookUrl: variants.kriptomatWebhookUrl ?? null,
     ledger: sumsub.ledger,
-    sumsubClientId: partnerClientId,
+    sumsubClientId: kriptomatClientId,
     decisionDelayMs: options.decisionDelayMs,
     faults: options.faults,
     log,
@@ -116,7 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       SUMSUB_BASE_URL: sumsub.url,
       SUMSUB_APP_TOKEN: appToken,
       SUMSUB_SECRET_KEY: secretKey,
-      SUMSUB_PARTNER_CLIENT_ID: partnerClientId,
+      SUMSUB_KRIPTOMAT_CLIENT_ID: kriptomatClientId,
       // The simulators speak plain http on loopback, which the engine refuses for any host it was not told of.
       KYC_ALLOW_INSECURE_HOSTS: '127.0.0.1,localhost',
       ...pathVariables(variants),

@@ -18,7 +18,7 @@ import { writeLocalEnv } from '../stack/local-env';
 import { startSimulators } from '../stack/simulators';
 import { Stack, StartInterrupted } from '../stack/stack';
 import { NAMESPACE, startDevTemporal } from '../stack/temporal';
-import { isPortFree } from './ports';
+import { isPortFree } from '../stack/ports';
 import {
   describeError,
   log,

@@ -16,7 +16,7 @@ import { setCurrentVersion } from '../cluster/rollout';
 import type { RunningTemporal } from '../cluster/temporal';
 import { startUi } from '../cluster/temporal';
 import { freeLoopbackPort } from '../worker/free-port';
-import { stableLoopbackPort } from '../scripts/ports';
+import { stableLoopbackPort } from './ports';
 import { engineEnvironment } from './engine-env';
 import { writeLocalEnv } from './local-env';
 import { portSetting, preferred } from './port-settings';
@@ -90,7 +90,7 @@ export function createCluster(options: ClusterOptions): { cluster: Cluster; star
     Object.assign(cluster, { binaries, db, temporal, address: temporal.address });
 
     // Outside the ephemeral range: listened on seconds later (and again after a replica restarts), they must
-    // not be taken meanwhile as some outgoing connection's source port (scripts/ports.ts).
+    // not be taken meanwhile as some outgoing connection's source port (stack/ports.ts).
     const first = await stableLoopbackPort();
     const apiPorts = [first, await stableLoopbackPort([first])];
     const balancer = await startBalancer(await preferred(portSetting(env, 'KYC_API_PORT', 8080)), apiPorts);

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { KYC_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { forwardLines } from './lines';
-import { isPortFree } from '../scripts/ports';
+import { isPortFree } from './ports';
 
 export interface DevServerOptions {
   cli: string;

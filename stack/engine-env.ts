@@ -8,7 +8,7 @@ import { loadApiConfig, loadWorkerConfig } from '../config';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 
 /** Short waits, so a sandbox case is decided in seconds; the environment may still set its own. */
-const SANDBOX_TIMINGS = { KYC_POLL_SCHEDULE: '2s,5s,15s,1m', KYC_REVIEW_POLL_INTERVAL: '1m' };
+const SANDBOX_TIMINGS = { KYC_READ_SCHEDULE: '2s,5s,15s,1m', KYC_REVIEW_READ_INTERVAL: '1m' };
 
 function engineSettings(
   env: NodeJS.ProcessEnv,

@@ -1,6 +1,6 @@
 /** The ports a cluster takes from its environment (`TEMPORAL_PORT=...`), and a fallback when one is taken. */
 import { freeLoopbackPort } from '../worker/free-port';
-import { isPortFree } from '../scripts/ports';
+import { isPortFree } from './ports';
 
 export function portSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];

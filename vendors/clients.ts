@@ -16,7 +16,7 @@ export interface SumsubSettings {
   /** The SumSub verification level new applicants are created at. */
   levelName: string;
   /** Kriptomat's client id at SumSub: share tokens are minted for it. */
-  partnerClientId: string;
+  kriptomatClientId: string;
   /** Lifetime of a share token; it is used within seconds of minting. */
   shareTokenTtlSecs: number;
 }
@@ -30,7 +30,7 @@ export interface VendorClients {
   notifier: PartnerWebhookNotifier | null;
 }
 
-export interface PartnerClientOptions {
+export interface VendorClientOptions {
   /** Told about every HTTP call of every client (the worker's metrics). */
   observer?: HttpCallObserver;
 }
@@ -42,9 +42,9 @@ export interface PartnerClientOptions {
  * and the Kriptomat login's TOTP windows are kept in the engine's PostgreSQL, so the limits hold across every
  * worker process using it (vendors/limits/), not per process.
  */
-export function partnerClientsFrom(
+export function vendorClientsFrom(
   config: WorkerConfig,
-  { observer }: PartnerClientOptions = {},
+  { observer }: VendorClientOptions = {},
 ): VendorClients {
   applyOutboundConfig(config, {
     KRIPTOMAT_BASE_URL: config.KRIPTOMAT_BASE_URL,
@@ -78,7 +78,7 @@ export function partnerClientsFrom(
     sumsub: sumsubClientFrom(config, { observer }),
     sumsubSettings: {
       levelName: config.SUMSUB_LEVEL_NAME,
-      partnerClientId: config.SUMSUB_PARTNER_CLIENT_ID,
+      kriptomatClientId: config.SUMSUB_KRIPTOMAT_CLIENT_ID,
       shareTokenTtlSecs: config.SUMSUB_SHARE_TOKEN_TTL_SECS,
     },
     notifier:
@@ -108,7 +108,7 @@ export function sumsubClientFrom(
   > &
     Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT' | 'SUMSUB_TIMEOUT' | 'KYC_DATABASE_URL'>> &
     Partial<Pick<ApiConfig, 'KYC_ALLOW_INSECURE_HOSTS' | 'KYC_MAX_RETRY_AFTER'>>,
-  { observer }: PartnerClientOptions = {},
+  { observer }: VendorClientOptions = {},
 ): SumsubClient {
   applyOutboundConfig(config, { SUMSUB_BASE_URL: config.SUMSUB_BASE_URL });
   const account = { baseUrl: config.SUMSUB_BASE_URL, appToken: config.SUMSUB_APP_TOKEN };

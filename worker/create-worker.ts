@@ -5,7 +5,7 @@ import { createActivities } from '../activities';
 import { kycDataConverter } from '../codec';
 import type { WorkerConfig } from '../config';
 import type { HttpCallObserver } from '../observability/metrics-types';
-import { partnerClientsFrom } from '../vendors/clients';
+import { vendorClientsFrom } from '../vendors/clients';
 
 /** Where the worker gets workflow code: the TypeScript sources (bundled at start) or a prebuilt bundle. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
@@ -55,8 +55,8 @@ export async function createKycWorker(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities(partnerClientsFrom(config, { observer: options.observer })),
-    // Activities heartbeat every few seconds against a 10 s heartbeat timeout (workflows/activity-proxies.ts):
+    activities: createActivities(vendorClientsFrom(config, { observer: options.observer })),
+    // Activities heartbeat every few seconds against a 10 s heartbeat timeout (workflows/activity-calls.ts):
     // sent on at most every 3 s rather than the SDK's 8 s (0.8 of the timeout), so one slow answer from a busy
     // server does not time out an attempt that is still running (and start a second one beside it).
     maxHeartbeatThrottleInterval: '3s',

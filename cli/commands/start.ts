@@ -31,7 +31,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-New cases get the default timings of the configuration (KYC_POLL_SCHEDULE, ...). Invalid ids in the file
+New cases get the default timings of the configuration (KYC_READ_SCHEDULE, ...). Invalid ids in the file
 are reported with their line numbers and skipped; any failure exits 1 once the rest are done.
 
 Examples:

@@ -4,7 +4,7 @@ import { createApp } from '../../api';
 import { codecFromConfig } from '../../codec';
 import { TEST_CODEC_CONFIG } from '../helpers/codec';
 import { FAST_TIMINGS } from '../helpers/fake-case-env';
-import { applicantIdOf } from '../helpers/fake-partners';
+import { applicantIdOf } from '../helpers/fake-vendors';
 import type { ApiEnv } from './api-harness';
 import {
   API_TOKEN,

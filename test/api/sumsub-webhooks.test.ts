@@ -4,7 +4,7 @@ import { createWebhookApp } from '../../api/webhooks/webhook-app';
 import type { WebhookReceipt } from '../../api/webhooks/sumsub';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
 import { startFakeCaseEnv } from '../helpers/fake-case-env';
-import { applicantIdOf } from '../helpers/fake-partners';
+import { applicantIdOf } from '../helpers/fake-vendors';
 import { eventually } from '../helpers/temporal';
 
 /**

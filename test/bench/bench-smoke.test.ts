@@ -43,7 +43,7 @@ describe('npm run bench, with a few cases', () => {
       temporalCli: requiredTestEnv(TEST_ENV.temporalCli),
       keepLogs: false,
       // Kriptomat polled a second after the import, not 30: the cases end within seconds.
-      economyTimings: { KYC_POLL_SCHEDULE: '1s' },
+      economyTimings: { KYC_READ_SCHEDULE: '1s' },
       say: () => undefined,
     });
   }, 600_000);

@@ -28,8 +28,8 @@ beforeAll(async () => {
     ...TEST_CODEC_ENV,
     TEMPORAL_ADDRESS: t.env.address,
     TEMPORAL_TASK_QUEUE: t.taskQueue,
-    KYC_POLL_SCHEDULE: '1s',
-    KYC_REVIEW_POLL_INTERVAL: '1h',
+    KYC_READ_SCHEDULE: '1s',
+    KYC_REVIEW_READ_INTERVAL: '1h',
     KYC_USER_DEADLINE: '1h',
     KYC_DECISION_DEADLINE: '1h',
   };
@@ -176,7 +176,7 @@ test('recheck looks now and prints the fresh state', async () => {
   const [userId] = users('pending', 1) as [string];
   // Its next scheduled read is an hour away, so only the recheck can see the decision: with the file's 1 s
   // schedule, the case's own poll could read it first and end the case before the recheck arrives.
-  const started = await runKyc(['start', userId], { ...env, KYC_POLL_SCHEDULE: '1h' }, dir);
+  const started = await runKyc(['start', userId], { ...env, KYC_READ_SCHEDULE: '1h' }, dir);
   expect(started.code).toBe(0);
   await untilPhase(userId, 'awaiting_kriptomat');
   t.partners.user(userId, 'passed');

@@ -13,7 +13,7 @@ import { parse } from 'dotenv';
 import { resolveClusterBinaries } from '../../cluster/binaries';
 import type { ClusterState } from '../../cluster/state';
 import { freeLoopbackPort } from '../../worker/free-port';
-import { isPortFree } from '../../scripts/ports';
+import { isPortFree } from '../../stack/ports';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** A cold build of the server, its SQL tool and the UI server takes 5-6 minutes on 2 cores. */

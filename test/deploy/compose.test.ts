@@ -190,7 +190,7 @@ describe('the sandbox file', () => {
       settings.SUMSUB_APP_TOKEN,
       settings.SUMSUB_SECRET_KEY,
     ]);
-    expect(worker.SUMSUB_PARTNER_CLIENT_ID).toBe(settings.SUMSUB_PARTNER_CLIENT_ID);
+    expect(worker.SUMSUB_KRIPTOMAT_CLIENT_ID).toBe(settings.SUMSUB_KRIPTOMAT_CLIENT_ID);
     expect(api.SUMSUB_WEBHOOK_SECRET).toBe(settings.SUMSUB_WEBHOOK_SECRET);
     expect(worker.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(() => parseKeyring(worker.KYC_CODEC_KEY)).not.toThrow();

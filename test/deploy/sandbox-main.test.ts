@@ -19,7 +19,7 @@ import {
  * credential from the environment, stopped by SIGTERM.
  */
 const ROOT = path.resolve(__dirname, '../..');
-const PARTNER_CLIENT_ID = 'kriptomat-at-sumsub-4e1d';
+const KRIPTOMAT_SUMSUB_CLIENT_ID = 'kriptomat-at-sumsub-4e1d';
 /** The secret path token of Kriptomat's webhook URL: it must never reach the output. */
 const KRIPTOMAT_WEBHOOK_TOKEN = 'kriptomat-webhook-path-DO-NOT-LEAK-2b8e';
 
@@ -77,7 +77,7 @@ describe('sandbox/main.ts', () => {
         KRIPTOMAT_TOTP_SECRET: PARTNER.totpSecret,
         SUMSUB_APP_TOKEN,
         SUMSUB_SECRET_KEY: SUMSUB_SECRET,
-        SUMSUB_PARTNER_CLIENT_ID: PARTNER_CLIENT_ID,
+        SUMSUB_KRIPTOMAT_CLIENT_ID: KRIPTOMAT_SUMSUB_CLIENT_ID,
         SUMSUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
         KRIPTOMAT_SIM_LOGIN_ANSWER: 'wrapped',
         KRIPTOMAT_SIM_WEBHOOK_URL: receiver.url.replace(

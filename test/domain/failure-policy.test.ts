@@ -12,7 +12,7 @@ import {
   KycError,
   NON_RETRYABLE_ERROR_TYPES,
   parksCase,
-  PartnerUnavailableError,
+  VendorUnavailableError,
 } from '../../domain';
 import { createLogger } from '../../observability/logger';
 
@@ -103,7 +103,7 @@ describe('the failure policy', () => {
     const activity = withFailureMapping(async () => {
       env.cancel('CANCELLED');
       await Promise.resolve();
-      throw new PartnerUnavailableError('aborted');
+      throw new VendorUnavailableError('aborted');
     });
     await expect(env.run(activity)).rejects.toBeInstanceOf(CancelledFailure);
   });

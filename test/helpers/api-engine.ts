@@ -93,8 +93,8 @@ async function startParts(
         SUMSUB_APP_TOKEN: sumsubAppToken,
         SUMSUB_SECRET_KEY: sumsubSecretKey,
         // New cases decide in seconds: Kriptomat is polled every second, SumSub reports by webhook only.
-        KYC_POLL_SCHEDULE: '1s',
-        KYC_REVIEW_POLL_INTERVAL: '1h',
+        KYC_READ_SCHEDULE: '1s',
+        KYC_REVIEW_READ_INTERVAL: '1h',
         ...apiEnv,
       }),
       // serveApp binds a free port for 0, but the configuration schema accepts only 1-65535.

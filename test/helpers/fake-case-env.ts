@@ -6,7 +6,7 @@ import { startOrJoinCase } from '../../client/kyc-cases';
 import type { ApplicantReview, CaseTimings, SumsubEvent } from '../../domain';
 import { sumsubEventSignal } from '../../workflows/messages';
 import { untilState } from './cases';
-import { FakePartners, applicantIdOf } from './fake-partners';
+import { FakeVendors, applicantIdOf } from './fake-vendors';
 import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue } from './temporal';
 
 /** Short waits for tests: one-second polls, and deadlines far enough away unless a test brings them near. */
@@ -24,7 +24,7 @@ export const FAST_TIMINGS: Partial<CaseTimings> = {
  */
 export async function startFakeCaseEnv(name: string, options: { dataConverter?: DataConverter } = {}) {
   const env: TestWorkflowEnvironment = await startTestTemporal();
-  const partners = new FakePartners();
+  const partners = new FakeVendors();
   const taskQueue = uniqueTaskQueue(name);
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -24,14 +24,14 @@ import { untilState } from '../helpers/cases';
 import { GENERATION } from './generation';
 import { eventually } from '../helpers/temporal';
 import { FAST_TIMINGS, REVIEWED, sumsubEvent } from '../helpers/fake-case-env';
-import { FakePartners } from '../helpers/fake-partners';
+import { FakeVendors } from '../helpers/fake-vendors';
 import type { CaseTimings, KycCaseState, OpenPhase } from '../../domain';
 
 const OUT = path.join(__dirname, 'histories', GENERATION);
 const GREEN = REVIEWED.green;
 
 type Story = (ctx: {
-  partners: FakePartners;
+  partners: FakeVendors;
   userId: string;
   start: (timings?: Partial<CaseTimings>) => Promise<KycCaseHandle>;
   until: (handle: KycCaseHandle, done: (state: KycCaseState) => boolean) => Promise<void>;
@@ -140,7 +140,7 @@ const STORIES: Record<string, Story> = {
 type InFlightStory = (ctx: Parameters<Story>[0]) => Promise<{ handle: KycCaseHandle; phase: OpenPhase }>;
 
 /** Waits until an activity failing with an outage has been tried twice: the case is retrying it. */
-async function retried(partners: FakePartners, name: keyof KycActivities, userId: string): Promise<void> {
+async function retried(partners: FakeVendors, name: keyof KycActivities, userId: string): Promise<void> {
   await eventually(() => {
     const tries = partners.calls.filter((call) => call.name === name && call.userId === userId).length;
     return tries >= 2 ? true : undefined;
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
       ui: false,
     },
   });
-  const partners = new FakePartners();
+  const partners = new FakeVendors();
   const taskQueue = 'record-histories';
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { startSandbox } from '../../sandbox/start-sandbox';
-import { isPortFree } from '../../scripts/ports';
+import { isPortFree } from '../../stack/ports';
 import type { StartPorts } from '../helpers/start-process';
 import { freeStartPorts, startEnv, StartProcess } from '../helpers/start-process';
 import { eventually } from '../helpers/temporal';
@@ -32,7 +32,7 @@ beforeAll(async () => {
     reviewDelayMs: 300,
     decisionDelayMs: 500,
   });
-  const partnerEnv = { ...vendors.workerEnv, SUMSUB_WEBHOOK_SECRET: webhookSecret, KYC_POLL_SCHEDULE: '1s' };
+  const partnerEnv = { ...vendors.workerEnv, SUMSUB_WEBHOOK_SECRET: webhookSecret, KYC_READ_SCHEDULE: '1s' };
   const envFile = path.join(dataDir, 'partner.env');
   await fs.writeFile(
     envFile,

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'dotenv';
-import { isPortFree } from '../../scripts/ports';
+import { isPortFree } from '../../stack/ports';
 import type { StartPorts } from '../helpers/start-process';
 import { freeStartPorts, REPO, START_ARGS, startEnv, StartProcess } from '../helpers/start-process';
 import { eventually } from '../helpers/temporal';

@@ -20,7 +20,7 @@ import { apiConfig, fakeSumsub } from '../api/api-harness';
 import { kyc } from '../cli/cli-process';
 import { untilState } from '../helpers/cases';
 import { FAST_TIMINGS } from '../helpers/fake-case-env';
-import { FakePartners } from '../helpers/fake-partners';
+import { FakeVendors } from '../helpers/fake-vendors';
 import { formatTable, printFigures } from '../helpers/figures';
 import { historyAsText, payloadsOf } from '../helpers/history';
 import { memoryLogger } from '../helpers/memory-logger';
@@ -155,8 +155,8 @@ beforeAll(async () => {
     KYC_ALLOW_INSECURE_HOSTS: '127.0.0.1',
     SUMSUB_APP_TOKEN: SECRETS.SUMSUB_APP_TOKEN,
     SUMSUB_SECRET_KEY: SECRETS.SUMSUB_SECRET_KEY,
-    KYC_POLL_SCHEDULE: '1s',
-    KYC_REVIEW_POLL_INTERVAL: '2s',
+    KYC_READ_SCHEDULE: '1s',
+    KYC_REVIEW_READ_INTERVAL: '2s',
   });
   // The worker logs in to Kriptomat (password, TOTP, client secret) rather than using a static token.
   const { KRIPTOMAT_TOKEN: _static, ...vendors } = sandbox.workerEnv;
@@ -501,7 +501,7 @@ describe('a key rotation', () => {
 
   it('leaves history written under the old key readable by the client, the CLI and the codec endpoint', async () => {
     const queue = uniqueTaskQueue('rotation');
-    const partners = new FakePartners();
+    const partners = new FakeVendors();
     const workerWith = (keys: ReturnType<typeof codecOf>) =>
       Worker.create({
         connection: env.nativeConnection,

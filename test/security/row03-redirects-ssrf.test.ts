@@ -6,7 +6,7 @@ import { KriptomatClient } from '../../vendors/kriptomat/client';
 import { LoginTokenProvider } from '../../vendors/kriptomat/login';
 import { PartnerWebhookNotifier } from '../../vendors/partner/webhook-notifier';
 import type { WorkerConfig } from '../../config';
-import { partnerClientsFrom } from '../../vendors/clients';
+import { vendorClientsFrom } from '../../vendors/clients';
 import { PARTNER, STATIC_TOKEN } from '../helpers/kriptomat-partner';
 import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 import type { HostilePeer } from './hostile-peers';
@@ -305,7 +305,7 @@ describe('the worker refuses to start on a URL no call could reach', () => {
     } as unknown as WorkerConfig;
     let message = '';
     try {
-      partnerClientsFrom(config);
+      vendorClientsFrom(config);
     } catch (error) {
       message = messageOf(error);
     }
@@ -327,6 +327,6 @@ describe('the worker refuses to start on a URL no call could reach', () => {
       SUMSUB_POSTS_PER_5S: 10,
       KYC_ALLOW_INSECURE_HOSTS: ['127.0.0.1', 'localhost'],
     } as unknown as WorkerConfig;
-    expect(() => partnerClientsFrom(config)).not.toThrow();
+    expect(() => vendorClientsFrom(config)).not.toThrow();
   });
 });

@@ -126,7 +126,11 @@ describe('a cancelled activity aborts its call in flight', () => {
         timeoutMs: 30_000,
       }),
       sumsub: sumsubClient(peer.url, { timeoutMs: 30_000 }),
-      sumsubSettings: { levelName: 'basic-kyc-level', partnerClientId: 'kriptomat', shareTokenTtlSecs: 600 },
+      sumsubSettings: {
+        levelName: 'basic-kyc-level',
+        kriptomatClientId: 'kriptomat',
+        shareTokenTtlSecs: 600,
+      },
       notifier: new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secret: 's', timeoutMs: 30_000 }),
     });
 

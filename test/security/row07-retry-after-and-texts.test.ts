@@ -48,7 +48,7 @@ const activities = () =>
   createActivities({
     kriptomat: new KriptomatClient({ baseUrl: peer.url, auth: new StaticTokenProvider(STATIC_TOKEN) }),
     sumsub: sumsubClient(peer.url),
-    sumsubSettings: { levelName: 'basic-kyc-level', partnerClientId: 'kriptomat', shareTokenTtlSecs: 600 },
+    sumsubSettings: { levelName: 'basic-kyc-level', kriptomatClientId: 'kriptomat', shareTokenTtlSecs: 600 },
     notifier: new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secret: 's' }),
   });
 

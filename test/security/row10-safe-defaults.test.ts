@@ -32,7 +32,7 @@ const WORKER_ENV = {
   KRIPTOMAT_TOKEN: 't',
   SUMSUB_APP_TOKEN: 'sbx:t',
   SUMSUB_SECRET_KEY: 's',
-  SUMSUB_PARTNER_CLIENT_ID: 'kriptomat',
+  SUMSUB_KRIPTOMAT_CLIENT_ID: 'kriptomat',
   PARTNER_WEBHOOK_URL: 'https://partner.example/kyc-events',
 };
 

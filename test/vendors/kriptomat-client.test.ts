@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
-import { ContractViolationError, PartnerAuthError, UserNotFoundError } from '../../domain';
+import { ContractViolationError, VendorAuthError, UserNotFoundError } from '../../domain';
 import type { KriptomatKycSnapshot, KycError } from '../../domain';
 import { toApplicationFailure } from '../../activities/failures';
 import { StaticTokenProvider } from '../../vendors/kriptomat/auth';
@@ -117,7 +117,7 @@ describe('KriptomatClient against the simulator', () => {
   it('reports a refused token as a non-retryable auth failure that does not echo the token', async () => {
     const wrong = new KriptomatClient({ baseUrl: sim.url, auth: new StaticTokenProvider('stale-token-456') });
     const error = await failureOf(wrong.readKycStatus('passed-1'));
-    expect(error).toBeInstanceOf(PartnerAuthError);
+    expect(error).toBeInstanceOf(VendorAuthError);
     expect(error).toMatchObject({ type: 'PartnerAuthFailed', retryable: false, context: { status: 401 } });
     expect(error.message).toContain('Kriptomat GET /api/v1/partners/users/{userId}');
     expect(error.message).not.toContain('stale-token-456');

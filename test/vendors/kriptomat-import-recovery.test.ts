@@ -4,7 +4,7 @@ import { KriptomatClient } from '../../vendors/kriptomat/client';
 import { LoginTokenProvider, TOTP_PERIOD_MS } from '../../vendors/kriptomat/login';
 import { totpCode } from '../../vendors/kriptomat/totp';
 import { toApplicationFailure } from '../../activities/failures';
-import { partnerActivities } from '../../activities/kyc-activities';
+import { vendorActivities } from '../../activities/kyc-activities';
 import type { SumsubPort } from '../../activities/kyc-activities';
 import type { KycStatus } from '../../domain';
 import { PARTNER } from '../helpers/kriptomat-partner';
@@ -19,7 +19,7 @@ import { failureOf } from '../helpers/rejections';
  */ allowLoopbackHttp();
 
 const STATIC_TOKEN = 'partner-static-token-recovery-1';
-const SETTINGS = { levelName: 'basic-kyc-level', partnerClientId: 'kriptomat', shareTokenTtlSecs: 1200 };
+const SETTINGS = { levelName: 'basic-kyc-level', kriptomatClientId: 'kriptomat', shareTokenTtlSecs: 1200 };
 const NO_WAIT = { sleep: () => Promise.resolve() };
 const USER = '1001';
 
@@ -65,7 +65,7 @@ async function scriptedKriptomat(imports: RecordedReply[], options: { landsOnRef
 
 function share(kriptomatUrl: string, auth: AccessTokenProvider, sumsub: SumsubPort) {
   const kriptomat = new KriptomatClient({ baseUrl: kriptomatUrl, auth });
-  const activities = partnerActivities(kriptomat, sumsub, SETTINGS, NO_WAIT);
+  const activities = vendorActivities(kriptomat, sumsub, SETTINGS, NO_WAIT);
   return activities.shareApplicantWithKriptomat({ userId: USER, applicantId: 'applicant-1' });
 }
 

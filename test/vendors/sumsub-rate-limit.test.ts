@@ -5,7 +5,7 @@ import { loadWorkerConfig } from '../../config';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { startSumsubSimulator } from '../../sandbox/sumsub/server';
 import type { RunningSumsubSimulator } from '../../sandbox/sumsub/server';
-import { partnerClientsFrom } from '../../vendors/clients';
+import { vendorClientsFrom } from '../../vendors/clients';
 import { TEST_CODEC_ENV } from '../helpers/codec';
 import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
 import { allowLoopbackHttp } from '../helpers/recording-server';
@@ -48,7 +48,7 @@ describe('the SumSub rate limit of a worker process', () => {
       SUMSUB_BASE_URL: sim.url,
       SUMSUB_APP_TOKEN,
       SUMSUB_SECRET_KEY: SUMSUB_SECRET,
-      SUMSUB_PARTNER_CLIENT_ID: 'kriptomat',
+      SUMSUB_KRIPTOMAT_CLIENT_ID: 'kriptomat',
       SUMSUB_GETS_PER_5S: String(LIMIT),
       SUMSUB_POSTS_PER_5S: String(LIMIT),
       ...TEST_CODEC_ENV,
@@ -59,8 +59,8 @@ describe('the SumSub rate limit of a worker process', () => {
     const observer: HttpCallObserver = ({ endpoint, durationMs }) =>
       starts.push({ method: endpoint.split(' ')[1] ?? '', at: performance.now() - durationMs });
     const clients = [
-      partnerClientsFrom(config, { observer }).sumsub,
-      partnerClientsFrom(config, { observer }).sumsub,
+      vendorClientsFrom(config, { observer }).sumsub,
+      vendorClientsFrom(config, { observer }).sumsub,
     ];
     // Applicants to read, made beforehand by a client outside the limit.
     const unlimited = sumsubClient(sim.url);

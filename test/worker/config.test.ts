@@ -5,7 +5,7 @@ import { TEST_CODEC_ENV } from '../helpers/codec';
 const SUMSUB = {
   SUMSUB_APP_TOKEN: 'sbx:t',
   SUMSUB_SECRET_KEY: 's',
-  SUMSUB_PARTNER_CLIENT_ID: 'kriptomat',
+  SUMSUB_KRIPTOMAT_CLIENT_ID: 'kriptomat',
   ...TEST_CODEC_ENV,
 };
 const LOGIN = {
@@ -65,7 +65,7 @@ describe('loadWorkerConfig', () => {
       'TEMPORAL_TASK_QUEUE',
       'SUMSUB_APP_TOKEN',
       'SUMSUB_SECRET_KEY',
-      'SUMSUB_PARTNER_CLIENT_ID',
+      'SUMSUB_KRIPTOMAT_CLIENT_ID',
       'KYC_CODEC_KEY',
     ]) {
       expect(message).toMatch(new RegExp(`${name}: `));

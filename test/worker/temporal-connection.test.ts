@@ -11,7 +11,7 @@ const REQUIRED = {
   KRIPTOMAT_TOKEN: 't',
   SUMSUB_APP_TOKEN: 'sbx:t',
   SUMSUB_SECRET_KEY: 's',
-  SUMSUB_PARTNER_CLIENT_ID: 'kriptomat',
+  SUMSUB_KRIPTOMAT_CLIENT_ID: 'kriptomat',
   ...TEST_CODEC_ENV,
 };
 const settingsFor = (env: Record<string, string>) =>

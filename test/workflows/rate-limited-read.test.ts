@@ -2,7 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
 import { startFakeCaseEnv } from '../helpers/fake-case-env';
-import { FAKE_RETRY_AFTER_MS } from '../helpers/fake-partners';
+import { FAKE_RETRY_AFTER_MS } from '../helpers/fake-vendors';
 import { testWorkflowSource } from '../helpers/temporal';
 
 /**

@@ -3,9 +3,9 @@ import type { CallContext, KycError } from '../../domain';
 import {
   ConfigurationError,
   ContractViolationError,
-  PartnerAuthError,
-  PartnerRejectedError,
-  PartnerUnavailableError,
+  VendorAuthError,
+  VendorRejectedError,
+  VendorUnavailableError,
   RateLimitedError,
 } from '../../domain';
 import { DESTINATION_REFUSED } from './destination-guard';
@@ -24,17 +24,17 @@ export function classifyHttpError(error: unknown, endpoint: string): KycError {
   if (oversized) return oversized;
   if (!isAxiosError(error) || !error.response) {
     const reason = isAxiosError(error) ? (error.code ?? 'network error') : 'unexpected error';
-    return new PartnerUnavailableError(`no usable response: ${reason}`, { endpoint });
+    return new VendorUnavailableError(`no usable response: ${reason}`, { endpoint });
   }
   const { status, headers } = error.response;
   const data: unknown = error.response.data;
   const context: CallContext = { endpoint, status, correlationId: correlationIdOf(data, headers) };
   if (status >= 300 && status < 400) return redirectRefused(headers.location, context);
-  if (status >= 500 || status === 408) return new PartnerUnavailableError('vendor unavailable', context);
+  if (status >= 500 || status === 408) return new VendorUnavailableError('vendor unavailable', context);
   if (status === 429)
     return new RateLimitedError('rate limited', context, retryAfterMs(headers['retry-after']));
-  if (status === 401 || status === 403) return new PartnerAuthError('credentials refused', context);
-  return new PartnerRejectedError(`request refused${errorCodeSuffix(data)}`, context);
+  if (status === 401 || status === 403) return new VendorAuthError('credentials refused', context);
+  return new VendorRejectedError(`request refused${errorCodeSuffix(data)}`, context);
 }
 
 /**

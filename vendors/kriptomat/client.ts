@@ -1,6 +1,6 @@
 import type { AxiosInstance, Method } from 'axios';
 import type { KriptomatKycSnapshot, KycError } from '../../domain';
-import { PartnerAuthError, UserNotFoundError } from '../../domain';
+import { VendorAuthError, UserNotFoundError } from '../../domain';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
@@ -99,7 +99,7 @@ export class KriptomatClient {
     const { context } = classifyHttpError(error, endpoint);
     const callContext = context ?? { endpoint, status: 401 };
     if (!this.options.auth.refreshable) {
-      return new PartnerAuthError('Kriptomat refused the partner token', callContext);
+      return new VendorAuthError('Kriptomat refused the partner token', callContext);
     }
     this.options.auth.invalidate(bearer);
     return new KriptomatSessionRefusedError(callContext);

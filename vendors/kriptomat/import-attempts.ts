@@ -1,6 +1,6 @@
 import type { KriptomatKycSnapshot, KycError } from '../../domain';
 import {
-  PartnerRejectedError,
+  VendorRejectedError,
   ShareTokenExpiredError,
   ShareTokenRejectedError,
   UserNotFoundError,
@@ -84,7 +84,7 @@ function isImportRefusal(error: unknown): error is KycError {
     error instanceof ShareTokenRejectedError ||
     error instanceof ShareTokenExpiredError ||
     error instanceof KriptomatSessionRefusedError ||
-    (error instanceof PartnerRejectedError && isClientError(error.context?.status))
+    (error instanceof VendorRejectedError && isClientError(error.context?.status))
   );
 }
 

@@ -1,5 +1,5 @@
 import type { CallContext } from '../../domain';
-import { PartnerAuthError, ShareTokenExpiredError, ShareTokenRejectedError } from '../../domain';
+import { VendorAuthError, ShareTokenExpiredError, ShareTokenRejectedError } from '../../domain';
 
 /**
  * Kriptomat answered an import with a bare 401 while the engine holds a login session: the session was
@@ -7,7 +7,7 @@ import { PartnerAuthError, ShareTokenExpiredError, ShareTokenRejectedError } fro
  * once more with a freshly minted share token (docs/vendor-apis.md, "Kriptomat import refusals"). Left to
  * itself it is an auth failure, not retried: the activity bounds the attempts.
  */
-export class KriptomatSessionRefusedError extends PartnerAuthError {
+export class KriptomatSessionRefusedError extends VendorAuthError {
   readonly reason: string;
 
   constructor(context: CallContext) {

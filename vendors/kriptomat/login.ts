@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { KycError } from '../../domain';
-import { ConfigurationError, PartnerAuthError, PartnerRejectedError } from '../../domain';
+import { ConfigurationError, VendorAuthError, VendorRejectedError } from '../../domain';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
 import { classifyHttpError } from '../http/classify-error';
@@ -121,7 +121,7 @@ export class LoginTokenProvider {
     try {
       return await this.loginOnce();
     } catch (error) {
-      if (!(error instanceof PartnerAuthError)) throw error;
+      if (!(error instanceof VendorAuthError)) throw error;
       return this.loginOnce();
     }
   }
@@ -198,10 +198,10 @@ function loginFailure(error: unknown, endpoint: string): KycError {
   const classified = classifyHttpError(error, endpoint);
   const status = classified.context?.status;
   if (status === 401 || status === 403 || status === 422) {
-    return new PartnerAuthError('login refused', { endpoint, ...classified.context });
+    return new VendorAuthError('login refused', { endpoint, ...classified.context });
   }
   if (status === 404) {
-    return new PartnerRejectedError(
+    return new VendorRejectedError(
       'no login endpoint here: check KRIPTOMAT_LOGIN_PATH and KRIPTOMAT_BASE_URL',
       {
         endpoint,

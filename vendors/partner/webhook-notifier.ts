@@ -2,16 +2,12 @@ import { createHmac } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
-import { PARTNER_SIGNATURE_HEADER } from '../../observability/redact';
 import type { PartnerEvent } from '../../domain';
+import { PARTNER_EVENT_ID_HEADER, PARTNER_SIGNATURE_HEADER } from '../../domain';
 import { classifyHttpError } from '../http/classify-error';
 import { MAX_PARTNER_ANSWER_BYTES } from '../http/limits';
 import type { OutboundPolicy } from '../http/outbound-policy';
 import { createVendorHttp } from '../http/vendor-http';
-
-/** Headers of a partner notification: the HMAC lets the partner trust the body, the id drops duplicates. */
-export { PARTNER_SIGNATURE_HEADER };
-export const PARTNER_EVENT_ID_HEADER = 'x-kyc-event-id';
 
 export interface PartnerWebhookOptions {
   url: string;

@@ -7,7 +7,7 @@ import { startSandbox } from '../../sandbox/start-sandbox';
 import type { RunningSandbox } from '../../sandbox/start-sandbox';
 import { loadWorkerConfig } from '../../config';
 import { TEST_CODEC_ENV } from '../helpers/codec';
-import { partnerClientsFrom } from '../../vendors/clients';
+import { vendorClientsFrom } from '../../vendors/clients';
 import { applicationFailureOf } from '../helpers/rejections';
 
 /**
@@ -31,7 +31,7 @@ function envValue(name: string): string {
 beforeAll(async () => {
   sandbox = await startSandbox({ webhookUrl: null, reviewDelayMs: 60_000, decisionDelayMs: 60_000 });
   activities = createActivities(
-    partnerClientsFrom(loadWorkerConfig({ ...sandbox.workerEnv, ...TEST_CODEC_ENV })),
+    vendorClientsFrom(loadWorkerConfig({ ...sandbox.workerEnv, ...TEST_CODEC_ENV })),
   );
   sumsubByHand = new SumsubClient({
     baseUrl: envValue('SUMSUB_BASE_URL'),

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { KycActivities, PartnerEvent, ShareResult } from '../../activities/contract';
 import type { ApplicantReview, KriptomatKycSnapshot } from '../../domain';
-import { ContractViolationError, PartnerUnavailableError, RateLimitedError } from '../../domain';
+import { ContractViolationError, VendorUnavailableError, RateLimitedError } from '../../domain';
 import { toApplicationFailure } from '../../activities/failures';
 
 type ActivityName = keyof KycActivities;
@@ -17,7 +17,7 @@ export const FAKE_RETRY_AFTER_MS = 3_000;
  * fields a test sets, every call is counted, and a test can make any activity fail (non-retryably, as a
  * broken contract, or retryably, as an outage) until it says otherwise.
  */
-export class FakePartners {
+export class FakeVendors {
   readonly kyc = new Map<string, KriptomatKycSnapshot>();
   readonly reviews = new Map<string, ApplicantReview>();
   readonly notifications: PartnerEvent[] = [];
@@ -87,7 +87,7 @@ export class FakePartners {
       );
     }
     if (failure === 'outage')
-      throw toApplicationFailure(new PartnerUnavailableError('fake outage', { endpoint: `fake ${name}` }));
+      throw toApplicationFailure(new VendorUnavailableError('fake outage', { endpoint: `fake ${name}` }));
     if (failure === 'rate_limited') {
       const context = { endpoint: `fake ${name}`, status: 429 };
       throw toApplicationFailure(new RateLimitedError('fake 429', context, FAKE_RETRY_AFTER_MS));

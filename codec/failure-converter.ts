@@ -7,15 +7,15 @@ import { optionalTsToMs } from '@temporalio/common/lib/time';
  * payload codec encrypts them like every other payload: the server keeps only `Encoded failure`. A failure
  * message names fields and endpoints, never values, but a stack trace or an SDK message is not ours to vouch
  * for. Decoding needs no setting: every converter reads encoded attributes when it finds them, so history
- * written before this was switched on still reads. Loaded by path (the SDK's `failureConverterPath`), so the
+ * written without this converter still reads. Loaded by path (the SDK's `failureConverterPath`), so the
  * workflow bundle carries the same converter as the worker and the clients.
  */
 export class KycFailureConverter extends DefaultFailureConverter {
   /**
-   * The SDK (1.24) encodes an application failure's `nextRetryDelay` but decodes it as undefined, so a
-   * workflow never saw a vendor's `Retry-After` and only the worker that met the 429 held its next call back
-   * (activities/retry-after-gate.ts): the fallback activity ran at once on another worker (chaos --cluster).
-   * Kept here, the workflow can wait it out on a timer, which holds on every worker.
+   * The SDK (1.24) encodes an application failure's `nextRetryDelay` but decodes it as undefined. Decoded
+   * here, a workflow sees a vendor's `Retry-After` and waits it out on a timer, which holds on every worker;
+   * the worker's own gate (activities/retry-after-gate.ts) holds back only the calls that worker makes, not
+   * a fallback activity another worker runs.
    */
   override failureToErrorInner(
     failure: ProtoFailure,

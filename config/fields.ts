@@ -172,7 +172,7 @@ export const workerFields = {
   /**
    * Cases one worker keeps in memory between their tasks. A case no longer cached replays its short history
    * when it next wakes (a webhook, a read), which costs little CPU; the SDK's own default, sized from the heap
-   * limit (about 2,300 with Node's default heap), held 1.7 GiB with 10,000 cases waiting (bench/).
+   * limit (about 2,300 with Node's default heap), holds 1.7 GiB with 10,000 cases waiting (bench/).
    */
   KYC_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
   /**

@@ -71,7 +71,10 @@ export interface CaseErrorRecord {
   /** The phase whose step failed; `retry` resumes there. */
   step: OpenPhase;
   at: string;
-  /** When the parked case ends `unresolved` unless an operator retries it first (cases parked since 2026-12). */
+  /**
+   * When the parked case ends `unresolved` unless an operator retries it first. Absent in runs without the
+   * `parked-cases-end-1` patch (workflows/patches.ts): those wait for an operator.
+   */
   expiresAt?: string;
 }
 
@@ -123,7 +126,7 @@ export function foldReview(
   return { review: changed ? review : { ...current, lastEventAt: review.lastEventAt }, changed };
 }
 
-/** A SumSub event that carries its review, as signals recorded before webhooks became hints did. */
+/** A SumSub event that carries its review, as signals recorded in runs without `review-read-decides-1` do. */
 export interface ReviewEvent extends SumsubEvent {
   reviewStatus: ReviewStatus | null;
   reviewAnswer?: ReviewAnswer | null;
@@ -169,7 +172,7 @@ export interface KycCaseState {
   sumsubEvents: number;
   /**
    * Messages dropped unread: input that was not encrypted by the engine, failed authentication, or broke its
-   * schema. Missing in the state of cases that began before messages were checked.
+   * schema. Absent in a state carried through continue-as-new from workflow code that did not count them.
    */
   droppedMessages?: number;
   wait: CaseWait | null;

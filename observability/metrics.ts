@@ -46,8 +46,8 @@ export function createMetrics(options: MetricsOptions = {}): KycMetrics {
 
   const outbound = [
     outboundMetrics(registers, OUTBOUND),
-    // The names from before "outbound request" had its own word, with the same values, so dashboards and
-    // alert rules written against them keep working for one release.
+    // Deprecated aliases with the same values, so dashboards and alert rules written against the
+    // `kyc_partner_*` names keep working for one release.
     outboundMetrics(registers, DEPRECATED_OUTBOUND, OUTBOUND),
   ];
   const apiRequests = new Counter({

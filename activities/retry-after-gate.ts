@@ -8,9 +8,9 @@ const notBefore = new Map<string, number>();
 
 /**
  * Makes sure a rate-limited activity is not retried before the vendor's `Retry-After`, even when Temporal
- * hands the retry out early. Normally the failure's `nextRetryDelay` is enough; but the chaos run found that
- * when the Temporal server crashes right after a 429, the retry comes as soon as it is back, whatever the
- * delay. So the worker remembers the 429, and the next run of the same activity for the same workflow run in
+ * hands the retry out early. Normally the failure's `nextRetryDelay` is enough; but when the Temporal server
+ * crashes right after a 429, the retry may come as soon as it is back, whatever the delay. So the worker
+ * remembers the 429, and the next run of the same activity for the same workflow run in
  * this process (its retry, or the ordinary activity a local one falls back to) first waits out what is left
  * of it: usually nothing. A case runs one activity at a time, so the type names the call. Heartbeats go on
  * while it waits.

@@ -130,11 +130,11 @@ export function workerTuning(
 > {
   return {
     // Waiting cases sleep for hours between tasks: caching them all costs memory and saves almost nothing.
-    // But every case that is moving must fit: with 0 the cluster bench closed 0.44 cases/s instead of 3.5
+    // But every case that is moving must fit: with 0 the cluster bench closes 0.44 cases/s instead of 3.5
     // (docs/capacity.md), each task replaying its history.
     maxCachedWorkflows: config.KYC_MAX_CACHED_WORKFLOWS,
-    // Pollers stay the SDK's (autoscaling): at capacity on the cluster the worker used at most 39 % of a core
-    // while task-queue waits followed the machine's load, so more pollers would only poll more.
+    // Pollers stay the SDK's (autoscaling): at capacity on the cluster the worker uses at most 39 % of a core
+    // while task-queue waits follow the machine's load, so more pollers would only poll more.
 
     // Bounds the SumSub rate limiter's queue too: each activity waits on at most one SumSub call.
     maxConcurrentActivityTaskExecutions: config.KYC_MAX_CONCURRENT_ACTIVITIES,

@@ -196,8 +196,8 @@ async function untilKriptomatReadDue(kase: KycCase): Promise<void> {
 
 /**
  * Waits in `awaiting_user` for a webhook, a recheck or the fallback read. True when the review must be read:
- * always, unless the wait ended on a review a signal carried (only in runs that began before webhooks
- * became hints).
+ * always, unless the wait ended on a review a signal carried (only in runs without `review-read-decides-1`,
+ * workflows/patches.ts).
  */
 async function untilReviewReadDue(kase: KycCase): Promise<boolean> {
   const { timings } = kase;

@@ -62,8 +62,8 @@ export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 // How the case takes them
 
 /**
- * `sumsubEvent`: the receiver sends `{type, applicantId, createdAt}`. Signals recorded before webhooks became
- * hints also carry the review (`reviewStatus`, ...); only cases that began before then still fold it in.
+ * `sumsubEvent`: the receiver sends `{type, applicantId, createdAt}`. Signals recorded in runs without the
+ * `review-read-decides-1` patch also carry the review (`reviewStatus`, ...), and only those runs fold it in.
  */
 const sumsubEventInput = z.object({
   type: z.string().min(1).max(100),
@@ -100,7 +100,7 @@ const cancelInput = z.union([z.undefined(), z.null(), z.object({ reason: z.strin
  * what arrived through a `KycCase` transition and the steps act on it. No message carries anything the case
  * acts on: a webhook only wakes the case to read SumSub, whose answer decides.
  *
- * @param readDecides whether this run treats webhooks as hints only (patches.ts); a run that began before
+ * @param readDecides whether this run treats webhooks as hints only (patches.ts); a run without the patch
  *   still folds the review a webhook carried, as it did when it was recorded.
  */
 export function handleMessages(kase: KycCase, readDecides: boolean): void {
@@ -128,7 +128,7 @@ export function handleMessages(kase: KycCase, readDecides: boolean): void {
 
 /**
  * A review event about this case's applicant (or before the applicant is known) asks for a read. Only in a
- * run that began before webhooks became hints does a signal that still carries a review fold it in.
+ * run without the `review-read-decides-1` patch does a signal that still carries a review fold it in.
  */
 function takeEvent(kase: KycCase, event: SumsubEventInput, readDecides: boolean): void {
   if (!readDecides && event.reviewStatus !== undefined) {

@@ -18,8 +18,8 @@ export function leanRoundTrips(): boolean {
 }
 
 /**
- * A SumSub webhook wakes the case to read the review, and that read decides (docs/vendor-apis.md, "A webhook
- * is a hint"); a RED without a reject type waits instead of asking the user to resubmit. Recorded once per
+ * A SumSub webhook wakes the case to read the review, and that read decides (docs/vendor-apis.md, "SumSub
+ * webhooks"); a RED without a reject type waits instead of asking the user to resubmit. Recorded once per
  * run: a run that began before keeps folding webhook reviews as it did.
  */
 const REVIEW_READ_DECIDES = 'review-read-decides-1';

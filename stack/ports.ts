@@ -24,8 +24,8 @@ const HIGH = 32_767;
  * A free loopback port for a listener that must come back on the same port after a kill (an API replica
  * behind the balancer). Not an ephemeral one: a port from that range can be taken, while its listener is
  * down, as the source port of any outgoing connection on the machine (the servers' and workers' own, by the
- * hundred), and the restart then fails with EADDRINUSE until that connection closes. Seen on the first
- * cluster chaos run (chaos --cluster): api-2 could not listen on its freshly picked port 42581 for 30 s.
+ * hundred), and the restart then fails with EADDRINUSE until that connection closes, which can take tens of
+ * seconds.
  */
 export async function stableLoopbackPort(taken: readonly number[] = []): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {

@@ -2,7 +2,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 
 /**
- * Every environment variable the project reads, defined once (architecture.md, "Contracts"). The worker, the
+ * Every environment variable the project reads, defined once (README.md, "Configuration"). The worker, the
  * API and the CLI each take the part they need (see `roles.ts`); docker-compose.yml may set only these.
  */
 /** The Worker Deployment of the engine's workers unless KYC_WORKER_DEPLOYMENT_NAME names another. */
@@ -105,7 +105,10 @@ export const sumsubApiFields = {
   SUMSUB_APP_TOKEN: text,
   SUMSUB_SECRET_KEY: text,
   SUMSUB_LEVEL_NAME: text.default('basic-kyc-level'),
-  /** Per process (worker or API); SumSub allows 300 GETs and 50 POSTs per 5 s per app token (vendor-apis.md). */
+  /**
+   * Per process (worker or API); SumSub allows 300 GETs and 50 POSTs per 5 s per app token
+   * (docs/vendor-apis.md, "SumSub requests").
+   */
   SUMSUB_GETS_PER_5S: z.coerce.number().int().min(1).max(300).default(270),
   SUMSUB_POSTS_PER_5S: z.coerce.number().int().min(1).max(50).default(45),
   /** How long one SumSub call may go unanswered before it counts as a timeout (retried); default 15 s. */

@@ -104,7 +104,8 @@ export function createCluster(options: ClusterOptions): { cluster: Cluster; star
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       KYC_API_URL: balancer.url,
       // Both workers (and one started by hand from the env file) share the vendors' limits through the
-      // engine's database, which setup-schema.sh created beside Temporal's: see "Vendor limits" in README.md.
+      // engine's database, which setup-schema.sh created beside Temporal's (docs/vendor-apis.md, "Limits
+      // shared by replicas").
       KYC_DATABASE_URL: env.KYC_DATABASE_URL ?? engineDatabaseUrl(db.access),
     };
     const local = await writeLocalEnv(paths.root, { ...connection, ...persistent }, env);

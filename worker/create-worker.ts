@@ -76,7 +76,7 @@ export async function createKycWorker(
  * so during a rolling deploy an old and a new worker never share a case's workflow tasks. AUTO_UPGRADE, not
  * PINNED: a case runs for weeks, longer than any version lives, so each case moves to the current version
  * at its next workflow task, and `patched()` (workflows/patches.ts) keeps the new code replaying the old
- * history. Without a build id (dev server, `npm start`, tests) the worker is unversioned, as before.
+ * history. Without a build id (dev server, `npm start`, tests) the worker is unversioned.
  */
 export function workerVersioning(
   config: Pick<WorkerConfig, 'KYC_WORKER_DEPLOYMENT_NAME' | 'KYC_WORKER_BUILD_ID'>,

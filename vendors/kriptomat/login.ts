@@ -50,7 +50,7 @@ export interface LoginTokenProviderOptions {
   sleep?: (ms: number) => Promise<void>;
   /**
    * Where the TOTP windows used are recorded: the worker's `processVendorLimits(KYC_DATABASE_URL)`, shared
-   * with every process that logs in with the account. By default this provider's own memory, as before.
+   * with every process that logs in with the account. By default this provider's own memory (one process only).
    */
   limits?: VendorLimits;
 }

@@ -1,3 +1,4 @@
+export * from './case-details';
 export * from './case-phase';
 export * from './case-query';
 export * from './case-state';

@@ -8,7 +8,6 @@ import {
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { Duration, SearchAttributePair } from '@temporalio/common';
-import type { PartnerAction, PartnerEvent } from '../activities/contract';
 import type {
   ApplicantReview,
   CasePhase,
@@ -18,6 +17,8 @@ import type {
   KriptomatKycSnapshot,
   KycCaseState,
   OpenPhase,
+  PartnerAction,
+  PartnerEvent,
 } from '../domain';
 import {
   EDD_STATUS,
@@ -29,6 +30,7 @@ import {
   KYC_STATUS,
   MAX_CASE_TEXT_LENGTH,
   plainText,
+  renderCaseDetails,
 } from '../domain';
 import { notifyPartner } from './activity-calls';
 
@@ -361,51 +363,13 @@ export class KycCase {
 
   /** Refreshes only the UI details (no history event). */
   showDetails(): void {
-    setCurrentDetails(renderDetails(this.current));
+    setCurrentDetails(renderCaseDetails(this.current));
   }
 }
 
 /** A status read of the applicant as a case review, learned now. */
 function reviewFromRead(read: ApplicantReview): CaseReview {
   return { ...read, at: new Date().toISOString(), lastEventAt: null };
-}
-
-/**
- * Markdown for the Temporal UI's "current details": phase, statuses, review and timings only. Never personal
- * data: the state holds none, and this renders named fields rather than the whole object.
- */
-function renderDetails(state: KycCaseState): string {
-  const lines = [
-    `**Phase:** ${state.phase}${state.outcome ? ` (outcome: ${state.outcome})` : ''}`,
-    `**Kriptomat KYC:** ${state.kycStatus ?? 'not read yet'} · **EDD:** ${state.eddStatus ?? 'not read yet'}`,
-  ];
-  if (state.review) {
-    const { applicantId, reviewStatus, reviewAnswer, rejectType } = state.review;
-    const answer = reviewAnswer ? ` ${reviewAnswer}${rejectType ? `+${rejectType}` : ''}` : '';
-    lines.push(`**SumSub applicant:** ${applicantId} · **review:** ${reviewStatus}${answer}`);
-  }
-  lines.push(
-    `**Reads:** ${state.kriptomatChecks} Kriptomat, ${state.sumsubChecks} SumSub · **webhooks:** ${state.sumsubEvents}`,
-  );
-  if (state.nextCheckAt) lines.push(`**Next read:** ${state.nextCheckAt}`);
-  if (state.wait)
-    lines.push(`**Waiting since:** ${state.wait.since} · **deadline:** ${state.wait.deadlineAt}`);
-  if (state.lastError) {
-    const { type, step, message } = state.lastError;
-    lines.push(`**Last error** (${type}, in ${step}): ${escapeMarkdown(message)}`);
-    if (state.phase === 'needs_attention') {
-      const ends = state.lastError.expiresAt ? ` Ends \`unresolved\` at ${state.lastError.expiresAt}.` : '';
-      lines.push(`_Send \`retry\` once fixed, or \`cancel\`._${ends}`);
-    }
-  }
-  if (state.cancelReason) lines.push(`**Cancelled:** ${escapeMarkdown(state.cancelReason)}`);
-  if (state.runs > 1) lines.push(`**Run:** ${state.runs} (continued as new)`);
-  return lines.join('\n\n');
-}
-
-/** Text from outside (an operator's reason, a vendor's error) shown as itself, not as markdown. */
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>#|!~]/g, (char) => `\\${char}`);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

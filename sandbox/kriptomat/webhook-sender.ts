@@ -1,7 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { RequestLog } from '../shared/request-log';
 import type { TimerSet } from '../shared/timers';
+import { WebhookPoster } from '../shared/webhook-poster';
 
 /** The `kyc_status` values that end Kriptomat's review, and the answer its webhook gives for each. */
 const ANSWERS: Record<string, 'GREEN' | 'RED'> = {
@@ -30,14 +29,18 @@ export interface KriptomatWebhookOptions {
  * status, never the URL.
  */
 export class KriptomatWebhookSender {
-  private readonly inFlight = new Set<http.ClientRequest>();
+  /** Null when no URL is registered: nothing is sent. */
+  private readonly poster: WebhookPoster | null;
 
-  constructor(private readonly options: KriptomatWebhookOptions) {}
+  constructor(private readonly options: KriptomatWebhookOptions) {
+    const { url } = options;
+    this.poster = url === null ? null : new WebhookPoster({ ...options, url });
+  }
 
   /** Announces a user's new `kyc_status` when it is a decision; returns at once, delivery is in the background. */
   decided(userId: string, kycStatus: string): void {
     const reviewAnswer = ANSWERS[kycStatus];
-    if (this.options.url === null || reviewAnswer === undefined || this.options.timers.isClosed) return;
+    if (this.poster === null || reviewAnswer === undefined || this.options.timers.isClosed) return;
     const applicantId = this.options.applicantIdOf(userId);
     const raw = JSON.stringify({
       type: 'applicantReviewed',
@@ -47,57 +50,12 @@ export class KriptomatWebhookSender {
       reviewResult: { reviewAnswer },
       createdAtMs: new Date().toISOString().replace('T', ' ').slice(0, 23),
     });
-    this.deliver(raw, { userId, applicantId }, 1);
+    const record = { service: 'kriptomat' as const, type: 'applicantReviewed', userId, applicantId };
+    this.poster.deliver({ raw, headers: {}, record });
   }
 
   /** Abandons every delivery under way. */
   abortAll(): void {
-    for (const request of this.inFlight) request.destroy();
-    this.inFlight.clear();
-  }
-
-  private deliver(raw: string, ids: { userId: string; applicantId: string }, attempt: number): void {
-    void this.post(raw).then((status) => {
-      const { timers, log, retryDelaysMs } = this.options;
-      if (timers.isClosed) return;
-      log.recordWebhook({
-        service: 'kriptomat',
-        type: 'applicantReviewed',
-        ...ids,
-        status,
-        attempt,
-        dropped: false,
-        duplicate: false,
-      });
-      if (status !== null && status >= 200 && status < 300) return;
-      const delay = retryDelaysMs[attempt - 1];
-      if (delay !== undefined) timers.after(delay, () => this.deliver(raw, ids, attempt + 1));
-    });
-  }
-
-  private post(raw: string): Promise<number | null> {
-    const url = new URL(this.options.url ?? '');
-    const transport = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve) => {
-      const request = transport.request(url, {
-        method: 'POST',
-        agent: false,
-        timeout: this.options.timeoutMs,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(raw) },
-      });
-      const settle = (status: number | null) => {
-        this.inFlight.delete(request);
-        resolve(status);
-      };
-      request.on('response', (response) => {
-        response.resume();
-        settle(response.statusCode ?? null);
-      });
-      request.on('timeout', () => request.destroy());
-      request.on('error', () => settle(null));
-      request.on('close', () => settle(null));
-      this.inFlight.add(request);
-      request.end(raw);
-    });
+    this.poster?.abortAll();
   }
 }

@@ -1,10 +1,9 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { RequestLog } from '../shared/request-log';
 import type { FaultInjector } from '../shared/fault-injector';
 import type { SimulatedApplicant } from './applicant-store';
 import { correlationId } from './sumsub-error';
 import type { TimerSet } from '../shared/timers';
+import { WebhookPoster } from '../shared/webhook-poster';
 import { createdAtMsOf, webhookDigest } from './webhook-signature';
 import type { WebhookDigestAlg } from './webhook-signature';
 
@@ -70,13 +69,17 @@ function webhookBody(
  * logged.
  */
 export class WebhookSender {
-  private readonly inFlight = new Set<http.ClientRequest>();
+  /** Null when there is no URL: nothing is sent. */
+  private readonly poster: WebhookPoster | null;
 
-  constructor(private readonly options: WebhookSenderOptions) {}
+  constructor(private readonly options: WebhookSenderOptions) {
+    const { url } = options;
+    this.poster = url === null ? null : new WebhookPoster({ ...options, url });
+  }
 
   /** Whether webhooks go anywhere at all. */
   get enabled(): boolean {
-    return this.options.url !== null;
+    return this.poster !== null;
   }
 
   /**
@@ -84,72 +87,36 @@ export class WebhookSender {
    * returns at once, deliveries happen in the background.
    */
   send(type: string, applicant: SimulatedApplicant, event?: EventFields): void {
-    if (this.options.url === null || this.options.timers.isClosed) return;
+    if (this.poster === null || this.options.timers.isClosed) return;
     const raw = JSON.stringify(webhookBody(type, applicant, this.options.now(), event));
-    const meta = { type, userId: applicant.externalUserId, applicantId: applicant.id };
+    const record = {
+      service: 'sumsub' as const,
+      type,
+      userId: applicant.externalUserId,
+      applicantId: applicant.id,
+    };
     const { drop, duplicate } = this.options.faults.drawWebhookFault();
     if (drop) {
-      const dropped = { ...meta, status: null, attempt: 1, dropped: true, duplicate: false };
-      this.options.log.recordWebhook({ service: 'sumsub', ...dropped });
+      this.options.log.recordWebhook({
+        ...record,
+        status: null,
+        attempt: 1,
+        dropped: true,
+        duplicate: false,
+      });
       return;
     }
-    const delivery = { raw, digest: webhookDigest(raw, this.options.alg, this.options.secret), meta };
-    this.deliver(delivery, 1, false);
-    if (duplicate) this.deliver(delivery, 1, true);
+    const { alg, secret, sendAlgHeader } = this.options;
+    const headers = {
+      'x-payload-digest': webhookDigest(raw, alg, secret),
+      ...(sendAlgHeader && { 'x-payload-digest-alg': alg }),
+    };
+    this.poster.deliver({ raw, headers, record });
+    if (duplicate) this.poster.deliver({ raw, headers, record }, true);
   }
 
   /** Abandons every delivery under way (the timers of pending retries are the TimerSet's). */
   abortAll(): void {
-    for (const request of this.inFlight) request.destroy();
-    this.inFlight.clear();
+    this.poster?.abortAll();
   }
-
-  private deliver(delivery: Delivery, attempt: number, duplicate: boolean): void {
-    void this.post(delivery).then((status) => {
-      const { timers, log, retryDelaysMs } = this.options;
-      if (timers.isClosed) return;
-      log.recordWebhook({ service: 'sumsub', ...delivery.meta, status, attempt, dropped: false, duplicate });
-      if (status !== null && status >= 200 && status < 300) return;
-      const delay = retryDelaysMs[attempt - 1];
-      if (delay !== undefined) timers.after(delay, () => this.deliver(delivery, attempt + 1, duplicate));
-    });
-  }
-
-  /** The receiver's status, or null when it did not answer in time or at all. */
-  private post(delivery: Delivery): Promise<number | null> {
-    const url = new URL(this.options.url ?? '');
-    const transport = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve) => {
-      const request = transport.request(url, {
-        method: 'POST',
-        agent: false,
-        timeout: this.options.timeoutMs,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(delivery.raw),
-          'x-payload-digest': delivery.digest,
-          ...(this.options.sendAlgHeader && { 'x-payload-digest-alg': this.options.alg }),
-        },
-      });
-      const settle = (status: number | null) => {
-        this.inFlight.delete(request);
-        resolve(status);
-      };
-      request.on('response', (response) => {
-        response.resume();
-        settle(response.statusCode ?? null);
-      });
-      request.on('timeout', () => request.destroy());
-      request.on('error', () => settle(null));
-      request.on('close', () => settle(null));
-      this.inFlight.add(request);
-      request.end(delivery.raw);
-    });
-  }
-}
-
-interface Delivery {
-  raw: string;
-  digest: string;
-  meta: { type: string; userId: string; applicantId: string };
 }

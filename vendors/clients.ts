@@ -75,7 +75,8 @@ export function vendorClientsFrom(
       timeoutMs: config.KRIPTOMAT_TIMEOUT,
       observer,
     }),
-    sumsub: sumsubClientFrom(config, { observer }),
+    // The outbound configuration is applied above, with SumSub's URL among the others.
+    sumsub: limitedSumsubClient(config, observer),
     sumsubSettings: {
       levelName: config.SUMSUB_LEVEL_NAME,
       kriptomatClientId: config.SUMSUB_KRIPTOMAT_CLIENT_ID,
@@ -92,25 +93,29 @@ export function vendorClientsFrom(
   };
 }
 
+/** What a SumSub client is built from: its account, its limits and the outbound settings. */
+type SumsubClientConfig = Pick<
+  WorkerConfig,
+  'SUMSUB_BASE_URL' | 'SUMSUB_APP_TOKEN' | 'SUMSUB_SECRET_KEY' | 'SUMSUB_GETS_PER_5S' | 'SUMSUB_POSTS_PER_5S'
+> &
+  Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT' | 'SUMSUB_TIMEOUT' | 'KYC_DATABASE_URL'>> &
+  Partial<Pick<ApiConfig, 'KYC_ALLOW_INSECURE_HOSTS' | 'KYC_MAX_RETRY_AFTER'>>;
+
 /**
  * The SumSub client of this process, behind the process-wide limiter of its app token: the worker's
  * activities and the API's WebSDK tokens share one budget when they run in one process (`npm start`). With
  * `KYC_DATABASE_URL` (the worker's), the budget is shared with every process using that database.
  */
 export function sumsubClientFrom(
-  config: Pick<
-    WorkerConfig,
-    | 'SUMSUB_BASE_URL'
-    | 'SUMSUB_APP_TOKEN'
-    | 'SUMSUB_SECRET_KEY'
-    | 'SUMSUB_GETS_PER_5S'
-    | 'SUMSUB_POSTS_PER_5S'
-  > &
-    Partial<Pick<WorkerConfig, 'SUMSUB_SHARE_TOKEN_VARIANT' | 'SUMSUB_TIMEOUT' | 'KYC_DATABASE_URL'>> &
-    Partial<Pick<ApiConfig, 'KYC_ALLOW_INSECURE_HOSTS' | 'KYC_MAX_RETRY_AFTER'>>,
+  config: SumsubClientConfig,
   { observer }: VendorClientOptions = {},
 ): SumsubClient {
   applyOutboundConfig(config, { SUMSUB_BASE_URL: config.SUMSUB_BASE_URL });
+  return limitedSumsubClient(config, observer);
+}
+
+/** The SumSub client behind the process-wide limiter, once the outbound configuration is applied. */
+function limitedSumsubClient(config: SumsubClientConfig, observer?: HttpCallObserver): SumsubClient {
   const account = { baseUrl: config.SUMSUB_BASE_URL, appToken: config.SUMSUB_APP_TOKEN };
   const limits = { getsPer5s: config.SUMSUB_GETS_PER_5S, postsPer5s: config.SUMSUB_POSTS_PER_5S };
   return new SumsubClient({
@@ -128,6 +133,7 @@ export function sumsubClientFrom(
  * process's, for every client built after it (vendors/http/outbound-policy.ts; unset ones keep the
  * environment's), and refuses to go on with a URL no call could ever reach: plain http, or a non-public IP
  * literal, for a host not allowed. Refused at start, the mistake is named once instead of failing every case.
+ * Called once for each construction of clients, with every URL that construction reaches.
  */
 export function applyOutboundConfig(
   config: Partial<Pick<ApiConfig, 'KYC_ALLOW_INSECURE_HOSTS' | 'KYC_MAX_RETRY_AFTER'>>,

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resetOutboundPolicy } from '../../vendors/http/outbound-policy';
 
 /** One request as a recording server received it, its body read in full. */
 export interface RecordedRequest {
@@ -70,9 +71,11 @@ export function allowLoopbackHttp(): void {
   const previous = process.env.KYC_ALLOW_INSECURE_HOSTS;
   beforeAll(() => {
     process.env.KYC_ALLOW_INSECURE_HOSTS = '127.0.0.1';
+    resetOutboundPolicy();
   });
   afterAll(() => {
     if (previous === undefined) delete process.env.KYC_ALLOW_INSECURE_HOSTS;
     else process.env.KYC_ALLOW_INSECURE_HOSTS = previous;
+    resetOutboundPolicy();
   });
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resetOutboundPolicy } from '../../vendors/http/outbound-policy';
 
 /**
  * Hostile HTTP peers for the outbound-network rows of test/security: each a bare `node:http` server on a
@@ -86,11 +87,13 @@ export async function withAllowedHosts<T>(hosts: string | undefined, run: () => 
   const previous = process.env.KYC_ALLOW_INSECURE_HOSTS;
   if (hosts === undefined) delete process.env.KYC_ALLOW_INSECURE_HOSTS;
   else process.env.KYC_ALLOW_INSECURE_HOSTS = hosts;
+  resetOutboundPolicy();
   try {
     return await run();
   } finally {
     if (previous === undefined) delete process.env.KYC_ALLOW_INSECURE_HOSTS;
     else process.env.KYC_ALLOW_INSECURE_HOSTS = previous;
+    resetOutboundPolicy();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { LookupAddress } from 'node:dns';
 import type { ConnectOptions, OutboundPolicy } from '../../vendors/http/outbound-policy';
-import { configureOutboundPolicy } from '../../vendors/http/outbound-policy';
+import { configureOutboundPolicy, resetOutboundPolicy } from '../../vendors/http/outbound-policy';
 import { StaticTokenProvider } from '../../vendors/kriptomat/auth';
 import { KriptomatClient } from '../../vendors/kriptomat/client';
 import { LoginTokenProvider } from '../../vendors/kriptomat/login';
@@ -202,7 +202,7 @@ describe('a URL resolving to a non-public address is refused before any connecti
     resolved = [];
     dialled = [];
   });
-  afterEach(() => configureOutboundPolicy({ reset: true }));
+  afterEach(resetOutboundPolicy);
 
   const URL = 'https://hooks.partner.test/kyc-events?key=query-DO-NOT-LEAK';
 
@@ -292,7 +292,7 @@ describe('a URL resolving to a non-public address is refused before any connecti
 });
 
 describe('the worker refuses to start on a URL no call could reach', () => {
-  afterEach(() => configureOutboundPolicy({ reset: true }));
+  afterEach(resetOutboundPolicy);
 
   it('names each variable and host, and nothing else of the URL', () => {
     const config = {

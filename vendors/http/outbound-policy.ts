@@ -38,24 +38,43 @@ export const DEFAULT_MAX_RETRY_AFTER_MS = 10 * 60_000;
 const systemResolve = (hostname: string): Promise<LookupAddress[]> =>
   lookup(hostname, { all: true, verbatim: true });
 
-let configured: Partial<OutboundPolicy> | undefined;
+/** The environment's policy, read once, when first needed (tests that change the variables reset it). */
+let fromEnvironment: OutboundPolicy | undefined;
+/** The process's policy: the environment's, with what `configureOutboundPolicy` set on top. */
+let resolved: OutboundPolicy | undefined;
 
-/**
- * The policy of this process: what `configureOutboundPolicy` set (the worker and the API set it from their
- * configuration), else what the environment says (for clients built outside a configured process: tests, the
- * CLI), with `overrides` on top. Read when a client is built, so a client keeps the policy it was built with.
- */
-export function outboundPolicy(overrides: Partial<OutboundPolicy> = {}): OutboundPolicy {
-  const fromEnvironment = policyFromVariables(process.env);
-  return { ...fromEnvironment, ...configured, ...definedOnly(overrides) };
+function environmentPolicy(): OutboundPolicy {
+  fromEnvironment ??= policyFromVariables(process.env);
+  return fromEnvironment;
 }
 
 /**
- * Sets the process's policy from its configuration; `undefined` fields keep the environment's. Called once at
- * start-up by the worker and the API; tests call it with `reset: true` to go back to the environment's.
+ * The policy of this process with `overrides` on top: what `configureOutboundPolicy` set (the worker and the
+ * API set it from their configuration), else what the environment said when first asked (clients built
+ * outside a configured process: tests, the CLI). Read when a client is built, so a client keeps the policy it
+ * was built with.
  */
-export function configureOutboundPolicy(policy: Partial<OutboundPolicy> | { reset: true }): void {
-  configured = 'reset' in policy ? undefined : definedOnly(policy);
+export function outboundPolicy(overrides: Partial<OutboundPolicy> = {}): OutboundPolicy {
+  resolved ??= environmentPolicy();
+  return { ...resolved, ...definedOnly(overrides) };
+}
+
+/**
+ * Sets the process's policy from its configuration, for every client built after it; `undefined` fields keep
+ * the environment's. Called at start-up by the worker and the API.
+ */
+export function configureOutboundPolicy(policy: Partial<OutboundPolicy>): void {
+  resolved = { ...environmentPolicy(), ...definedOnly(policy) };
+}
+
+/**
+ * Forgets the configured policy and the environment's, so the next client reads the variables again: for
+ * tests that change `KYC_ALLOW_INSECURE_HOSTS` or `KYC_MAX_RETRY_AFTER` in `process.env`, or configure a policy
+ * for one case only. A process never calls it: its environment does not change.
+ */
+export function resetOutboundPolicy(): void {
+  fromEnvironment = undefined;
+  resolved = undefined;
 }
 
 /** The policy the two configuration variables describe (either may be unset). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from '../domain';
 import {
   apiFields,
   codecFields,
@@ -62,12 +63,6 @@ const tlsPairs: Check<{ TEMPORAL_TLS_CERT_PATH?: string; TEMPORAL_TLS_KEY_PATH?:
     ctx.addIssue({ code: 'custom', path: [missing], message: 'mTLS needs both the certificate and its key' });
   }
 };
-
-/** Names and literals of this machine's loopback interface. */
-function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
 
 interface ApiExposure {
   KYC_API_HOST: string;

@@ -6,6 +6,7 @@ export * from './errors';
 export * from './failure-policy';
 export * from './ids';
 export * from './kriptomat-status';
+export * from './loopback';
 export * from './partner-event';
 export * from './plain-text';
 export * from './search-attributes';

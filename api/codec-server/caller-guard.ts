@@ -1,14 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-
-/** Names this machine answers to on its loopback interface. */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
-
-/** A host name as compared: lower case, without IPv6 brackets or a trailing dot. */
-const normalizeHost = (host: string): string =>
-  host
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '');
+import { isLoopbackHost, normalizeHost } from '../../domain';
 
 export interface CallerGuardOptions {
   /** Host names (no port) served besides the loopback ones (`KYC_CODEC_ALLOWED_HOSTS`). */
@@ -28,11 +19,11 @@ export interface CallerGuardOptions {
  * `Origin: null` (sandboxed frames, files) does not.
  */
 export function callerGuard({ allowedHosts, allowedOrigins }: CallerGuardOptions): MiddlewareHandler {
-  const hosts = new Set([...LOOPBACK_HOSTS, ...allowedHosts.map(normalizeHost)]);
+  const hosts = new Set(allowedHosts.map(normalizeHost));
   const origins = new Set(allowedOrigins);
   return async (c, next) => {
-    const host = normalizeHost(new URL(c.req.url).hostname);
-    if (!hosts.has(host)) {
+    const host = new URL(c.req.url).hostname;
+    if (!isLoopbackHost(host) && !hosts.has(normalizeHost(host))) {
       const message = 'this host name is not served (KYC_CODEC_ALLOWED_HOSTS)';
       return c.json({ error: 'forbidden', message }, 403);
     }

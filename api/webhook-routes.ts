@@ -7,6 +7,7 @@ import { receiveKriptomatWebhook, webhookTokenMatcher } from './webhooks/kriptom
 import type { KriptomatWebhookReceipt } from './webhooks/kriptomat';
 import type { WebhookReceipt } from './webhooks/sumsub';
 import { createWebhookApp } from './webhooks/webhook-app';
+import { webhookHandler } from './webhooks/webhook-handler';
 import type { ApiDeps } from './deps';
 import { INTERNAL, TOO_LARGE, json } from './responses';
 import { ErrorSchema, UserIdSchema, oneLine } from './schemas';
@@ -96,17 +97,23 @@ export function registerWebhookRoutes(app: OpenAPIHono, deps: ApiDeps): void {
     else logger.info(line, 'webhook');
   };
 
-  const onReceipt = (receipt: WebhookReceipt) => {
-    if (receipt.result === 'unavailable') {
-      logger.warn({ reason: receipt.reason }, 'SumSub webhook: Temporal unavailable');
-      observe('sumsub', { result: receipt.result });
-    } else if (receipt.result === 'bad_signature') {
-      observe('sumsub', { result: receipt.result });
-    } else {
-      observe('sumsub', receipt);
-    }
-  };
-  app.route('/', createWebhookApp({ client, sumsubWebhookSecret: config.SUMSUB_WEBHOOK_SECRET, onReceipt }));
+  /** Logs and counts one delivery's receipt; `vendor` names the source in the line for Temporal's absence. */
+  const onReceiptOf =
+    (source: 'sumsub' | 'kriptomat', vendor: string) =>
+    (receipt: WebhookReceipt | KriptomatWebhookReceipt) => {
+      if (receipt.result === 'unavailable') {
+        logger.warn({ reason: receipt.reason }, `${vendor} webhook: Temporal unavailable`);
+      }
+      observe(source, receipt);
+    };
+  app.route(
+    '/',
+    createWebhookApp({
+      client,
+      sumsubWebhookSecret: config.SUMSUB_WEBHOOK_SECRET,
+      onReceipt: onReceiptOf('sumsub', 'SumSub'),
+    }),
+  );
   app.openAPIRegistry.registerPath({
     method: 'post',
     path: '/webhooks/sumsub',
@@ -138,26 +145,14 @@ export function registerWebhookRoutes(app: OpenAPIHono, deps: ApiDeps): void {
   });
 
   const tokenMatches = webhookTokenMatcher(config.KRIPTOMAT_WEBHOOK_TOKEN);
-  app.post(KRIPTOMAT_WEBHOOK_PATH, async (c) => {
-    if (!tokenMatches(c.req.param('token'))) {
-      metrics?.observeWebhook('kriptomat', 'unauthorized');
-      return c.json(NO_SUCH_ROUTE, 404);
-    }
-    const rawBody = Buffer.from(await c.req.arrayBuffer());
-    let receipt: KriptomatWebhookReceipt;
-    try {
-      receipt = await receiveKriptomatWebhook(client, rawBody);
-    } catch (error) {
-      logger.warn(
-        { reason: error instanceof Error ? error.message : 'unknown error' },
-        'Kriptomat webhook: Temporal unavailable',
-      );
-      observe('kriptomat', { result: 'unavailable' });
-      return c.json({ error: 'temporal unavailable, deliver again later' }, 503);
-    }
-    observe('kriptomat', receipt);
-    const { status, ...body } = receipt;
-    return c.json(body, status);
+  const receiveKriptomat = webhookHandler(
+    (rawBody) => receiveKriptomatWebhook(client, rawBody),
+    onReceiptOf('kriptomat', 'Kriptomat'),
+  );
+  app.post(KRIPTOMAT_WEBHOOK_PATH, (c) => {
+    if (tokenMatches(c.req.param('token'))) return receiveKriptomat(c);
+    metrics?.observeWebhook('kriptomat', 'unauthorized');
+    return c.json(NO_SUCH_ROUTE, 404);
   });
   app.openAPIRegistry.registerPath({
     method: 'post',

@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
+import type { Context } from 'hono';
 import { RecentDeliveries } from './recent-deliveries';
 import type { WebhookReceipt } from './sumsub';
 import { receiveSumsubWebhook } from './sumsub';
+import { webhookHandler } from './webhook-handler';
 
 export interface WebhookAppOptions {
   client: Client;
@@ -26,20 +28,10 @@ export function createWebhookApp({
   recent = new RecentDeliveries(),
 }: WebhookAppOptions): Hono {
   const app = new Hono();
-  app.post('/webhooks/sumsub', async (c) => {
-    const rawBody = Buffer.from(await c.req.arrayBuffer());
-    let receipt: WebhookReceipt;
-    try {
-      const digest = { digest: c.req.header('x-payload-digest'), alg: c.req.header('x-payload-digest-alg') };
-      receipt = await receiveSumsubWebhook(client, sumsubWebhookSecret, { rawBody, ...digest }, recent);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : 'unknown error';
-      onReceipt?.({ result: 'unavailable', status: 503, reason });
-      return c.json({ error: 'temporal unavailable, deliver again later' }, 503);
-    }
-    onReceipt?.(receipt);
-    const { status, ...body } = receipt;
-    return c.json(body, status);
-  });
+  const receive = (rawBody: Buffer, c: Context) => {
+    const digest = { digest: c.req.header('x-payload-digest'), alg: c.req.header('x-payload-digest-alg') };
+    return receiveSumsubWebhook(client, sumsubWebhookSecret, { rawBody, ...digest }, recent);
+  };
+  app.post('/webhooks/sumsub', webhookHandler<WebhookReceipt>(receive, onReceipt));
   return app;
 }

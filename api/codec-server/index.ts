@@ -2,5 +2,5 @@
 export { createCodecApp } from './codec-app';
 export type { CodecAppOptions } from './codec-app';
 export { fromPayloadJson, toPayloadJson } from './payload-json';
-export { isLoopbackAddress, isLoopbackPeer } from './peer';
+export { isLoopbackPeer } from './peer';
 export type { PeerCheck } from './peer';

@@ -2,8 +2,6 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { isLoopbackAddress } from '../../domain';
 
-export { isLoopbackAddress };
-
 /** Decides whether the caller of a request is on this machine. */
 export type PeerCheck = (c: Context) => boolean;
 

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { describeIssues } from '../../vendors/http/parse-body';
-import { sumsubTypeLabel } from '../../vendors/sumsub/webhook-types';
+import { contractBreach, readWebhookJson } from '../../vendors/sumsub/webhook';
 import { isValidUserId } from '../../domain';
 import { recheckIfRunning } from '../../client/kyc-cases';
 import { secretMatcher } from '../secret-matcher';
@@ -43,17 +42,12 @@ export async function receiveKriptomatWebhook(
   client: Client,
   rawBody: Buffer,
 ): Promise<KriptomatWebhookReceipt> {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return { result: 'malformed', status: 202, type: 'other', reason: 'webhook body is not JSON' };
-  }
-  const type = sumsubTypeLabel((json as { type?: unknown } | null)?.type);
+  const read = readWebhookJson(rawBody);
+  if (!read.ok) return { result: 'malformed', status: 202, type: read.type, reason: read.error };
+  const { json, type } = read;
   const parsed = kriptomatWebhookSchema.safeParse(json);
   if (!parsed.success) {
-    const reason = `webhook body breaks its contract: ${describeIssues(parsed.error, json).join('; ')}`;
-    return { result: 'malformed', status: 202, type, reason };
+    return { result: 'malformed', status: 202, type, reason: contractBreach(parsed.error, json) };
   }
   const { externalUserId } = parsed.data;
   const userId = isValidUserId(externalUserId) ? externalUserId : undefined;

@@ -105,18 +105,36 @@ export type ParsedSumsubWebhook =
   | { kind: 'other'; type: string; externalUserId?: string }
   | { kind: 'malformed'; type: string; error: string };
 
-export function parseSumsubWebhook(rawBody: Buffer | string): ParsedSumsubWebhook {
+/**
+ * The first step of reading any webhook body (SumSub's, and Kriptomat's SumSub-style one): the JSON and its
+ * bounded type label, or the reason it is not JSON at all.
+ */
+export type WebhookJson =
+  { ok: true; json: unknown; type: string } | { ok: false; type: 'other'; error: string };
+
+export function readWebhookJson(rawBody: Buffer | string): WebhookJson {
   let json: unknown;
   try {
     json = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
   } catch {
-    return { kind: 'malformed', type: 'other', error: 'webhook body is not JSON' };
+    return { ok: false, type: 'other', error: 'webhook body is not JSON' };
   }
+  return { ok: true, json, type: sumsubTypeLabel((json as { type?: unknown } | null)?.type) };
+}
+
+/** Why a webhook body failed its schema: field paths and expectations only, never values. */
+export function contractBreach(error: z.ZodError, body: unknown): string {
+  return `webhook body breaks its contract: ${describeIssues(error, body).join('; ')}`;
+}
+
+export function parseSumsubWebhook(rawBody: Buffer | string): ParsedSumsubWebhook {
+  const read = readWebhookJson(rawBody);
+  if (!read.ok) return { kind: 'malformed', type: read.type, error: read.error };
+  const { json, type: label } = read;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { kind: 'malformed', type: 'other', error: 'webhook body is not a JSON object' };
   }
   const body = json as Record<string, unknown>;
-  const label = sumsubTypeLabel(body.type);
   if (typeof body.type !== 'string' || body.type === '') {
     return {
       kind: 'malformed',
@@ -130,8 +148,7 @@ export function parseSumsubWebhook(rawBody: Buffer | string): ParsedSumsubWebhoo
   }
   const result = reviewEventSchema.safeParse(body);
   if (!result.success) {
-    const issues = describeIssues(result.error, body).join('; ');
-    return { kind: 'malformed', type: label, error: `webhook body breaks its contract: ${issues}` };
+    return { kind: 'malformed', type: label, error: contractBreach(result.error, body) };
   }
   const { externalUserId, createdAtMs } = result.data;
   return {

@@ -4,8 +4,8 @@ import https from 'node:https';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
+import { normalizeHost } from '../../domain';
 import type { ConnectOptions, OutboundPolicy } from './outbound-policy';
-import { normalizeHost } from './outbound-policy';
 
 /** The `code` of a connection the policy refused, on the error and on the HTTP client's wrapper of it. */
 export const DESTINATION_REFUSED = 'ERR_KYC_DESTINATION_REFUSED';

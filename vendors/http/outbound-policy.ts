@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises';
 import type { Duplex } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { outboundFields } from '../../config/fields';
-import { ConfigurationError } from '../../domain';
+import { ConfigurationError, normalizeHost } from '../../domain';
 
 /**
  * What a connection is opened with once its host has been resolved and checked: the agent's options, with a
@@ -98,15 +98,6 @@ export function policyFromVariables(vars: {
     maxRetryAfterMs: maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
     resolve: systemResolve,
   };
-}
-
-/** A host as URLs and the allow-list spell it: lowercase, IPv6 without brackets, no trailing dot. */
-export function normalizeHost(host: string): string {
-  return host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '');
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

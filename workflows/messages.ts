@@ -75,12 +75,6 @@ const sumsubEventInput = z.object({
 });
 type SumsubEventInput = z.infer<typeof sumsubEventInput>;
 
-/**
- * A signal is in history before any code sees it, so it cannot be refused at the door: every handler parses
- * its input here and drops what it cannot trust (a payload the codec marked untrusted: plaintext, or failing
- * authentication) or what breaks its schema. A dropped message leaves the case exactly as it was; it is
- * counted in the state and in `kyc_dropped_messages`, and logged by name and reason only, never its content.
- */
 /** Created at the drop: callers import this module outside a workflow, where no metric can be created. */
 function countDropped(signal: string, reason: 'untrusted' | 'invalid'): void {
   metricMeter
@@ -137,7 +131,14 @@ function takeEvent(kase: KycCase, event: SumsubEventInput, readDecides: boolean)
   } else if (isSumsubReviewEventType(event.type)) kase.hintReview(event.applicantId);
 }
 
-/** The parsed input, or null when the message was dropped. */
+/**
+ * A signal is in history before any code sees it, so it cannot be refused at the door: every handler parses
+ * its input here and drops what it cannot trust (a payload the codec marked untrusted: plaintext, or failing
+ * authentication) or what breaks its schema. A dropped message leaves the case exactly as it was; it is
+ * counted in the state and in `kyc_dropped_messages`, and logged by name and reason only, never its content.
+ *
+ * Returns the parsed input, or null when the message was dropped.
+ */
 function accept<T>(kase: KycCase, signal: string, schema: z.ZodType<T>, input: unknown): T | null {
   const untrusted = isUntrustedPayload(input);
   const parsed = untrusted ? null : schema.safeParse(input);

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SUMSUB_APP_TOKEN, SUMSUB_SECRET, sumsubClient } from '../helpers/sumsub';
-import { resetOutboundPolicy } from '../../vendors/http/outbound-policy';
+import { allowLoopbackHttp } from '../helpers/recording-server';
 
 /** One request exactly as it arrived: the raw header lines (name and value as sent) and the body bytes. */
 interface RawRequest {
@@ -55,16 +55,7 @@ function expectSignatureOverBytesSent(request: RawRequest): void {
  * bytes sent.
  */
 describe('SumSub request content type', () => {
-  const previous = process.env.KYC_ALLOW_INSECURE_HOSTS;
-  beforeAll(() => {
-    process.env.KYC_ALLOW_INSECURE_HOSTS = '127.0.0.1';
-    resetOutboundPolicy();
-  });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.KYC_ALLOW_INSECURE_HOSTS;
-    else process.env.KYC_ALLOW_INSECURE_HOSTS = previous;
-    resetOutboundPolicy();
-  });
+  allowLoopbackHttp();
 
   it('sends a body-less POST without a form content type, signed over the empty body', async () => {
     const server = await recordingServer('{"token":"_act-1","userId":"u1"}');

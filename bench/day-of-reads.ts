@@ -10,7 +10,7 @@ import { createKycWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { getStateQuery } from '../workflows/messages';
 import { readGap } from '../domain/case-state';
 import type { DayOfReadsResult } from './report-schema';
-import { resolveTimeSkippingServer } from './time-skipping-server';
+import { resolveTimeSkippingServer } from '../scripts/temporal-test-server';
 
 const DAY_MS = 24 * 3600 * 1000;
 export const DAY_READS_TARGET = 30;

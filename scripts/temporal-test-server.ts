@@ -1,6 +1,7 @@
 /**
  * Finds, or fetches once with Maven, Temporal's Java time-skipping test server (io.temporal:temporal-test-server)
- * and a wrapper that execs it, for the economy measure's day-long wait. Kept outside the repository, in the
+ * and a wrapper that execs it: the unit tier's workflow tests and the bench's day-long wait run on it.
+ * Run directly (`npm run temporal-test-server`) it prints the wrapper's path on stdout. Kept outside the repository, in the
  * same cache as the Temporal CLI build (`$KYC_CACHE_DIR`, else `$XDG_CACHE_HOME` or ~/.cache, then
  * kyc-orchestrator/). Maven uses the machine's own settings (repositories, proxy, mirrors).
  */
@@ -53,7 +54,7 @@ export async function resolveTimeSkippingServer(
   try {
     if (await fetched()) return wrapper;
     log(
-      `[bench] fetching the Temporal time-skipping test server ${TEST_SERVER_VERSION} with Maven into ${dir}`,
+      `[temporal-test-server] fetching the Temporal time-skipping test server ${TEST_SERVER_VERSION} with Maven into ${dir}`,
     );
     await fs.writeFile(path.join(dir, 'pom.xml'), pom());
     const staging = path.join(dir, 'lib.partial');
@@ -136,4 +137,14 @@ async function allExist(files: string[]): Promise<boolean> {
     ),
   );
   return found.every(Boolean);
+}
+
+if (require.main === module) {
+  resolveTimeSkippingServer().then(
+    (wrapper) => void process.stdout.write(`${wrapper}\n`),
+    (err: unknown) => {
+      process.stderr.write(`temporal-test-server: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -2,8 +2,8 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 
 /**
- * Every environment variable the project reads, defined once (README.md, "Configuration"). The worker, the
- * API and the CLI each take the part they need (see `roles.ts`); docker-compose.yml may set only these.
+ * Every environment variable the project reads, defined once (docs/reference/configuration.md). The worker,
+ * the API and the CLI each take the part they need (see `roles.ts`); docker-compose.yml may set only these.
  */
 /** The Worker Deployment of the engine's workers unless KYC_WORKER_DEPLOYMENT_NAME names another. */
 export const DEFAULT_WORKER_DEPLOYMENT = 'kyc-orchestrator';
@@ -289,5 +289,117 @@ const ALL_FIELDS = {
   ...timingFields,
 };
 
+/** A variable the project reads. */
+export type ConfigVariable = keyof typeof ALL_FIELDS;
+
 /** The names of every variable the project reads (old names of renamed ones aside: config/renamed.ts). */
-export const CONFIG_VARIABLES = Object.keys(ALL_FIELDS) as (keyof typeof ALL_FIELDS)[];
+export const CONFIG_VARIABLES = Object.keys(ALL_FIELDS) as ConfigVariable[];
+
+/**
+ * What each variable means, for operators: docs/reference/configuration.md is generated from it (`npm run
+ * docs`), so a variable cannot be added without its line there. Grouped as the field groups above. A
+ * default the schema leaves to the code that reads the variable is named here, or in the page's generator.
+ */
+export const CONFIG_DESCRIPTIONS: Readonly<Record<ConfigVariable, string>> = {
+  TEMPORAL_ADDRESS: 'Temporal frontend, `host:port`.',
+  TEMPORAL_NAMESPACE: 'Temporal namespace.',
+  TEMPORAL_TASK_QUEUE: 'Task queue of the case workflow.',
+  TEMPORAL_API_KEY: 'Temporal Cloud API key; implies TLS.',
+  TEMPORAL_TLS:
+    '`true`: TLS without client certificates; `false`: no TLS whatever else is set. Unset: TLS when another TLS setting implies it.',
+  TEMPORAL_TLS_CERT_PATH: 'Client certificate for mTLS (with `TEMPORAL_TLS_KEY_PATH`); implies TLS.',
+  TEMPORAL_TLS_KEY_PATH: 'Private key of the client certificate (with `TEMPORAL_TLS_CERT_PATH`).',
+  TEMPORAL_TLS_CA_PATH: 'CA certificate of the server, instead of the system roots; implies TLS.',
+  TEMPORAL_TLS_SERVER_NAME:
+    "Server name to verify (SNI) instead of the address's host, e.g. behind a proxy; implies TLS.",
+
+  KRIPTOMAT_BASE_URL: 'Kriptomat partner API, e.g. `https://api.kriptomat.io`.',
+  KRIPTOMAT_TOKEN: 'A static partner bearer token; without it, all five login variables are required.',
+  KRIPTOMAT_CLIENT_ID: 'Partner login: client id (required without `KRIPTOMAT_TOKEN`).',
+  KRIPTOMAT_CLIENT_SECRET: 'Partner login: client secret (required without `KRIPTOMAT_TOKEN`).',
+  KRIPTOMAT_EMAIL: 'Partner login: the partner account (required without `KRIPTOMAT_TOKEN`).',
+  KRIPTOMAT_PASSWORD: 'Partner login: its password (required without `KRIPTOMAT_TOKEN`).',
+  KRIPTOMAT_TOTP_SECRET:
+    'Partner login: base32 TOTP secret of the account, for the 6-digit `security_code` (required without `KRIPTOMAT_TOKEN`).',
+  KRIPTOMAT_TOTP_PERIOD: 'TOTP time step of the partner account; `30s` when unset.',
+  KRIPTOMAT_CLIENT_ID_TYPE:
+    'How the login sends `client_id`: `auto` (when unset: a JSON integer if the id is a whole number, else a string), `string` or `integer`.',
+  KRIPTOMAT_LOGIN_PATH: 'Moves the login endpoint.',
+  KRIPTOMAT_SHOW_USER_PATH:
+    'Moves the user endpoint; names the user once, as `{userId}`, `{user_id}`, `{user}` or `{id}`.',
+  KRIPTOMAT_IMPORT_PATH: 'Moves the import endpoint; names the user once, as the user endpoint does.',
+  KRIPTOMAT_TIMEOUT: 'How long one Kriptomat call may take in all before it is retried; `15s` when unset.',
+
+  SUMSUB_BASE_URL: 'SumSub API.',
+  SUMSUB_APP_TOKEN: 'SumSub app token (the CLI reads it only for `kyc token`).',
+  SUMSUB_SECRET_KEY: 'Secret key of the app token; it signs every request.',
+  SUMSUB_LEVEL_NAME: 'Verification level of new applicants and of WebSDK tokens.',
+  SUMSUB_GETS_PER_5S: 'SumSub GETs one process may start per 5 s (SumSub allows 300 per app token).',
+  SUMSUB_POSTS_PER_5S: 'SumSub POSTs one process may start per 5 s (SumSub allows 50 per app token).',
+  SUMSUB_TIMEOUT: 'How long one SumSub call may take in all before it is retried; `15s` when unset.',
+
+  SUMSUB_KRIPTOMAT_CLIENT_ID: "Kriptomat's client id at SumSub: share tokens are minted for it.",
+  SUMSUB_SHARE_TOKEN_VARIANT: '`query` (the call Kriptomat documents) or `body`.',
+  SUMSUB_SHARE_TOKEN_TTL_SECS: 'Lifetime of a share token in seconds, 60-86400 (it is used within seconds).',
+
+  PARTNER_WEBHOOK_URL: 'Where case events are POSTed; unset, events are only logged.',
+  PARTNER_WEBHOOK_SECRET:
+    'HMAC key that signs the events: at least 24 bytes, raw or as `whsec_<base64>`. Required with the URL.',
+
+  KYC_ALLOW_INSECURE_HOSTS:
+    'Hosts, comma-separated, reachable over plain http or at non-public addresses (sandbox: `127.0.0.1,localhost`). Unset: every vendor and partner URL must be https to a public address.',
+  KYC_MAX_RETRY_AFTER: 'The longest vendor `Retry-After` honoured.',
+
+  KYC_CODEC_KEY:
+    'The current payload key, `<keyId>:<base64 of 32 bytes>`: encrypts new payloads and decrypts its own.',
+  KYC_CODEC_PREVIOUS_KEYS: 'Retired keys, comma-separated `<keyId>:<base64>`: decrypt only.',
+
+  LOG_LEVEL: '`trace`, `debug`, `info`, `warn`, `error`, `fatal` or `silent`.',
+  KYC_METRICS_PORT: "Port of the worker's `/metrics`.",
+  KYC_METRICS_HOST: "Interface of the worker's `/metrics`.",
+  KYC_SDK_METRICS_PORT:
+    "Loopback port of the Temporal SDK's own Prometheus listener, re-served by `/metrics`; a free one when unset.",
+
+  KYC_MAX_CONCURRENT_ACTIVITIES: 'Activities one worker runs at once (1-1000).',
+  KYC_SHUTDOWN_GRACE_TIME: 'After SIGTERM, how long activities in flight may run before they are cancelled.',
+  KYC_MAX_CACHED_WORKFLOWS:
+    'Cases kept in memory between their tasks; the others replay their short history when they wake.',
+  KYC_DATABASE_URL:
+    "The engine's own PostgreSQL: vendor limits shared by every worker process (per process without it).",
+  KYC_WORKER_DEPLOYMENT_NAME:
+    'Worker Versioning: the deployment this worker belongs to (with `KYC_WORKER_BUILD_ID`).',
+  KYC_WORKER_BUILD_ID:
+    "Worker Versioning: the version of this worker's code; it takes tasks once that version is current. Unset: unversioned.",
+
+  KYC_API_HOST: "Interface the API listens on; a non-loopback one needs TLS, the API's own or a proxy's.",
+  KYC_API_PORT: 'Port the API listens on.',
+  KYC_API_BEHIND_TLS_PROXY:
+    '`true`: a TLS-terminating proxy forwards to the API; loopback peers then need a credential for `/codec`.',
+  KYC_API_TLS_CERT_PATH: "The API's own certificate chain (PEM), for HTTPS without a proxy.",
+  KYC_API_TLS_KEY_PATH: "Private key (PEM) of the API's certificate.",
+  KYC_API_TOKEN: "Bearer token of `/v1`, held by the partner's backend (at least 32 characters).",
+  KYC_API_CASE_STARTS_PER_MINUTE: 'Case starts one API key may make a minute, per API process (then 429).',
+  KYC_API_REQUESTS_PER_MINUTE: '`/v1` and `/codec` requests one caller may make a minute, per API process.',
+  SUMSUB_WEBHOOK_SECRET: 'The secret SumSub signs its webhooks with.',
+  KRIPTOMAT_WEBHOOK_TOKEN:
+    '`{token}` of `POST /webhooks/kriptomat/{token}` (24-256 URL-safe characters). Unset: that route answers 404.',
+  SUMSUB_WEBSDK_TOKEN_TTL_SECS:
+    'Lifetime in seconds of the WebSDK access tokens the API and `kyc token` mint, 60-86400.',
+  KYC_CODEC_TOKEN: 'Bearer token of the codec endpoint (at least 32 characters).',
+  KYC_CODEC_CORS_ORIGINS: "Browser origins (the Temporal UI's) allowed to call `/codec`, comma-separated.",
+  KYC_CODEC_ALLOWED_HOSTS:
+    'Host names `/codec` answers to besides `localhost`, `127.0.0.1` and `::1`, comma-separated.',
+  KYC_CODEC_PROXY_HEADER:
+    'A header an authenticating proxy injects for `/codec` (with `KYC_CODEC_PROXY_SECRET`).',
+  KYC_CODEC_PROXY_SECRET: 'The value the proxy injects (at least 32 characters).',
+
+  KYC_READ_SCHEDULE:
+    'Gaps between Kriptomat reads in `awaiting_kriptomat`, comma-separated; the last repeats.',
+  KYC_REVIEW_READ_INTERVAL:
+    'Gap between SumSub review reads in `awaiting_user`: the fallback for lost webhooks.',
+  KYC_USER_DEADLINE: 'How long the user may take at SumSub before the case expires.',
+  KYC_DECISION_DEADLINE: 'How long Kriptomat may take to decide before the case expires.',
+  KYC_PARKED_DEADLINE: 'How long a case waits in `needs_attention` before it ends `unresolved`.',
+  KYC_WAITS_PER_RUN:
+    'Waits in one workflow run before the case continues as new; lower only to exercise continue-as-new.',
+};

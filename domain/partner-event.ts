@@ -28,3 +28,46 @@ export interface PartnerEvent {
   eddStatus: EddStatus | null;
   occurredAt: string;
 }
+
+/**
+ * How notifications reach the partner. `standard` follows Standard Webhooks (webhook-id, webhook-timestamp,
+ * webhook-signature `v1,<base64>`, a `{ type, timestamp, data }` body, one event name per outcome), which
+ * partners verify with a library in any language. `legacy` is the first contract (x-kyc-signature over the flat
+ * event, `case.completed`), kept for partners already integrated with it.
+ */
+export const PARTNER_WEBHOOK_FORMATS = ['standard', 'legacy'] as const;
+export type PartnerWebhookFormat = (typeof PARTNER_WEBHOOK_FORMATS)[number];
+
+/** The Standard Webhooks headers: the id is the event id, the same on every redelivery of one event. */
+export const STANDARD_WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
+
+/** Event names under Standard Webhooks: an ended case is named by its outcome, so a partner routes on `type`. */
+export type StandardEventType = 'case.action_required' | `case.${CaseOutcome}`;
+
+/** The Standard Webhooks name of an event: `case.completed` becomes `case.<outcome>`. */
+export function standardEventType(event: PartnerEvent): StandardEventType {
+  if (event.type === 'case.action_required') return event.type;
+  // A completed event always carries its outcome (the workflow sets it with the final phase).
+  return `case.${event.outcome ?? 'unresolved'}`;
+}
+
+/** The body of a Standard Webhooks notification: the event's name, when it happened, and the case's facts. */
+export interface StandardEventBody {
+  type: StandardEventType;
+  timestamp: string;
+  data: Omit<PartnerEvent, 'type' | 'occurredAt'>;
+}
+
+/** The body a partner receives for `event` in `format`: the flat event (legacy), or type/timestamp/data. */
+export function partnerEventBody(
+  event: PartnerEvent,
+  format: PartnerWebhookFormat,
+): PartnerEvent | StandardEventBody {
+  if (format === 'legacy') return event;
+  const { type: _type, occurredAt, ...data } = event;
+  return { type: standardEventType(event), timestamp: occurredAt, data };
+}

@@ -1,7 +1,7 @@
 import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import { PARTNER_SIGNATURE_HEADER } from '../domain';
+import { PARTNER_SIGNATURE_HEADER, STANDARD_WEBHOOK_HEADERS } from '../domain';
 import { REDACTED, redactDeep } from './redact';
 
 export type { Logger } from 'pino';
@@ -47,8 +47,9 @@ const REDACTED_FIELDS = [
   'client_secret',
   'access_token',
   'refresh_token',
-  // Our partner webhook's signature, and credentials under their other usual names.
+  // Our partner webhook's signatures (legacy and Standard Webhooks), and credentials under their other usual names.
   PARTNER_SIGNATURE_HEADER,
+  STANDARD_WEBHOOK_HEADERS.signature,
   'x-api-key',
   'api_key',
   'set-cookie',

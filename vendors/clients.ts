@@ -86,7 +86,8 @@ export function vendorClientsFrom(
       config.PARTNER_WEBHOOK_URL && config.PARTNER_WEBHOOK_SECRET
         ? new PartnerWebhookNotifier({
             url: config.PARTNER_WEBHOOK_URL,
-            secret: config.PARTNER_WEBHOOK_SECRET,
+            secrets: [config.PARTNER_WEBHOOK_SECRET],
+            format: 'legacy',
             observer,
           })
         : null,

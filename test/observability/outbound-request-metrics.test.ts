@@ -78,12 +78,12 @@ describe('outbound request observation', () => {
       occurredAt: new Date(0).toISOString(),
     } as const;
     try {
-      const notifier = new PartnerWebhookNotifier({ url: failing.url, secret: 's', observer });
+      const notifier = new PartnerWebhookNotifier({ url: failing.url, secrets: ['s'], observer });
       await expect(notifier.send(event)).rejects.toThrow();
     } finally {
       await failing.close();
     }
-    const nobody = new PartnerWebhookNotifier({ url: failing.url, secret: 's', observer });
+    const nobody = new PartnerWebhookNotifier({ url: failing.url, secrets: ['s'], observer });
     await expect(nobody.send(event)).rejects.toThrow();
 
     expect(seen()).toEqual(['partner 500 partner webhook POST', 'partner 0 partner webhook POST']);

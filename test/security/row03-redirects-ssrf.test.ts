@@ -117,7 +117,7 @@ describe('redirects are not followed', () => {
 
   it('the partner webhook: the event is not delivered, and not re-sent elsewhere', () =>
     withAllowedHosts('127.0.0.1', async () => {
-      const notifier = new PartnerWebhookNotifier({ url: `${redirecting.url}/hook`, secret: PARTNER_SECRET });
+      const notifier = new PartnerWebhookNotifier({ url: `${redirecting.url}/hook`, secrets: [PARTNER_SECRET] });
       await expectRedirectRefused(notifier.send(event));
     }));
 });
@@ -135,7 +135,7 @@ describe('plain http and loopback addresses are refused unless the host is allow
   it('a partner URL on http://127.0.0.1 opens no connection when 127.0.0.1 is not allowed', () =>
     withAllowedHosts(undefined, async () => {
       const before = traffic(target);
-      const notifier = new PartnerWebhookNotifier({ url: `${target.url}/hook`, secret: PARTNER_SECRET });
+      const notifier = new PartnerWebhookNotifier({ url: `${target.url}/hook`, secrets: [PARTNER_SECRET] });
       const outcome = await settled(notifier.send(event));
       expect(traffic(target)).toEqual(before);
       expect(outcome.ok).toBe(false);
@@ -148,7 +148,7 @@ describe('plain http and loopback addresses are refused unless the host is allow
       const before = traffic(target);
       // `localhost` is not on the list, though the address it resolves to is this very server's.
       const url = `https://localhost:${target.port}/hook`;
-      const outcome = await settled(new PartnerWebhookNotifier({ url, secret: PARTNER_SECRET }).send(event));
+      const outcome = await settled(new PartnerWebhookNotifier({ url, secrets: [PARTNER_SECRET] }).send(event));
       expect(traffic(target)).toEqual(before);
       expect(outcome.ok).toBe(false);
       expect(messageOf(outcome.value)).toMatch(/localhost/);
@@ -168,7 +168,7 @@ describe('plain http and loopback addresses are refused unless the host is allow
 
   it('an allowed host is reached as configured', () =>
     withAllowedHosts('127.0.0.1,localhost', async () => {
-      const notifier = new PartnerWebhookNotifier({ url: `${target.url}/hook`, secret: PARTNER_SECRET });
+      const notifier = new PartnerWebhookNotifier({ url: `${target.url}/hook`, secrets: [PARTNER_SECRET] });
       await notifier.send(event);
       expect(target.arrivals.at(-1)?.url).toBe('/hook');
     }));
@@ -224,7 +224,7 @@ describe('a URL resolving to a non-public address is refused before any connecti
     withAllowedHosts(undefined, async () => {
       const notifier = new PartnerWebhookNotifier({
         url: URL,
-        secret: PARTNER_SECRET,
+        secrets: [PARTNER_SECRET],
         network: network([address]),
       });
       const outcome = await settled(notifier.send(event));
@@ -242,7 +242,7 @@ describe('a URL resolving to a non-public address is refused before any connecti
     withAllowedHosts(undefined, async () => {
       const mixed = network(['93.184.216.34', '10.0.0.7']);
       const outcome = await settled(
-        new PartnerWebhookNotifier({ url: URL, secret: 's', network: mixed }).send(event),
+        new PartnerWebhookNotifier({ url: URL, secrets: ['s'], network: mixed }).send(event),
       );
       expect(outcome.ok).toBe(false);
       expect(dialled).toEqual([]);
@@ -251,7 +251,7 @@ describe('a URL resolving to a non-public address is refused before any connecti
   it('an IP literal in the URL is judged without a lookup', () =>
     withAllowedHosts(undefined, async () => {
       const url = 'https://[::ffff:169.254.169.254]/latest/meta-data';
-      const notifier = new PartnerWebhookNotifier({ url, secret: 's', network: network(['93.184.216.34']) });
+      const notifier = new PartnerWebhookNotifier({ url, secrets: ['s'], network: network(['93.184.216.34']) });
       expect((await settled(notifier.send(event))).ok).toBe(false);
       expect(resolved).toEqual([]);
       expect(dialled).toEqual([]);
@@ -261,7 +261,7 @@ describe('a URL resolving to a non-public address is refused before any connecti
     withAllowedHosts(undefined, async () => {
       const notifier = new PartnerWebhookNotifier({
         url: URL,
-        secret: 's',
+        secrets: ['s'],
         network: network(['93.184.216.34']),
       });
       expect((await settled(notifier.send(event))).ok).toBe(false);
@@ -271,7 +271,7 @@ describe('a URL resolving to a non-public address is refused before any connecti
 
   it('an allowed host may resolve to a private address', () =>
     withAllowedHosts('hooks.partner.test', async () => {
-      const notifier = new PartnerWebhookNotifier({ url: URL, secret: 's', network: network(['10.0.0.7']) });
+      const notifier = new PartnerWebhookNotifier({ url: URL, secrets: ['s'], network: network(['10.0.0.7']) });
       await settled(notifier.send(event));
       expect(dialled).toEqual([[{ address: '10.0.0.7', family: 4 }]]);
     }));

@@ -100,7 +100,7 @@ function expectCapped(result: Awaited<ReturnType<typeof measured>>): void {
 describe('answer bodies are capped while they stream in', () => {
   it('the partner webhook: an endless 2xx is cut off, and not a delivery', () =>
     withAllowedHosts('127.0.0.1', async () => {
-      const notifier = new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secret: 'partner-secret' });
+      const notifier = new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secrets: ['partner-secret'] });
       const result = await measured(() => notifier.send(event));
       expectCapped(result);
       // The peer could push little more than socket buffers before the client hung up.
@@ -110,7 +110,7 @@ describe('answer bodies are capped while they stream in', () => {
   it('the partner webhook: a 5 MiB 2xx is not a delivery, so the activity fails and is retried', () =>
     withAllowedHosts('127.0.0.1', async () => {
       mode = 'five-mib';
-      const notifier = new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secret: 'partner-secret' });
+      const notifier = new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secrets: ['partner-secret'] });
       expectCapped(await measured(() => notifier.send(event)));
       const activity = createNotifyPartner(notifier);
       const outcome = await settled(new MockActivityEnvironment().run(activity, event));
@@ -137,7 +137,7 @@ describe('answer bodies are capped while they stream in', () => {
       mode = 'gzip-bomb';
       const client = new KriptomatClient({ baseUrl: peer.url, auth: new StaticTokenProvider(STATIC_TOKEN) });
       expectCapped(await measured(() => client.readKycStatus('u1')));
-      const notifier = new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secret: 'partner-secret' });
+      const notifier = new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secrets: ['partner-secret'] });
       expectCapped(await measured(() => notifier.send(event)));
     }));
 });

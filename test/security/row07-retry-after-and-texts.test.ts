@@ -49,7 +49,7 @@ const activities = () =>
     kriptomat: new KriptomatClient({ baseUrl: peer.url, auth: new StaticTokenProvider(STATIC_TOKEN) }),
     sumsub: sumsubClient(peer.url),
     sumsubSettings: { levelName: 'basic-kyc-level', kriptomatClientId: 'kriptomat', shareTokenTtlSecs: 600 },
-    notifier: new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secret: 's' }),
+    notifier: new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secrets: ['s'] }),
   });
 
 /** The failure Temporal receives from an activity run against the peer. */

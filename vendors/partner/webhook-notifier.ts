@@ -1,9 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
+import { Webhook } from 'standardwebhooks';
 import type { HttpCallObserver } from '../../observability/metrics-types';
 import { observeCall } from '../../observability/observe-call';
-import type { PartnerEvent } from '../../domain';
-import { PARTNER_EVENT_ID_HEADER, PARTNER_SIGNATURE_HEADER } from '../../domain';
+import type { PartnerEvent, PartnerWebhookFormat } from '../../domain';
+import {
+  PARTNER_EVENT_ID_HEADER,
+  PARTNER_SIGNATURE_HEADER,
+  STANDARD_WEBHOOK_HEADERS,
+  partnerEventBody,
+} from '../../domain';
 import { classifyHttpError } from '../http/classify-error';
 import { MAX_PARTNER_ANSWER_BYTES } from '../http/limits';
 import type { OutboundPolicy } from '../http/outbound-policy';
@@ -11,7 +17,13 @@ import { createVendorHttp } from '../http/vendor-http';
 
 export interface PartnerWebhookOptions {
   url: string;
-  secret: string;
+  /**
+   * The signing secrets, newest first: under Standard Webhooks every delivery is signed with each, so a partner
+   * rolling in a new secret accepts either; the legacy header carries the first's signature only.
+   */
+  secrets: readonly [string, ...string[]];
+  /** `standard` unless a partner integrated with the first contract keeps `legacy`. */
+  format?: PartnerWebhookFormat;
   /** The total time one delivery may take, start to finish (default 10 s). */
   timeoutMs?: number;
   /** Overrides of the process's outbound policy (vendors/http/outbound-policy.ts). */
@@ -23,9 +35,25 @@ export interface PartnerWebhookOptions {
 /** The endpoint name of a delivery in errors and metrics: never the URL, whose query may hold a secret. */
 const ENDPOINT = 'partner webhook POST';
 
-/** Hex HMAC-SHA256 of the exact body bytes, keyed by the shared secret: what the partner recomputes. */
+/** Legacy: hex HMAC-SHA256 of the exact body bytes, keyed by the shared secret, what the partner recomputes. */
 export function signPartnerBody(body: string, secret: string): string {
   return createHmac('sha256', secret).update(body, 'utf8').digest('hex');
+}
+
+/**
+ * The `webhook-signature` value of a Standard Webhooks delivery: `v1,<base64>` per secret, space-separated,
+ * each an HMAC-SHA256 of `id.timestamp.body`. A `whsec_` secret is keyed by its decoded bytes, as every
+ * Standard Webhooks library reads it; any other secret by its UTF-8 bytes.
+ */
+export function signStandardWebhook(id: string, at: Date, body: string, secrets: readonly string[]): string {
+  return secrets
+    .map((secret) =>
+      secret.startsWith('whsec_')
+        ? new Webhook(secret)
+        : new Webhook(Buffer.from(secret, 'utf8'), { format: 'raw' }),
+    )
+    .map((signer) => signer.sign(id, at, body))
+    .join(' ');
 }
 
 /**
@@ -49,12 +77,25 @@ export class PartnerWebhookNotifier {
   }
 
   async send(event: PartnerEvent): Promise<void> {
-    const body = JSON.stringify(event);
-    const headers = {
-      'content-type': 'application/json',
-      [PARTNER_SIGNATURE_HEADER]: signPartnerBody(body, this.options.secret),
-      [PARTNER_EVENT_ID_HEADER]: event.eventId,
-    };
+    const format = this.options.format ?? 'standard';
+    const body = JSON.stringify(partnerEventBody(event, format));
+    const { secrets } = this.options;
+    const at = new Date();
+    // Standard Webhooks: the timestamp is this attempt's, so a redelivery stays inside the partner's
+    // tolerance window; the id is the event's, so the partner still drops the duplicate.
+    const headers =
+      format === 'standard'
+        ? {
+            'content-type': 'application/json',
+            [STANDARD_WEBHOOK_HEADERS.id]: event.eventId,
+            [STANDARD_WEBHOOK_HEADERS.timestamp]: String(Math.floor(at.getTime() / 1000)),
+            [STANDARD_WEBHOOK_HEADERS.signature]: signStandardWebhook(event.eventId, at, body, secrets),
+          }
+        : {
+            'content-type': 'application/json',
+            [PARTNER_SIGNATURE_HEADER]: signPartnerBody(body, secrets[0]),
+            [PARTNER_EVENT_ID_HEADER]: event.eventId,
+          };
     try {
       await observeCall(this.options.observer, { vendor: 'partner', endpoint: ENDPOINT }, () =>
         // The signed bytes are the bytes sent: no re-serialisation.

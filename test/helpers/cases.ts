@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { KycCaseHandle } from '../../client/kyc-cases';
 import type { KycCaseState } from '../../domain';
 import { getStateQuery } from '../../workflows/messages';
-import { eventually } from './temporal';
+import { eventually } from './eventually';
 
 /** The phases a case went through, in order. */
 export const phasesOf = (state: KycCaseState) => state.phases.map((change) => change.phase);

@@ -1,15 +1,12 @@
 import type { DataConverter } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import type { KycCaseHandle } from '../../client/kyc-cases';
-import { startOrJoinCase } from '../../client/kyc-cases';
-import type { ApplicantReview, CaseTimings, SumsubEvent } from '../../domain';
-import { sumsubEventSignal } from '../../workflows/messages';
-import { untilState } from './cases';
-import { FakeVendors, applicantIdOf } from './fake-vendors';
-import { runInBackground, startTestTemporal, testWorkflowSource, uniqueTaskQueue } from './temporal';
+import type { CaseTimings } from '../../domain';
+import type { CaseEnv } from './case-env';
+import { caseEnvOn } from './case-env';
+import { startTestTemporal } from './temporal';
 
-/** Short waits for tests: one-second polls, and deadlines far enough away unless a test brings them near. */
+export { REVIEWED, sumsubEvent } from './case-env';
+
+/** Short waits for real time: one-second polls, and deadlines far enough away unless a test brings them near. */
 export const FAST_TIMINGS: Partial<CaseTimings> = {
   pollSchedule: ['1s'],
   reviewPollInterval: '1h',
@@ -19,66 +16,15 @@ export const FAST_TIMINGS: Partial<CaseTimings> = {
 };
 
 /**
- * The real case workflow on a real dev server, with typed fake partners: for the workflow's own logic
- * (phases, messages, deadlines, continue-as-new) without vendor timing in the way.
+ * The real case workflow on a real dev server, with typed fake partners and `FAST_TIMINGS`: for what needs
+ * the dev server (visibility lists, the CLI, processes). Workflow logic alone runs in the unit tier on
+ * `startTimeSkippingCaseEnv` (time-skipping-case-env.ts).
  */
-export async function startFakeCaseEnv(name: string, options: { dataConverter?: DataConverter } = {}) {
-  const env: TestWorkflowEnvironment = await startTestTemporal();
-  const partners = new FakeVendors();
-  const taskQueue = uniqueTaskQueue(name);
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    activities: partners.activities(),
-    ...testWorkflowSource(),
-    ...(options.dataConverter && { dataConverter: options.dataConverter }),
-  });
-  const stopWorker = runInBackground(worker);
-  let count = 0;
-
-  return {
-    env,
-    partners,
-    /** The worker's task queue, for callers that start cases on their own (the CLI). */
-    taskQueue,
-    /** A fresh user id of the given kind, unique in this file. */
-    userOf: (kind: string) => `${kind}-${Date.now()}-${++count}`,
-    start: (userId: string, timings: Partial<CaseTimings> = {}): Promise<KycCaseHandle> =>
-      startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
-    until: untilState,
-    /** SumSub's review of the user changes, and its webhook (a hint: the case reads the review) arrives. */
-    reviewed: async (
-      handle: KycCaseHandle,
-      userId: string,
-      review: Omit<ApplicantReview, 'applicantId'>,
-      type = 'applicantReviewed',
-    ): Promise<void> => {
-      partners.review(userId, review);
-      await handle.signal(sumsubEventSignal, sumsubEvent(userId, new Date().toISOString(), type));
-    },
-    stop: async () => {
-      await stopWorker();
-      await env.teardown();
-    },
-  };
+export async function startFakeCaseEnv(
+  name: string,
+  options: { dataConverter?: DataConverter } = {},
+): Promise<FakeCaseEnv> {
+  return caseEnvOn(await startTestTemporal(), name, { ...options, timings: FAST_TIMINGS });
 }
 
-export type FakeCaseEnv = Awaited<ReturnType<typeof startFakeCaseEnv>>;
-
-/** A SumSub webhook as the `sumsubEvent` signal carries it: a hint about the applicant's review, no review. */
-export function sumsubEvent(
-  userId: string,
-  createdAt: string,
-  type: string = 'applicantReviewed',
-): SumsubEvent {
-  return { type, applicantId: applicantIdOf(userId), createdAt };
-}
-
-/** The review as SumSub tells it: a completed GREEN, or a completed RED with its reject type (if any). */
-export const REVIEWED = {
-  green: { reviewStatus: 'completed', reviewAnswer: 'GREEN', rejectType: null },
-  redRetry: { reviewStatus: 'completed', reviewAnswer: 'RED', rejectType: 'RETRY' },
-  redFinal: { reviewStatus: 'completed', reviewAnswer: 'RED', rejectType: 'FINAL' },
-  redUntyped: { reviewStatus: 'completed', reviewAnswer: 'RED', rejectType: null },
-  pending: { reviewStatus: 'pending', reviewAnswer: null, rejectType: null },
-} as const;
+export type FakeCaseEnv = CaseEnv;

@@ -6,8 +6,8 @@ import { toApplicationFailure } from '../../activities/failures';
 
 type ActivityName = keyof KycActivities;
 /**
- * Non-retryably as a broken contract, retryably as an outage, or as a 429 whose `Retry-After` is
- * `FAKE_RETRY_AFTER_MS`.
+ * Non-retryably as a broken contract, retryably as an outage, or as a 429 whose `Retry-After` is the fake's
+ * `retryAfterMs`.
  */
 type Failure = 'contract' | 'outage' | 'rate_limited';
 export const FAKE_RETRY_AFTER_MS = 3_000;
@@ -24,6 +24,8 @@ export class FakeVendors {
   readonly imports = new Map<string, number>();
   readonly calls: { name: ActivityName; userId: string }[] = [];
   private readonly failures = new Map<string, Failure>();
+  /** The `Retry-After` a `rate_limited` failure carries: short for real time, any length in virtual time. */
+  retryAfterMs = FAKE_RETRY_AFTER_MS;
 
   /** A user the fake Kriptomat reports as `kycStatus`, with EDD not reported. */
   user(userId: string, kycStatus: KriptomatKycSnapshot['kycStatus']): this {
@@ -90,7 +92,7 @@ export class FakeVendors {
       throw toApplicationFailure(new VendorUnavailableError('fake outage', { endpoint: `fake ${name}` }));
     if (failure === 'rate_limited') {
       const context = { endpoint: `fake ${name}`, status: 429 };
-      throw toApplicationFailure(new RateLimitedError('fake 429', context, FAKE_RETRY_AFTER_MS));
+      throw toApplicationFailure(new RateLimitedError('fake 429', context, this.retryAfterMs));
     }
   }
 

@@ -1,58 +1,86 @@
+import type { Client } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils';
 import type { KycCaseState } from '../../domain';
 import { KYC_PHASE, KYC_STATUS, kycWorkflowId } from '../../domain';
-import { cancelSignal, retrySignal, sumsubEventSignal } from '../../workflows/messages';
-import type { FakeCaseEnv } from '../helpers/fake-case-env';
+import { cancelSignal, getStateQuery, retrySignal, sumsubEventSignal } from '../../workflows/messages';
+import type { CaseEnv } from '../helpers/case-env';
 import { phasesOf } from '../helpers/cases';
-import { REVIEWED, startFakeCaseEnv, sumsubEvent } from '../helpers/fake-case-env';
+import { REVIEWED, startTimeSkippingCaseEnv, sumsubEvent } from '../helpers/time-skipping-case-env';
 
-/** Deadlines, continue-as-new, operator messages: the workflow's own logic, with typed fake partners. */
-let t: FakeCaseEnv;
+/**
+ * Deadlines, continue-as-new, operator messages: the workflow's own logic, with typed fake partners and its
+ * default timings, in virtual time.
+ */
+let t: CaseEnv;
 beforeAll(async () => {
-  t = await startFakeCaseEnv('case-lifecycle');
+  t = await startTimeSkippingCaseEnv('case-lifecycle');
 });
 afterAll(async () => t?.stop());
 
-/** Every run of a case, oldest first, as the server lists them. */
-async function runsOf(userId: string) {
-  const runs = [];
-  for await (const execution of t.env.client.workflow.list({
-    query: `WorkflowId="${kycWorkflowId(userId)}"`,
-  })) {
-    runs.push(execution);
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Every run of a case, oldest first, followed from its first run through each continue-as-new. */
+async function runsOf(client: Client, workflowId: string, firstRunId: string) {
+  const runs: { runId: string; historyLength: number }[] = [];
+  let runId: string | null | undefined = firstRunId;
+  while (runId) {
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    runs.push({ runId, historyLength: events.length });
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
   }
-  return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  return runs;
+}
+
+/** When the case entered `phase` (its first time), in ms since the epoch of the server's clock. */
+function enteredAt(state: KycCaseState, phase: KycCaseState['phase']): number {
+  const change = state.phases.find((entry) => entry.phase === phase);
+  if (!change) throw new Error(`the case never entered ${phase}`);
+  return Date.parse(change.at);
 }
 
 describe('long cases', () => {
-  it('polls a pending user for a "week" across several runs, each with a small history, then expires', async () => {
-    // A week of hourly polls, compressed: one-second polls, an 8 s deadline, 3 waits per run.
+  it('polls a pending user hourly for its 14 days across several runs, each with a small history, then expires', async () => {
     const userId = t.userOf('slow-kriptomat');
     t.partners.user(userId, 'pending');
-    const handle = await t.start(userId, { decisionDeadline: '8s', waitsPerRun: 3 });
+    const handle = await t.start(userId);
 
     const result = await handle.result();
 
     expect(result).toMatchObject({ outcome: 'expired', kycStatus: 'pending' });
     expect(phasesOf(result)).toEqual(['checking', 'awaiting_kriptomat', 'expired']);
-    expect(result.runs).toBeGreaterThanOrEqual(3);
-    expect(result.kriptomatChecks).toBeGreaterThanOrEqual(7);
-    const runs = await runsOf(userId);
+    // The last read is at the deadline itself: never past it, never an hour short of it.
+    const waited = enteredAt(result, 'expired') - enteredAt(result, 'awaiting_kriptomat');
+    expect(waited).toBeGreaterThanOrEqual(14 * DAY_MS);
+    expect(waited).toBeLessThan(14 * DAY_MS + HOUR_MS);
+    // Hourly reads, each gap stretched by up to a tenth, after the first hour's faster ones.
+    expect(result.kriptomatChecks).toBeGreaterThanOrEqual(Math.floor((14 * 24) / 1.1));
+    expect(result.kriptomatChecks).toBeLessThanOrEqual(14 * 24 + 6);
+    expect(result.runs).toBeGreaterThanOrEqual(6);
+    const runs = await runsOf(t.env.client, handle.workflowId, handle.firstExecutionRunId);
     expect(runs).toHaveLength(result.runs);
     // 1,000 events per run at the default 50 waits per run allows 20 events per wait, start-up included.
-    for (const run of runs) expect(run.historyLength).toBeLessThanOrEqual(3 * 20);
-    expect(runs.at(-1)?.searchAttributes).toBeDefined();
-    expect(runs.at(-1)?.typedSearchAttributes.get(KYC_PHASE)).toBe('expired');
-    expect(runs.at(-1)?.typedSearchAttributes.get(KYC_STATUS)).toBe('pending');
+    for (const run of runs) expect(run.historyLength).toBeLessThanOrEqual(50 * 20);
+    const last = await t.env.client.workflow.getHandle(handle.workflowId, runs.at(-1)?.runId).describe();
+    expect(last.searchAttributes).toBeDefined();
+    expect(last.typedSearchAttributes.get(KYC_PHASE)).toBe('expired');
+    expect(last.typedSearchAttributes.get(KYC_STATUS)).toBe('pending');
   });
 
   it('keeps its review and deadline across continue-as-new while the user verifies', async () => {
     const userId = t.userOf('slow-user');
     t.partners.user(userId, 'not_started');
-    const handle = await t.start(userId, { reviewPollInterval: '1s', waitsPerRun: 2 });
+    const handle = await t.start(userId);
     const waiting = await t.until(handle, (state) => state.phase === 'awaiting_user');
     await t.reviewed(handle, userId, REVIEWED.redRetry);
+    await t.until(handle, (state) => state.review?.reviewAnswer === 'RED');
 
-    const continued = await t.until(handle, (state) => state.runs >= 3, 30_000);
+    // 30 hours of fallback reads, every 15 minutes plus at most a tenth: over 100 waits, two continue-as-new.
+    await t.env.sleep('30h');
+    const continued = await handle.query(getStateQuery);
+    expect(continued.runs).toBeGreaterThanOrEqual(3);
+    expect(continued.phase).toBe('awaiting_user');
     expect(continued.wait?.deadlineAt).toBe(waiting.wait?.deadlineAt);
     expect(continued.review).toMatchObject({ reviewAnswer: 'RED', rejectType: 'RETRY' });
     // The same RED, read again after the continue-as-new, is not news: one resubmission notice in all.
@@ -67,14 +95,18 @@ describe('long cases', () => {
   });
 
   it('expires when the user does not pass SumSub before the deadline, after one last look', async () => {
-    // The 30-day deadline, compressed to 2 s.
+    // Its 30-day deadline, with the fallback read (for lost webhooks) set past it: the one read is the last
+    // look at the deadline.
     const userId = t.userOf('never-verifies');
     t.partners.user(userId, 'not_started');
-    const handle = await t.start(userId, { userDeadline: '2s' });
+    const handle = await t.start(userId, { reviewPollInterval: '31d' });
 
     const result = await handle.result();
 
     expect(phasesOf(result)).toEqual(['checking', 'sumsub_applicant', 'awaiting_user', 'expired']);
+    const waited = enteredAt(result, 'expired') - enteredAt(result, 'awaiting_user');
+    expect(waited).toBeGreaterThanOrEqual(30 * DAY_MS);
+    expect(waited).toBeLessThan(30 * DAY_MS + HOUR_MS);
     expect(result.sumsubChecks).toBe(1);
     expect(
       t.partners.notifications.filter((event) => event.userId === userId).map((event) => event.type),

@@ -20,6 +20,8 @@ export interface MetricsOptions {
   sdkMetricsUrl?: string;
   /** How long `render()` waits for the SDK's metrics before skipping them (default 1 s). */
   sdkMetricsTimeoutMs?: number;
+  /** The registry to fill instead of a new one: lets a caller list the metrics (the reference docs do). */
+  registry?: Registry;
 }
 
 /** Outbound requests run from milliseconds to their 15 s timeout. */
@@ -40,7 +42,7 @@ const DEPRECATED_OUTBOUND: OutboundNames = {
  * process, and the Temporal SDK's series when its endpoint is given.
  */
 export function createMetrics(options: MetricsOptions = {}): KycMetrics {
-  const registry = new Registry();
+  const registry = options.registry ?? new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
 

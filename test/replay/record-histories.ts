@@ -3,7 +3,7 @@
  * through the workflow, run by the current code on a dev server with fake partners, saved as JSON under
  * test/replay/histories/. Cases still open in each phase are saved too, since those are the histories a
  * restarted worker replays. Re-record only when a change is meant to be incompatible and old cases are handled
- * (see "Changing the workflow safely" in the README); `npm run record-histories -- <name>…` records only the
+ * (see docs/changing-the-workflow.md); `npm run record-histories -- <name>…` records only the
  * named stories and leaves the other files as they were.
  */
 import { promises as fs } from 'node:fs';

@@ -49,7 +49,7 @@ import { spawnService } from '../helpers/service-process';
  * Already covered elsewhere and not repeated: the bearer check of every `/v1` route through the app
  * (test/api/api-cases.test.ts, "the bearer token"), the codec's token, its loopback rule with an
  * injected peer, CORS and rotation at the payload level (test/api/codec-server.test.ts), and the
- * Kriptomat webhook's path token through the app (test/api/kriptomat-webhooks.test.ts).
+ * Kriptomat webhook's path token through the app (test/api/kriptomat-webhooks.unit.test.ts).
  */
 jest.setTimeout(5 * 60_000);
 

@@ -4,13 +4,13 @@ import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { CASE_PHASES, isOutcome, KYC_PHASE } from '../../domain';
 import type { CasePhase } from '../../domain';
-import { testWorkflowSource } from '../helpers/temporal';
+import { testWorkflowSource } from '../helpers/test-worker';
 import { GENERATION } from './generation';
 
 /**
  * Replays the saved histories of representative cases with today's workflow code. A change that would make
  * an in-flight case take a different path (a non-determinism error) fails here, before it reaches a worker.
- * Intended changes go behind `patched()`; see "Changing the workflow safely" in the README.
+ * Intended changes go behind `patched()`; see docs/changing-the-workflow.md.
  */
 const HISTORIES = path.join(__dirname, 'histories');
 

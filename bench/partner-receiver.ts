@@ -1,14 +1,13 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { PARTNER_SIGNATURE_HEADER } from '../domain';
 
-/** The fields of a partner notification the bench counts (the rest is the engine's business). */
+/** The fields of a Standard Webhooks notification the bench counts (the rest is the engine's business). */
 const NotificationSchema = z.object({
-  eventId: z.string(),
   type: z.string(),
-  userId: z.string(),
+  data: z.object({ eventId: z.string(), userId: z.string() }),
 });
 
 /** One notification as the partner received it, with the bench's clock. */
@@ -21,11 +20,13 @@ export interface ReceivedNotification {
 
 /**
  * The partner's webhook endpoint: the engine's worker POSTs every case event here, as it would to a real
- * partner, so notifications cost what they cost in production. Signatures are checked; nothing else is kept
+ * partner, so notifications cost what they cost in production. Signatures are checked as a partner checks
+ * them (the standardwebhooks library); nothing else is kept
  * but the event id, type, user id and arrival time.
  */
 export class PartnerReceiver {
-  readonly secret = randomBytes(18).toString('base64url');
+  readonly secret = `whsec_${randomBytes(24).toString('base64')}`;
+  private readonly verifier = new Webhook(this.secret);
   readonly received: ReceivedNotification[] = [];
   rejected = 0;
   /** Told of every notification as it arrives (the bench's users act on them). */
@@ -64,24 +65,26 @@ export class PartnerReceiver {
   }
 
   private take(body: Buffer, request: http.IncomingMessage): boolean {
-    const expected = createHmac('sha256', this.secret).update(body).digest();
-    const given = Buffer.from(String(request.headers[PARTNER_SIGNATURE_HEADER] ?? ''), 'hex');
-    const parsed = NotificationSchema.safeParse(safeJson(body));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected) || !parsed.success) {
+    const parsed = NotificationSchema.safeParse(this.verified(body, request));
+    if (!parsed.success) {
       this.rejected += 1;
       return false;
     }
-    const event = { ...parsed.data, at: Date.now() };
+    const { type, data } = parsed.data;
+    const event = { eventId: data.eventId, type, userId: data.userId, at: Date.now() };
     this.received.push(event);
     this.onNotification(event);
     return true;
   }
-}
 
-function safeJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return null;
+  /** The notification's body if its signature verifies, else undefined (counted as rejected). */
+  private verified(body: Buffer, request: http.IncomingMessage): unknown {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) headers[name] = String(value);
+    try {
+      return this.verifier.verify(body, headers);
+    } catch {
+      return undefined;
+    }
   }
 }

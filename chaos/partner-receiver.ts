@@ -1,15 +1,14 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { PARTNER_EVENT_ID_HEADER, PARTNER_SIGNATURE_HEADER } from '../domain';
+import { STANDARD_WEBHOOK_HEADERS } from '../domain';
 
-/** The fields of a partner event the run checks (activities/contract.ts `PartnerEvent`). */
+/** The fields of a Standard Webhooks notification the run checks (domain/partner-event.ts). */
 const eventSchema = z.object({
-  eventId: z.string(),
   type: z.string(),
-  userId: z.string(),
-  outcome: z.string().nullable(),
+  data: z.object({ eventId: z.string(), userId: z.string(), outcome: z.string().nullable() }),
 });
 
 /** What the partner saw of one case: each event id once, with how often it came. */
@@ -39,7 +38,7 @@ export interface NotificationFigures {
   duplicates: number;
   /** Events a case numbered that never arrived: must be 0. */
   lost: number;
-  /** Ended cases without a `case.completed` event in their outcome: must be 0. */
+  /** Ended cases without the event named by their outcome (`case.approved`, ...): must be 0. */
   completedMissing: number;
   /** Deliveries whose signature did not verify: must be 0. */
   badSignatures: number;
@@ -49,11 +48,12 @@ export interface NotificationFigures {
 
 /**
  * The partner's webhook endpoint of a chaos run (`PARTNER_WEBHOOK_URL` of every worker), on loopback: it
- * verifies each delivery's HMAC, refuses a seeded share of them with a 503 (so the notify activity's retries
+ * verifies each delivery's signature as a partner would (the standardwebhooks library), refuses a seeded share of them with a 503 (so the notify activity's retries
  * are exercised under the crashes too) and keeps, per user, the events it took. Counts and user ids only.
  */
 export async function startPartnerReceiver(options: { refuseRate: number; random: () => number }) {
-  const secret = randomBytes(24).toString('base64url');
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const verifier = new Webhook(secret);
   const byUser = new Map<string, Map<string, Seen>>();
   let deliveries = 0;
   let refused = 0;
@@ -62,10 +62,11 @@ export async function startPartnerReceiver(options: { refuseRate: number; random
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const expected = createHmac('sha256', secret).update(body, 'utf8').digest();
-      const given = Buffer.from(String(request.headers[PARTNER_SIGNATURE_HEADER] ?? ''), 'hex');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      const body = Buffer.concat(chunks);
+      let verified: unknown;
+      try {
+        verified = verifier.verify(body, headersOf(request));
+      } catch {
         badSignatures += 1;
         return void response.writeHead(401).end();
       }
@@ -73,12 +74,15 @@ export async function startPartnerReceiver(options: { refuseRate: number; random
         refused += 1;
         return void response.writeHead(503).end();
       }
-      const parsed = eventSchema.safeParse(parseJson(body));
-      if (!parsed.success || parsed.data.eventId !== request.headers[PARTNER_EVENT_ID_HEADER]) {
+      const parsed = eventSchema.safeParse(verified);
+      if (!parsed.success || parsed.data.data.eventId !== request.headers[STANDARD_WEBHOOK_HEADERS.id]) {
         return void response.writeHead(400).end();
       }
       deliveries += 1;
-      const { eventId, type, userId, outcome } = parsed.data;
+      const {
+        type,
+        data: { eventId, userId, outcome },
+      } = parsed.data;
       const events = byUser.get(userId) ?? new Map<string, Seen>();
       byUser.set(userId, events);
       const seen = events.get(eventId) ?? { type, outcome, deliveries: 0 };
@@ -98,7 +102,7 @@ export async function startPartnerReceiver(options: { refuseRate: number; random
     for (const c of cases) {
       const events = [...(byUser.get(c.userId)?.values() ?? [])];
       const missing = Math.max(0, c.notifications - events.length);
-      const completed = events.some((e) => e.type === 'case.completed' && e.outcome === c.outcome);
+      const completed = events.some((e) => e.type === `case.${c.outcome}` && e.outcome === c.outcome);
       const noCompleted = c.outcome !== null && !completed;
       lost += missing;
       if (noCompleted) completedMissing += 1;
@@ -138,12 +142,11 @@ export async function startPartnerReceiver(options: { refuseRate: number; random
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
+/** The request's headers as the verifier takes them: one string per name. */
+function headersOf(request: http.IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) headers[name] = String(value);
+  return headers;
 }
 
 export type PartnerReceiver = Awaited<ReturnType<typeof startPartnerReceiver>>;

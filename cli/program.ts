@@ -13,7 +13,7 @@ const CONFIGURATION_HELP = `
 Configuration comes from the environment and .env in the project directory, never the working directory's
 (or --env-file, or KYC_ENV_FILE):
 TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, the TEMPORAL_TLS_* / TEMPORAL_API_KEY variables,
-and KYC_CODEC_KEY (required: case state is encrypted). See README.md, "Configuration".`;
+and KYC_CODEC_KEY (required: case state is encrypted). See docs/reference/configuration.md.`;
 
 /**
  * The `kyc` command tree. Output goes through `io`, and commander's own exits are turned into exceptions

@@ -1,5 +1,6 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
+import { PARTNER_WEBHOOK_FORMATS } from '../domain';
 
 /**
  * Every environment variable the project reads, defined once (docs/reference/configuration.md). The worker,
@@ -48,6 +49,14 @@ const webhookSigningSecret = text.refine((secret) => {
   const encoded = secret.slice('whsec_'.length);
   return /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) && Buffer.from(encoded, 'base64').length >= 24;
 }, 'must be at least 24 bytes, raw or as whsec_<base64 of at least 24 bytes>');
+/**
+ * The notification signing secrets, newest first, separated by spaces as Standard Webhooks separates the
+ * signatures they make: a second secret is listed while the partner rolls it in, then the old one dropped.
+ */
+const webhookSigningSecrets = z
+  .string()
+  .transform((value) => value.trim().split(/\s+/))
+  .pipe(z.array(webhookSigningSecret).min(1).max(3, 'must list at most 3 secrets (newest first)'));
 /** A header name a fronting proxy sets: one of its own, never one HTTP or the browser gives a meaning. */
 const proxyHeaderName = z
   .string()
@@ -125,7 +134,8 @@ export const sumsubWorkerFields = {
 /** The partner's notification endpoint: the partner registers it as a webhook, hence the names. */
 export const partnerFields = {
   PARTNER_WEBHOOK_URL: httpUrl.optional(),
-  PARTNER_WEBHOOK_SECRET: webhookSigningSecret.optional(),
+  PARTNER_WEBHOOK_SECRET: webhookSigningSecrets.optional(),
+  PARTNER_WEBHOOK_FORMAT: z.enum(PARTNER_WEBHOOK_FORMATS).default('standard'),
 };
 
 /** Outbound HTTP to the vendors and the partner (vendors/http/outbound-policy.ts). */
@@ -344,7 +354,9 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<ConfigVariable, string>> = {
 
   PARTNER_WEBHOOK_URL: 'Where case events are POSTed; unset, events are only logged.',
   PARTNER_WEBHOOK_SECRET:
-    'HMAC key that signs the events: at least 24 bytes, raw or as `whsec_<base64>`. Required with the URL.',
+    'HMAC key that signs the events: at least 24 bytes, raw or as `whsec_<base64>`. Required with the URL. While a new secret is rolled in, list both, newest first, separated by a space: each delivery carries a signature of each.',
+  PARTNER_WEBHOOK_FORMAT:
+    '`standard`: Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`; `case.approved`, `case.rejected`, ... with a `{ type, timestamp, data }` body). `legacy`: the first contract (`x-kyc-signature` hex HMAC of the flat event, `case.completed`), for partners integrated with it.',
 
   KYC_ALLOW_INSECURE_HOSTS:
     'Hosts, comma-separated, reachable over plain http or at non-public addresses (sandbox: `127.0.0.1,localhost`). Unset: every vendor and partner URL must be https to a public address.',

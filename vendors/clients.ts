@@ -67,6 +67,7 @@ export function vendorClientsFrom(
     // The login's TOTP windows: in the engine's database with KYC_DATABASE_URL, shared by every worker.
     limits: processVendorLimits(config.KYC_DATABASE_URL),
   });
+  const [newest, ...older] = config.PARTNER_WEBHOOK_SECRET ?? [];
   return {
     kriptomat: new KriptomatClient({
       baseUrl: config.KRIPTOMAT_BASE_URL,
@@ -83,11 +84,11 @@ export function vendorClientsFrom(
       shareTokenTtlSecs: config.SUMSUB_SHARE_TOKEN_TTL_SECS,
     },
     notifier:
-      config.PARTNER_WEBHOOK_URL && config.PARTNER_WEBHOOK_SECRET
+      config.PARTNER_WEBHOOK_URL && newest
         ? new PartnerWebhookNotifier({
             url: config.PARTNER_WEBHOOK_URL,
-            secrets: [config.PARTNER_WEBHOOK_SECRET],
-            format: 'legacy',
+            secrets: [newest, ...older],
+            format: config.PARTNER_WEBHOOK_FORMAT,
             observer,
           })
         : null,

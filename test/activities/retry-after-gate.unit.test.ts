@@ -30,20 +30,27 @@ const attemptOf = (activityType: string) =>
  * Temporal hands it out early (after a server crash, as the chaos run found).
  */
 describe('withRetryAfterGate', () => {
+  // Virtual time: the gate's clock (Date.now) and its wait (a timer) move only when the test says.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('holds the next attempt of the same activity until the Retry-After has passed', async () => {
     const calls: number[] = [];
     const activity = withRetryAfterGate(() => {
       calls.push(Date.now());
-      return calls.length === 1 ? Promise.reject(rateLimited(400)) : Promise.resolve('ok');
+      return calls.length === 1 ? Promise.reject(rateLimited(10_000)) : Promise.resolve('ok');
     });
 
     await expect(attemptOf('readKycStatus').run(activity)).rejects.toThrow('rate limited');
-    await expect(attemptOf('readKycStatus').run(activity)).resolves.toBe('ok');
+    const retried = attemptOf('readKycStatus').run(activity);
+    await jest.advanceTimersByTimeAsync(9_999);
+    expect(calls).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
 
-    // The 429 came after the first call began, so the second must begin 400 ms after it (a timer may fire a
-    // millisecond early by the wall clock).
+    await expect(retried).resolves.toBe('ok');
+    // The 429 came after the first call began, so the second begins the whole Retry-After after it.
     expect(calls).toHaveLength(2);
-    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(398);
+    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(10_000);
   });
 
   it('holds nothing else: other activities, and retries of other failures', async () => {
@@ -54,18 +61,22 @@ describe('withRetryAfterGate', () => {
         order.push(name);
         return Promise.resolve();
       });
-    await expect(attemptOf('shareApplicantWithKriptomat').run(failing, rateLimited(300))).rejects.toThrow();
+    await expect(attemptOf('shareApplicantWithKriptomat').run(failing, rateLimited(3_000))).rejects.toThrow();
     // A 5xx carries no Retry-After: Temporal's backoff alone decides.
     await expect(
       attemptOf('ensureSumsubApplicant').run(failing, new Error('vendor unavailable')),
     ).rejects.toThrow();
 
-    // Started together, the others first: only the rate-limited activity waits (300 ms), so it runs last.
-    await Promise.all([
+    // Started together: the others run at once; only the rate-limited activity waits out its 3 s.
+    const started = Promise.all([
       attemptOf('readApplicantReview').run(recorded('another activity')),
       attemptOf('ensureSumsubApplicant').run(recorded('ensure, after its 5xx')),
       attemptOf('shareApplicantWithKriptomat').run(recorded('share, after its 429')),
     ]);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['another activity', 'ensure, after its 5xx']);
+    await jest.advanceTimersByTimeAsync(3_000);
+    await started;
     expect(order).toEqual(['another activity', 'ensure, after its 5xx', 'share, after its 429']);
   });
 });

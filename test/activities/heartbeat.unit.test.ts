@@ -1,7 +1,6 @@
 import type { Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { withHeartbeat } from '../../activities/heartbeat';
-import { eventually } from '../helpers/temporal';
 
 /** The failure below is on purpose: the SDK's warning about it is noise here. */
 const quiet: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -11,6 +10,8 @@ const quiet: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, 
  * timeout rather than its whole start-to-close timeout (the chaos run measures the difference).
  */
 describe('withHeartbeat', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('heartbeats while the activity runs, and stops once it has returned', async () => {
     const env = new MockActivityEnvironment({ heartbeatTimeoutMs: 300 });
     let beats = 0;
@@ -18,10 +19,13 @@ describe('withHeartbeat', () => {
     let finish: (value: string) => void = () => undefined;
     const slow = withHeartbeat(() => new Promise<string>((resolve) => (finish = resolve)));
 
+    jest.useFakeTimers();
     const cleared = jest.spyOn(global, 'clearInterval');
 
     const running = env.run(slow);
-    await eventually(() => (beats >= 2 ? true : undefined));
+    // Two heartbeat timeouts of virtual time: beats at least twice, whatever the interval within them.
+    await jest.advanceTimersByTimeAsync(600);
+    expect(beats).toBeGreaterThanOrEqual(2);
     finish('done');
 
     expect(await running).toBe('done');

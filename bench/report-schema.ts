@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The bench's report: what `npm run bench` writes to bench/results/*.json and prints as a table. The schema
- * is the one source of its types, and the smoke test parses a fresh report with it.
+ * The bench's report: what `npm run bench` writes to docs/results/bench-*.json and prints as tables. The
+ * schema is the one source of its types, and the smoke test parses a fresh report with it.
  */
 
 const count = z.number().int().nonnegative();

@@ -1,7 +1,5 @@
 import CliTable from 'cli-table3';
 import type { TableConstructorOptions } from 'cli-table3';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type {
   BenchReport,
   CurveResult,
@@ -11,45 +9,35 @@ import type {
   ThroughputResult,
 } from './report-schema';
 import { BenchReportSchema } from './report-schema';
+import type { WrittenResult } from './results-files';
+import { markdownTable, writeResult } from './results-files';
 
 /**
- * Writes `<dir>/<timestamp>.json` and the latest of its server kind: `latest.json` (dev server) or
- * `latest-cluster.json`, so that a cluster run does not hide the dev server's figures; returns the first path.
+ * Writes the report to `dir`: `bench-<stamp>.json` and `.md`, and `bench-latest.md` (a cluster run:
+ * `bench-cluster-*`, so that it does not hide the dev server's figures).
  */
-export async function writeReport(report: BenchReport, dir: string): Promise<string> {
+export async function writeReport(report: BenchReport, dir: string): Promise<WrittenResult> {
   const checked = BenchReportSchema.parse(report);
-  await mkdir(dir, { recursive: true });
-  const text = `${jsonLikePrettier(checked)}\n`;
-  const file = path.join(
-    dir,
-    `${report.startedAt.replace(/[:.]/g, '-')}${report.server === 'cluster' ? '-cluster' : ''}.json`,
-  );
-  await writeFile(file, text);
-  await writeFile(path.join(dir, latestName(report)), text);
-  return file;
+  return writeResult(dir, resultKind(report), report.startedAt, checked, renderMarkdown(checked));
 }
 
-/**
- * JSON as Prettier prints it (committed results must pass `npm run lint`, whose `prettier --check .` covers
- * bench/results): JSON.stringify's layout, except that arrays of numbers stay on one line (the report has no other
- * primitive arrays). Prettier
- * itself cannot be loaded here: under jest its dynamic import fails.
- */
-function jsonLikePrettier(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
-    /\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g,
-    (_, items: string) => `[${items.split(/,\s*/).join(', ')}]`,
-  );
+/** `bench` for the dev server, `bench-cluster` for the cluster. */
+export function resultKind(report: Pick<BenchReport, 'server'>): string {
+  return report.server === 'cluster' ? 'bench-cluster' : 'bench';
 }
 
-/** `latest.json` for the dev server, `latest-cluster.json` for the cluster. */
-export function latestName(report: Pick<BenchReport, 'server'>): string {
-  return report.server === 'cluster' ? 'latest-cluster.json' : 'latest.json';
+/** One table of the report: the terminal prints it with cli-table3, the results page as markdown. */
+interface Section {
+  title: string;
+  head: string[];
+  rows: (string | number)[][];
+  /** Lines after the table. */
+  notes: string[];
 }
 
 const HEAD = ['figure', 'engine', 'baseline', 'engine/baseline'];
 
-/** Plain tables: no colours, so the output pastes into the README as it is. */
+/** Plain tables: no colours, so the output pastes into a page as it is. */
 class Table extends CliTable {
   constructor(options: TableConstructorOptions) {
     const compact = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -61,32 +49,154 @@ const fixed = (value: number | undefined, digits = 1) => (value === undefined ? 
 const sumOf = (record: Record<string, number>) =>
   Object.values(record).reduce((sum, value) => sum + value, 0);
 
-/** The report as the tables `npm run bench` prints (and the README shows). */
+/** The report as `npm run bench` prints it: the machine, each measure's table, then the headline figures. */
 export function renderReport(report: BenchReport): string {
-  const parts = [machineLine(report)];
-  if (report.throughput) parts.push(throughputTable(report.throughput));
+  const tables = sectionsOf(report).map((section) => {
+    const table = new Table({ head: section.head });
+    table.push(...section.rows);
+    return [section.title, table.toString(), ...section.notes].join('\n');
+  });
+  return [machineLine(report), ...tables, renderHeadline(report)].join('\n\n');
+}
+
+/** The few figures a reader wants first, as a short block. */
+export function renderHeadline(report: BenchReport): string {
+  return ['Headline', ...headlineLines(report).map((line) => `  ${line}`)].join('\n');
+}
+
+/**
+ * The results page: the headline figures, the machine and the options, then every measure's table. Prettier
+ * formats it as it is written.
+ */
+export function renderMarkdown(report: BenchReport): string {
+  const { machine, settings } = report;
+  const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
+  const parts = [
+    `# Bench, ${report.startedAt.slice(0, 10)} (${report.server})`,
+    '## Headline',
+    headlineLines(report)
+      .map((line) => `- ${line}`)
+      .join('\n'),
+    '## Machine',
+    markdownTable(
+      ['', ''],
+      [
+        ['started', report.startedAt],
+        ['finished', report.finishedAt],
+        ['server', report.server],
+        ['CPUs', `${machine.cpus} × ${machine.cpuModel}`],
+        ['memory', `${machine.memoryGiB} GiB`],
+        ['Node', machine.node],
+        ['OS', machine.os],
+        ['Temporal', machine.temporal],
+        ['database', machine.database],
+        ['load average before (1, 5, 15 min)', load(machine.loadBefore)],
+        ['load average after', load(machine.loadAfter)],
+      ],
+    ),
+    '## Options',
+    markdownTable(
+      ['option', 'value'],
+      Object.entries(settings).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(', ') : String(value),
+      ]),
+    ),
+  ];
+  for (const section of sectionsOf(report)) {
+    const [heading = '', ...rest] = section.title.split('\n');
+    parts.push(
+      `## ${heading.replace(/:$/, '')}`,
+      ...rest,
+      markdownTable(section.head, section.rows),
+      ...section.notes.map((note) => note.trim()),
+    );
+  }
+  return `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * Throughput against the skeleton, latency below capacity, Kriptomat reads per day of `pending`, the run's
+ * length and the targets: whichever of them this run measured.
+ */
+export function headlineLines(report: BenchReport): string[] {
+  const lines: string[] = [];
+  const { throughput, latency, economy } = report;
+  if (throughput) {
+    lines.push(
+      `throughput engine/skeleton: ${throughput.ratio} (${fixed(throughput.engine.casesPerSecond, 2)} vs ` +
+        `${fixed(throughput.skeleton.casesPerSecond, 2)} cases/s, ${throughput.cases} onboarding cases ` +
+        `started at once; target >= 0.9)`,
+    );
+  }
+  if (latency) {
+    const capacity = throughput ? ` (capacity ${fixed(throughput.engine.casesPerSecond, 2)})` : '';
+    const pair = (p: Percentiles) => `p50 ${p.p50} / p99 ${p.p99} ms`;
+    lines.push(
+      `latency at ${latency.ratePerSecond} engine cases/s${capacity}, as many skeletons beside them: ` +
+        `webhook → Kriptomat import ${pair(latency.webhookToImport.engine)}; ` +
+        `start → first workflow task ${pair(latency.startToRunning.engine)} (${latency.cases} cases)`,
+    );
+  }
+  if (economy) {
+    const day = economy.dayOfReads;
+    lines.push(
+      `Kriptomat reads per day of pending: ${day.reads} (target <= ${day.target}; ${day.method === 'time-skipping' ? 'a real case on the time-skipping test server' : 'the poll schedule alone: no time-skipping server'})`,
+    );
+  }
+  const minutes = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 60_000;
+  const missed = report.verdicts
+    .filter((verdict) => !verdict.pass)
+    .map((verdict) => `${verdict.figure}: ${verdict.value}, wanted ${verdict.target}`);
+  lines.push(
+    `targets: ${report.verdicts.length - missed.length} of ${report.verdicts.length} met` +
+      (missed.length > 0 ? ` (missed: ${missed.join('; ')})` : ''),
+    `run: ${fixed(minutes, 1)} min on ${report.machine.cpus} CPUs, load average ` +
+      `${fixed(report.machine.loadBefore[0], 2)} before, ${fixed(report.machine.loadAfter[0], 2)} after; ` +
+      `measures ${String(report.settings.measures)}`,
+  );
+  return lines;
+}
+
+function sectionsOf(report: BenchReport): Section[] {
+  const sections: Section[] = [];
+  if (report.throughput) sections.push(throughputSection(report.throughput));
   if (report.latency) {
     const { latency } = report;
-    const table = new Table({
-      head: ['latency (ms)', 'engine p50 / p99 / max', 'baseline p50 / p99 / max', 'p50 ratio'],
-    });
     const row = (name: string, engine: Percentiles, baseline: Percentiles) => [
       name,
       `${engine.p50} / ${engine.p99} / ${engine.max}`,
       `${baseline.p50} / ${baseline.p99} / ${baseline.max}`,
       ratio(engine.p50, baseline.p50),
     ];
-    table.push(
-      row('PUT → workflow running', latency.startToRunning.engine, latency.startToRunning.skeleton),
-      row('webhook → Kriptomat import', latency.webhookToImport.engine, latency.webhookToImport.skeleton),
-    );
-    parts.push(`Latency: ${latency.cases} cases at ${latency.ratePerSecond}/s\n${table.toString()}`);
+    sections.push({
+      title: `Latency: ${latency.cases} cases at ${latency.ratePerSecond}/s`,
+      head: ['latency (ms)', 'engine p50 / p99 / max', 'baseline p50 / p99 / max', 'p50 ratio'],
+      rows: [
+        row('PUT → workflow running', latency.startToRunning.engine, latency.startToRunning.skeleton),
+        row('webhook → Kriptomat import', latency.webhookToImport.engine, latency.webhookToImport.skeleton),
+      ],
+      notes: [],
+    });
   }
-  if (report.curve) parts.push(curveTable(report.curve));
-  if (report.scale) parts.push(scaleTable(report.scale));
+  if (report.curve) sections.push(curveSection(report.curve));
+  if (report.scale) sections.push(scaleSection(report.scale));
   if (report.economy) {
     const { economy } = report;
-    const table = new Table({
+    const rows: (string | number)[][] = Object.entries(economy.scenarios).map(([scenario, row]) => [
+      scenario,
+      row.until,
+      `${row.reached}/${row.cases}`,
+      fixed(row.kriptomat, 2),
+      fixed(row.sumsub, 2),
+      fixed(row.sumsubStatusReads, 2),
+      fixed(row.notifications, 2),
+      fixed(row.historyEvents, 1),
+    ]);
+    rows.push(['(skeleton of onboard)', '', '', '', '', '', '', fixed(economy.skeletonHistoryEvents, 0)]);
+    const day = economy.dayOfReads;
+    sections.push({
+      title: `Economy: partner API calls per case, ${economy.casesPerScenario} cases per scenario`,
       head: [
         'scenario',
         'until',
@@ -97,31 +207,17 @@ export function renderReport(report: BenchReport): string {
         'notifications',
         'history events',
       ],
+      rows,
+      notes: [
+        `Kriptomat reads in 24 h of pending: ${day.reads} (target <= ${day.target}; ${day.method}; the schedule ` +
+          `alone gives ${day.model.noJitter} without jitter, ${day.model.meanJitter} with the mean jitter)`,
+        ...(day.note ? [`  ${day.note}`] : []),
+      ],
     });
-    for (const [scenario, row] of Object.entries(economy.scenarios)) {
-      table.push([
-        scenario,
-        row.until,
-        `${row.reached}/${row.cases}`,
-        fixed(row.kriptomat, 2),
-        fixed(row.sumsub, 2),
-        fixed(row.sumsubStatusReads, 2),
-        fixed(row.notifications, 2),
-        fixed(row.historyEvents, 1),
-      ]);
-    }
-    table.push(['(skeleton of onboard)', '', '', '', '', '', '', fixed(economy.skeletonHistoryEvents, 0)]);
-    const day = economy.dayOfReads;
-    const dayLine =
-      `Kriptomat reads in 24 h of pending: ${day.reads} (target <= ${day.target}; ${day.method}; the schedule ` +
-      `alone gives ${day.model.noJitter} without jitter, ${day.model.meanJitter} with the mean jitter)` +
-      (day.note ? `\n  ${day.note}` : '');
-    parts.push(
-      `Economy: partner API calls per case, ${economy.casesPerScenario} cases per scenario\n${table.toString()}\n${dayLine}`,
-    );
   }
   if (report.growth.length > 0) {
-    const table = new Table({
+    sections.push({
+      title: 'Growth: the same measures at each size',
       head: [
         'cases',
         'cases/s engine',
@@ -135,32 +231,38 @@ export function renderReport(report: BenchReport): string {
         'worker MiB waiting',
         'worker CPU % waiting',
       ],
+      rows: report.growth.map((row) => {
+        const t = row.throughput;
+        const s = row.scale;
+        return [
+          row.cases,
+          fixed(t?.engine.casesPerSecond, 2),
+          fixed(t?.skeleton.casesPerSecond, 2),
+          fixed(t?.ratio, 2),
+          t ? fixed(sumOf(t.engine.cpuMsPerCase), 0) : '-',
+          t ? fixed(sumOf(t.skeleton.cpuMsPerCase), 0) : '-',
+          t ? fixed(sumOf(t.callsPerCase), 2) : '-',
+          fixed(t?.engine.historyEvents, 1),
+          fixed(s?.engine.startSeconds, 1),
+          fixed(s?.engine.rssMiB.worker, 0),
+          fixed(s?.engine.cpuPercent.worker, 2),
+        ];
+      }),
+      notes: [],
     });
-    for (const row of report.growth) {
-      const t = row.throughput;
-      const s = row.scale;
-      table.push([
-        row.cases,
-        fixed(t?.engine.casesPerSecond, 2),
-        fixed(t?.skeleton.casesPerSecond, 2),
-        fixed(t?.ratio, 2),
-        t ? fixed(sumOf(t.engine.cpuMsPerCase), 0) : '-',
-        t ? fixed(sumOf(t.skeleton.cpuMsPerCase), 0) : '-',
-        t ? fixed(sumOf(t.callsPerCase), 2) : '-',
-        fixed(t?.engine.historyEvents, 1),
-        fixed(s?.engine.startSeconds, 1),
-        fixed(s?.engine.rssMiB.worker, 0),
-        fixed(s?.engine.cpuPercent.worker, 2),
-      ]);
-    }
-    parts.push(`Growth: the same measures at each size\n${table.toString()}`);
   }
-  const verdicts = new Table({ head: ['target', 'value', 'wanted', ''] });
-  for (const verdict of report.verdicts) {
-    verdicts.push([verdict.figure, String(verdict.value), verdict.target, verdict.pass ? 'PASS' : 'MISS']);
-  }
-  parts.push(`Targets\n${verdicts.toString()}`);
-  return parts.join('\n\n');
+  sections.push({
+    title: 'Targets',
+    head: ['target', 'value', 'wanted', ''],
+    rows: report.verdicts.map((verdict) => [
+      verdict.figure,
+      String(verdict.value),
+      verdict.target,
+      verdict.pass ? 'PASS' : 'MISS',
+    ]),
+    notes: [],
+  });
+  return sections;
 }
 
 function machineLine(report: BenchReport): string {
@@ -174,10 +276,9 @@ function machineLine(report: BenchReport): string {
   );
 }
 
-function throughputTable(t: ThroughputResult): string {
-  const table = new Table({ head: HEAD });
+function throughputSection(t: ThroughputResult): Section {
   const { engine, skeleton } = t;
-  table.push(
+  const rows: (string | number)[][] = [
     [
       'cases per second',
       fixed(engine.casesPerSecond, 2),
@@ -202,11 +303,11 @@ function throughputTable(t: ThroughputResult): string {
       fixed(skeleton.historyEvents),
       ratio(engine.historyEvents, skeleton.historyEvents),
     ],
-  );
+  ];
   for (const name of processNames(engine.cpuMsPerCase)) {
     const value = engine.cpuMsPerCase[name];
     const base = skeleton.cpuMsPerCase[name];
-    table.push([
+    rows.push([
       `CPU ms per case: ${name}`,
       fixed(value),
       fixed(base),
@@ -214,7 +315,7 @@ function throughputTable(t: ThroughputResult): string {
     ]);
   }
   for (const name of processNames(engine.cpuPercent)) {
-    table.push([
+    rows.push([
       `CPU % of a core: ${name}`,
       fixed(engine.cpuPercent[name], 0),
       fixed(skeleton.cpuPercent[name], 0),
@@ -224,20 +325,24 @@ function throughputTable(t: ThroughputResult): string {
   for (const name of ['server', 'worker']) {
     const value = engine.peakRssMiB[name] ?? 0;
     const base = skeleton.peakRssMiB[name] ?? 0;
-    table.push([`peak RSS MiB: ${name}`, fixed(value, 0), fixed(base, 0), ratio(value, base)]);
+    rows.push([`peak RSS MiB: ${name}`, fixed(value, 0), fixed(base, 0), ratio(value, base)]);
   }
   const calls = Object.entries(t.callsPerCase)
     .map(([endpoint, value]) => `${endpoint} ${value}`)
     .join(', ');
   const shape = t.shape.skeleton;
-  return (
-    `Throughput: ${t.cases} onboarding cases started at once (${t.concurrency} at a time)\n${table.toString()}\n` +
-    `partner calls per case: ${calls}\n` +
-    `skeleton: ${shape.activities} activities, ${shape.timers} timers, ${shape.signals} signals ` +
-    `(the engine's run: ${t.shape.engine.activities} (${t.shape.engine.localActivities} local), ` +
-    `${t.shape.engine.timers}, ${t.shape.engine.signals}; ` +
-    `${t.shape.engine.upserts} search attribute updates, ${t.shape.engine.events} events)`
-  );
+  return {
+    title: `Throughput: ${t.cases} onboarding cases started at once (${t.concurrency} at a time)`,
+    head: HEAD,
+    rows,
+    notes: [
+      `partner calls per case: ${calls}`,
+      `skeleton: ${shape.activities} activities, ${shape.timers} timers, ${shape.signals} signals ` +
+        `(the engine's run: ${t.shape.engine.activities} (${t.shape.engine.localActivities} local), ` +
+        `${t.shape.engine.timers}, ${t.shape.engine.signals}; ` +
+        `${t.shape.engine.upserts} search attribute updates, ${t.shape.engine.events} events)`,
+    ],
+  };
 }
 
 /** The processes of a figure in a fixed order, PostgreSQL only where it ran. */
@@ -245,9 +350,15 @@ function processNames(record: Record<string, number>): string[] {
   return ['server', 'postgres', 'worker', 'api', 'bench'].filter((name) => name in record);
 }
 
-function curveTable(curve: CurveResult): string {
+function curveSection(curve: CurveResult): Section {
   const names = processNames(curve.atCapacity.cpuPercent);
-  const table = new Table({
+  const at = curve.atCapacity;
+  const costs = names.map((name) => `${name} ${fixed(at.cpuMsPerCase[name])}`).join(', ');
+  const shares = names.map((name) => `${name} ${fixed(at.cpuPercent[name], 0)} %`).join(', ');
+  return {
+    title:
+      `Latency curve (ms): capacity ${curve.capacityPerSecond} engine cases/s (${curve.capacityCases} started ` +
+      `at once), then each level for ${curve.levelSeconds} s, engine only`,
     head: [
       '% of capacity',
       'cases/s',
@@ -261,9 +372,7 @@ function curveTable(curve: CurveResult): string {
       'load',
       ...(curve.atCapacity.pgActivity ? ['PG busy conns mean / peak'] : []),
     ],
-  });
-  for (const level of curve.levels) {
-    table.push([
+    rows: curve.levels.map((level) => [
       `${level.percent} %`,
       `${fixed(level.ratePerSecond, 2)} (sent ${fixed(level.sentPerSecond, 2)})`,
       level.cases,
@@ -276,18 +385,13 @@ function curveTable(curve: CurveResult): string {
       fixed(level.outsideCpuPercent, 0),
       fixed(level.loadAverage, 2),
       ...(level.pgActivity ? [busyConnections(level.pgActivity)] : []),
-    ]);
-  }
-  const at = curve.atCapacity;
-  const costs = names.map((name) => `${name} ${fixed(at.cpuMsPerCase[name])}`).join(', ');
-  const shares = names.map((name) => `${name} ${fixed(at.cpuPercent[name], 0)} %`).join(', ');
-  return (
-    `Latency curve (ms): capacity ${curve.capacityPerSecond} engine cases/s (${curve.capacityCases} started ` +
-    `at once), then each level for ${curve.levelSeconds} s, engine only\n${table.toString()}\n` +
-    `at capacity: CPU ms per case ${costs}; CPU of a core ${shares}; ${fixed(at.historyEvents)} history ` +
-    `events per case; busiest: ${at.saturates}` +
-    (at.pgActivity ? `\nPostgreSQL at capacity: ${pgLine(at.pgActivity)}` : '')
-  );
+    ]),
+    notes: [
+      `at capacity: CPU ms per case ${costs}; CPU of a core ${shares}; ${fixed(at.historyEvents)} history ` +
+        `events per case; busiest: ${at.saturates}`,
+      ...(at.pgActivity ? [`PostgreSQL at capacity: ${pgLine(at.pgActivity)}`] : []),
+    ],
+  };
 }
 
 /** Busy connections of Temporal's main database, mean / peak. */
@@ -310,45 +414,48 @@ function pgLine(pg: PgActivity): string {
   return `${databases} (${pg.samples} samples); busy backends by wait: ${waits || 'none'}`;
 }
 
-function scaleTable(s: ScaleResult): string {
-  const table = new Table({ head: ['figure', 'engine', 'baseline', 'engine/baseline', 'idle stack'] });
+function scaleSection(s: ScaleResult): Section {
   const { engine, skeleton, idle } = s;
-  table.push([
-    'seconds to start',
-    fixed(engine.startSeconds),
-    fixed(skeleton.startSeconds),
-    ratio(engine.startSeconds, skeleton.startSeconds),
-    '',
-  ]);
-  table.push([
-    'starts per second',
-    fixed(engine.startsPerSecond),
-    fixed(skeleton.startsPerSecond),
-    ratio(engine.startsPerSecond, skeleton.startsPerSecond),
-    '',
-  ]);
+  const rows: (string | number)[][] = [
+    [
+      'seconds to start',
+      fixed(engine.startSeconds),
+      fixed(skeleton.startSeconds),
+      ratio(engine.startSeconds, skeleton.startSeconds),
+      '',
+    ],
+    [
+      'starts per second',
+      fixed(engine.startsPerSecond),
+      fixed(skeleton.startsPerSecond),
+      ratio(engine.startsPerSecond, skeleton.startsPerSecond),
+      '',
+    ],
+  ];
   for (const name of ['worker', 'server', 'api']) {
     const value = engine.rssMiB[name];
     const base = skeleton.rssMiB[name];
-    const idleName = name === 'worker' ? 'worker' : name;
-    table.push([
+    rows.push([
       `RSS MiB waiting: ${name}`,
       fixed(value, 0),
       fixed(base, 0),
       value !== undefined && base ? ratio(value, base) : '-',
-      fixed(idle.rssMiB[idleName], 0),
+      fixed(idle.rssMiB[name], 0),
     ]);
   }
   for (const name of ['worker', 'server', 'api']) {
-    const value = engine.cpuPercent[name];
-    const base = skeleton.cpuPercent[name];
-    table.push([
+    rows.push([
       `CPU % of a core waiting: ${name}`,
-      fixed(value, 2),
-      fixed(base, 2),
+      fixed(engine.cpuPercent[name], 2),
+      fixed(skeleton.cpuPercent[name], 2),
       '',
       fixed(idle.cpuPercent[name], 2),
     ]);
   }
-  return `Scale: ${s.cases} cases waiting (half awaiting_user, half awaiting_kriptomat), CPU over ${s.waitSeconds} s\n${table.toString()}`;
+  return {
+    title: `Scale: ${s.cases} cases waiting (half awaiting_user, half awaiting_kriptomat), CPU over ${s.waitSeconds} s`,
+    head: ['figure', 'engine', 'baseline', 'engine/baseline', 'idle stack'],
+    rows,
+    notes: [],
+  };
 }

@@ -99,10 +99,10 @@ export function buildReport(inputs: ReportInputs): ChaosReport {
     startedAt: new Date(inputs.startedAt).toISOString(),
     durationMs: Date.now() - inputs.startedAt,
     machine: { cpus: os.cpus().length, platform: `${os.platform()} ${os.arch()}`, node: process.version },
-    // The results file relative to the working directory: the committed JSON names no one's home directory.
+    // The results folder relative to the working directory: the committed JSON names no one's home directory.
     options: {
       ...options,
-      resultsFile: options.resultsFile && path.relative(process.cwd(), options.resultsFile),
+      resultsDir: options.resultsDir && path.relative(process.cwd(), options.resultsDir),
     },
     cases: {
       total: verdicts.length,

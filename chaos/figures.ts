@@ -10,22 +10,38 @@ const plain = { head: [], border: [] };
  * Counts and sandbox user ids only.
  */
 export function formatFigures(report: ChaosReport): string {
-  const { options, faults, chaos, retryAfter, shareTokens, notifications } = report;
-  const scenarios = new Table({
-    head: [
-      'scenario',
-      'cases',
-      'expected end',
-      'at it',
-      'ends seen',
-      'median s',
-      'max s',
-      'calls/case',
-      'extra/case',
-      'max extra',
-    ],
+  const { scenarios: byScenario, summary: summaryRows, checks: checkRows } = figureTables(report);
+  const scenarios = new Table({ head: [...SCENARIO_HEAD], style: plain });
+  scenarios.push(...byScenario);
+  const summary = new Table({ style: plain });
+  summary.push(...summaryRows.map(([name, value]) => ({ [name]: value })));
+  const checks = new Table({
+    head: ['check', 'result', 'detail'],
     style: plain,
+    wordWrap: true,
+    colWidths: [44, 8, 80],
   });
+  checks.push(...checkRows);
+
+  return [
+    SCENARIO_CAPTION,
+    scenarios.toString(),
+    'Chaos and faults',
+    summary.toString(),
+    'Checks',
+    checks.toString(),
+    verdictLine(report),
+  ].join('\n');
+}
+
+/** The figures' three tables as rows: the scenarios, the chaos and faults (name, value), the checks. */
+export function figureTables(report: ChaosReport): {
+  scenarios: (string | number)[][];
+  summary: [string, string][];
+  checks: string[][];
+} {
+  const { options, faults, chaos, retryAfter, shareTokens, notifications } = report;
+  const scenarios: (string | number)[][] = [];
   for (const [scenario, row] of Object.entries(report.cases.byScenario)) {
     const calls = report.extraCalls[scenario];
     const ends = Object.entries(row.ends)
@@ -59,7 +75,7 @@ export function formatFigures(report: ChaosReport): string {
   ]);
 
   const webhooks = faults.webhooks;
-  const summary = new Table({ style: plain });
+  const summary: Record<string, string>[] = [];
   summary.push(
     {
       duration: `${(report.durationMs / 1000).toFixed(0)} s on ${report.machine.cpus} cores (${report.machine.platform}, Node ${report.machine.node})`,
@@ -156,30 +172,39 @@ export function formatFigures(report: ChaosReport): string {
     },
   );
 
-  const checks = new Table({
-    head: ['check', 'result', 'detail'],
-    style: plain,
-    wordWrap: true,
-    colWidths: [44, 8, 80],
-  });
-  for (const check of report.checks) checks.push([check.name, check.ok ? 'ok' : 'FAILED', check.detail]);
-
-  return [
-    'Cases by scenario (seconds from start to end; calls: partner calls the simulators logged per case;',
-    'extra: calls beyond what the activities the case completed need without faults)',
-    scenarios.toString(),
-    'Chaos and faults',
-    summary.toString(),
-    'Checks',
-    checks.toString(),
-    report.passed
-      ? 'PASSED'
-      : `FAILED: ${report.checks
-          .filter((c) => !c.ok)
-          .map((c) => c.name)
-          .join('; ')}`,
-  ].join('\n');
+  return {
+    scenarios,
+    summary: summary.flatMap((entry) => Object.entries(entry)),
+    checks: report.checks.map((check) => [check.name, check.ok ? 'ok' : 'FAILED', check.detail]),
+  };
 }
+
+/** `PASSED`, or `FAILED:` and the checks that failed. */
+export function verdictLine(report: ChaosReport): string {
+  return report.passed
+    ? 'PASSED'
+    : `FAILED: ${report.checks
+        .filter((c) => !c.ok)
+        .map((c) => c.name)
+        .join('; ')}`;
+}
+
+export const SCENARIO_HEAD = [
+  'scenario',
+  'cases',
+  'expected end',
+  'at it',
+  'ends seen',
+  'median s',
+  'max s',
+  'calls/case',
+  'extra/case',
+  'max extra',
+] as const;
+
+export const SCENARIO_CAPTION =
+  'Cases by scenario (seconds from start to end; calls: partner calls the simulators logged per case; ' +
+  'extra: calls beyond what the activities the case completed need without faults)';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 

@@ -1,20 +1,17 @@
 /**
  * `npm run chaos`: the full chaos run (`-- --cluster`: on the production topology). Prints the figures at the
- * end, writes them to chaos/results/last-run.json (the cluster's to cluster-last-run.json, dated by its
- * `startedAt`: the README's figures trace to these two), and exits 1 naming every check that failed (2 on a
- * usage error).
+ * end, writes the dated report to docs/results/ (chaos-<timestamp>.md and .json, and chaos-latest.md; the
+ * cluster's as chaos-cluster-*), and exits 1 naming every check that failed (2 on a usage error).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { z } from 'zod';
+import { RESULTS_DIR, resultStamp } from '../bench/results-files';
 import { formatFigures } from './figures';
 import type { ChaosOptionsInput } from './options';
 import { chaosOptionsSchema, SMALL_CHAOS_RUN } from './options';
+import { chaosResultKind } from './report-page';
 import { runChaos } from './run-chaos';
-
-const RESULTS_DIR = path.join(__dirname, 'results');
-const defaultResults = (cluster: boolean): string =>
-  path.join(RESULTS_DIR, cluster ? 'cluster-last-run.json' : 'last-run.json');
 
 const number = (value: string): number => {
   const parsed = Number(value);
@@ -78,7 +75,7 @@ function optionsFrom(cli: z.infer<typeof cliSchema>): ChaosOptionsInput {
     ...(cli.deadline !== undefined && { deadlineMs: cli.deadline * 1000 }),
     faults,
     keepLogs: cli.keepLogs ?? false,
-    resultsFile: cli.results === false ? null : path.resolve(cli.results ?? defaultResults(cluster)),
+    resultsDir: cli.results === false ? null : path.resolve(cli.results ?? RESULTS_DIR),
   };
 }
 
@@ -120,10 +117,11 @@ async function main(argv: string[]): Promise<number> {
     .option('--no-faults', 'no vendor faults at all (rates given explicitly still apply)')
     .option('--small', 'the smaller run of `npm test` (42 cases, 2 kills, 30 s deadlines)')
     .option(
-      '--results <file>',
-      'where to write the JSON results (default chaos/results/last-run.json, cluster-last-run.json with --cluster)',
+      '--results <dir>',
+      'where the dated report goes (default docs/results: chaos-<timestamp>.md and .json, chaos-latest.md; ' +
+        'chaos-cluster-* with --cluster)',
     )
-    .option('--no-results', 'write no JSON results')
+    .option('--no-results', 'write no report')
     .option('--keep-logs', "keep the run's folder (logs, database, per-case figures) even when it passes")
     .exitOverride()
     .configureOutput({ writeErr: (text) => void process.stderr.write(text) });
@@ -154,8 +152,13 @@ async function main(argv: string[]): Promise<number> {
 
   const report = await runChaos(options, { signal: abort.signal });
   process.stdout.write(`${formatFigures(report)}\n`);
-  if (options.resultsFile)
-    process.stdout.write(`results: ${path.relative(process.cwd(), options.resultsFile)}\n`);
+  if (options.resultsDir) {
+    const page = path.join(
+      options.resultsDir,
+      `${chaosResultKind(report)}-${resultStamp(report.startedAt)}.md`,
+    );
+    process.stdout.write(`report: ${path.relative(process.cwd(), page)} (and its .json)\n`);
+  }
   if (report.logs) process.stdout.write(`logs, database and per-case figures kept in ${report.logs}\n`);
   return report.passed ? 0 : 1;
 }

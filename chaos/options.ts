@@ -76,8 +76,11 @@ export const chaosOptionsSchema = z.object({
    * verdict and calls) even when every check passed; a failed run always keeps it.
    */
   keepLogs: z.boolean().default(false),
-  /** Where results go; null writes none. */
-  resultsFile: z.string().nullable().default(null),
+  /**
+   * The folder the dated report goes to (chaos/report-page.ts): docs/results/ for a run by hand, a
+   * temporary folder in tests; null writes none.
+   */
+  resultsDir: z.string().nullable().default(null),
 });
 
 export type ChaosOptions = z.infer<typeof chaosOptionsSchema>;

@@ -9,7 +9,8 @@ import type { TokenFigures } from './token-audit';
 import type { TopologyFigures } from './topology';
 
 /**
- * Everything a chaos run found, printed as figures at its end and written as JSON (chaos/results/). Holds
+ * Everything a chaos run found, printed as figures at its end and written as a dated page and JSON (docs/results/
+ * for a run by hand, chaos/report-page.ts). Holds
  * sandbox user ids and counts only: no token, key or personal field.
  */
 export interface ChaosReport {

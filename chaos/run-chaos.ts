@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CaseTimings } from '../domain';
@@ -17,6 +17,7 @@ import type { ChaosOptions, ChaosOptionsInput } from './options';
 import { chaosOptionsSchema } from './options';
 import { startPartnerReceiver } from './partner-receiver';
 import type { ChaosReport } from './report';
+import { writeChaosReport } from './report-page';
 import { auditShareTokens } from './token-audit';
 import type { TopologyContext } from './topology';
 
@@ -136,10 +137,7 @@ export async function runChaos(input: ChaosOptionsInput, hooks: ChaosHooks = {})
         jsonLines(verdicts.map((v) => ({ ...v, ...calls.get(v.userId) }))),
       );
     }
-    if (options.resultsFile) {
-      await mkdir(path.dirname(options.resultsFile), { recursive: true });
-      await writeFile(options.resultsFile, `${JSON.stringify(report, null, 2)}\n`);
-    }
+    if (options.resultsDir) await writeChaosReport(report, options.resultsDir);
     return report;
   } catch (error) {
     keepData = true;

@@ -1,11 +1,13 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { renderReport, writeReport } from '../../bench/report';
 import type { BenchReport } from '../../bench/report-schema';
 import { BenchReportSchema } from '../../bench/report-schema';
+import { prettierFormat, RESULTS_DIR } from '../../bench/results-files';
 import { MEASURES, runBench } from '../../bench/run-bench';
+import { listingOf } from './results-listing';
 import { SANDBOX_SCENARIOS } from '../../sandbox/scenarios';
 import { requiredTestEnv, TEST_ENV } from '../helpers/test-env';
 
@@ -22,8 +24,10 @@ Runtime.install({
 describe('npm run bench, with a few cases', () => {
   const cases = 4;
   let report: BenchReport;
+  let resultsBefore: string[];
 
   beforeAll(async () => {
+    resultsBefore = await listingOf(RESULTS_DIR);
     report = await runBench({
       measures: [...MEASURES],
       sizes: [cases],
@@ -48,7 +52,7 @@ describe('npm run bench, with a few cases', () => {
     });
   }, 600_000);
 
-  it('reports every figure, in the schema of bench/results', () => {
+  it('reports every figure, in the schema of the committed results', () => {
     expect(() => BenchReportSchema.parse(report)).not.toThrow();
     expect(report.throughput).not.toBeNull();
     expect(report.latency).not.toBeNull();
@@ -128,17 +132,56 @@ describe('npm run bench, with a few cases', () => {
     expect(day.reads).toBeLessThan(40);
   });
 
-  it('writes the JSON and renders the tables', async () => {
+  it('writes the dated page, its JSON and the latest page to the folder it is given, Prettier-clean', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'kyc-bench-smoke-'));
     try {
-      const file = await writeReport(report, dir);
-      expect(BenchReportSchema.parse(JSON.parse(await readFile(file, 'utf8')))).toEqual(report);
-      expect(await readFile(path.join(dir, 'latest.json'), 'utf8')).toBe(await readFile(file, 'utf8'));
+      const files = await writeReport(report, dir);
+      const stamp = report.startedAt.slice(0, 19).replace(/:/g, '-');
+      expect((await readdir(dir)).sort()).toEqual([
+        `bench-${stamp}Z.json`,
+        `bench-${stamp}Z.md`,
+        'bench-latest.md',
+      ]);
+      expect(BenchReportSchema.parse(JSON.parse(await readFile(files.json, 'utf8')))).toEqual(report);
+      const page = await readFile(files.markdown, 'utf8');
+      expect(page).toMatch(/^# Bench, .*\n\n## Headline\n\n- throughput engine\/skeleton: /);
+      for (const title of [
+        'Machine',
+        'Options',
+        'Throughput',
+        'Latency',
+        'Scale',
+        'Economy',
+        'Growth',
+        'Targets',
+      ])
+        expect(page).toContain(`## ${title}`);
+      const latest = await readFile(files.latest, 'utf8');
+      expect(latest).toContain(`[bench-${stamp}Z.md](bench-${stamp}Z.md)`);
+      expect(latest.endsWith(page)).toBe(true);
+      for (const [file, parser] of [
+        [files.markdown, 'markdown'],
+        [files.latest, 'markdown'],
+        [files.json, 'json'],
+      ] as const) {
+        const text = await readFile(file, 'utf8');
+        expect(await prettierFormat(text, parser)).toBe(text);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('prints every table, then the headline figures', () => {
     const text = renderReport(report);
     for (const title of ['Throughput', 'Latency', 'Scale', 'Economy', 'Growth', 'Targets'])
       expect(text).toContain(title);
+    expect(text).toMatch(
+      /\n\nHeadline\n {2}throughput engine\/skeleton: [\s\S]*Kriptomat reads per day of pending: \d+/,
+    );
+  });
+
+  it('left the committed results in docs/results as they were', async () => {
+    expect(await listingOf(RESULTS_DIR)).toEqual(resultsBefore);
   });
 });

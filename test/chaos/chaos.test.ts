@@ -1,8 +1,13 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { RESULTS_DIR, resultStamp } from '../../bench/results-files';
 import { EXPECTED_ENDS, SCENARIOS } from '../../chaos/expected-ends';
 import { formatFigures } from '../../chaos/figures';
 import { SMALL_CHAOS_RUN } from '../../chaos/options';
 import type { ChaosReport } from '../../chaos/report';
 import { runChaos } from '../../chaos/run-chaos';
+import { listingOf } from '../bench/results-listing';
 import { requiredTestEnv, TEST_ENV } from '../helpers/test-env';
 
 /**
@@ -13,16 +18,26 @@ import { requiredTestEnv, TEST_ENV } from '../helpers/test-env';
  */
 let report: ChaosReport;
 const progress: string[] = [];
+/** The run writes its report here, never into docs/results. */
+let resultsDir: string;
+let resultsBefore: string[];
 
 beforeAll(async () => {
-  report = await runChaos(SMALL_CHAOS_RUN, {
-    temporalCli: requiredTestEnv(TEST_ENV.temporalCli),
-    log: (line) => void progress.push(line),
-  });
+  resultsBefore = await listingOf(RESULTS_DIR);
+  resultsDir = await mkdtemp(path.join(os.tmpdir(), 'kyc-chaos-results-'));
+  report = await runChaos(
+    { ...SMALL_CHAOS_RUN, resultsDir },
+    {
+      temporalCli: requiredTestEnv(TEST_ENV.temporalCli),
+      log: (line) => void progress.push(line),
+    },
+  );
   // The figures, for whoever reads the CI log; the progress lines only when something went wrong.
   process.stderr.write(`${report.passed ? '' : `${progress.join('\n')}\n`}${formatFigures(report)}\n`);
   // A hang guard, not a measurement: the run bounds its own waits and reports stuck cases.
 }, 600_000);
+
+afterAll(() => rm(resultsDir, { recursive: true, force: true }));
 
 describe('a chaos run (worker SIGKILLs, a server crash, vendor faults)', () => {
   it('ends every case of every scenario where its scenario dictates, with none stuck', () => {
@@ -84,5 +99,22 @@ describe('a chaos run (worker SIGKILLs, a server crash, vendor faults)', () => {
     expect(report.extraCalls.all?.cases).toBe(SMALL_CHAOS_RUN.cases);
     expect(report.checks.filter((check) => !check.ok)).toEqual([]);
     expect(report.passed).toBe(true);
+  });
+
+  it('writes its dated report to the folder it was given, and nothing into docs/results', async () => {
+    const stamp = resultStamp(report.startedAt);
+    expect((await readdir(resultsDir)).sort()).toEqual([
+      `chaos-${stamp}.json`,
+      `chaos-${stamp}.md`,
+      'chaos-latest.md',
+    ]);
+    expect(JSON.parse(await readFile(path.join(resultsDir, `chaos-${stamp}.json`), 'utf8'))).toMatchObject({
+      passed: report.passed,
+      startedAt: report.startedAt,
+    });
+    expect(await readFile(path.join(resultsDir, `chaos-${stamp}.md`), 'utf8')).toMatch(
+      /^# Chaos run, .*\n\n## Headline\n\n- PASSED: /,
+    );
+    expect(await listingOf(RESULTS_DIR)).toEqual(resultsBefore);
   });
 });

@@ -14,6 +14,7 @@ import { callerLimit } from './rate-limit';
 import { requestLog } from './request-log';
 import { BEARER_SCHEME } from './responses';
 import { temporalDeadline } from './temporal-deadline';
+import { registerPartnerNotifications } from './partner-notification-docs';
 import { registerWebhookRoutes } from './webhook-routes';
 
 /** Requests of `/v1` and the webhooks are small JSON; anything bigger is refused before it is read. */
@@ -79,6 +80,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     }),
   );
 
+  registerPartnerNotifications(app);
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER_SCHEME, {
     type: 'http',
     scheme: 'bearer',

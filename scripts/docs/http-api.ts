@@ -102,7 +102,9 @@ export async function renderHttpApi(): Promise<string> {
     ),
     '## Operations',
     ...operations(document.paths, '###'),
-    document.webhooks && Object.keys(document.webhooks).length > 0 && '## Webhooks the API sends',
+    document.webhooks &&
+      Object.keys(document.webhooks).length > 0 &&
+      '## Notifications the engine sends (webhooks)',
     ...operations(document.webhooks ?? {}, '###'),
     '## Schemas',
     ...schemas.map(([name, schema]) => schemaSection(name, schema)),

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { importsOf, layerEdges, layerOf, PRODUCTION_FOLDERS, REPO, sourceFiles } from './import-graph';
 
 /**
@@ -72,19 +73,43 @@ it('keeps every tool out of production code', () => {
 });
 
 it('cites only documents that are in the repository', () => {
+  const docs = markdownFiles();
   const cited = [...PRODUCTION_FOLDERS, ...TOOL_FOLDERS]
     .flatMap((folder) => sourceFiles(folder))
     .flatMap((file) =>
-      [...readFileSync(path.join(REPO, file), 'utf8').matchAll(/\b([\w./-]+\.md)\b/g)].map(
-        (match) => `${file}: ${match[1] ?? ''}`,
+      commentsOf(readFileSync(path.join(REPO, file), 'utf8')).flatMap((comment) =>
+        // A name built from a template (`<kind>-latest.md`, `${stamp}.md`) names no one document.
+        [...comment.matchAll(/(?<![\w./<>{}$*-])(\w[\w./-]*\.md)\b/g)].map((match) => ({
+          file,
+          doc: match[1] ?? '',
+        })),
       ),
     );
-  const missing = cited.filter((entry) => {
-    const doc = entry.slice(entry.indexOf(': ') + 2);
-    return ![doc, path.join('docs', doc)].some((candidate) => existsSync(path.join(REPO, candidate)));
-  });
-  expect(missing).toEqual([]);
+  const found = (doc: string): boolean =>
+    docs.some((candidate) => candidate === doc || candidate.endsWith(`/${doc}`));
+  expect(cited.filter(({ doc }) => !found(doc)).map(({ file, doc }) => `${file}: ${doc}`)).toEqual([]);
 });
+
+/** The text of every comment of a TypeScript source, as its scanner reads them (strings are no comments). */
+function commentsOf(source: string): string[] {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, source);
+  const comments: string[] = [];
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (token === ts.SyntaxKind.SingleLineCommentTrivia || token === ts.SyntaxKind.MultiLineCommentTrivia)
+      comments.push(scanner.getTokenText());
+  }
+  return comments;
+}
+
+/** Every markdown file of the repository (outside node_modules), relative to its root. */
+function markdownFiles(dir = ''): string[] {
+  return readdirSync(path.join(REPO, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(dir, entry.name);
+    if (entry.isDirectory())
+      return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : markdownFiles(relative);
+    return entry.name.endsWith('.md') ? [relative] : [];
+  });
+}
 
 /** Every strongly connected group of more than one file (or a file importing itself), by Tarjan's algorithm. */
 function cycles(files: string[]): string[][] {

@@ -1,3 +1,5 @@
+import GithubSlugger from 'github-slugger';
+import MarkdownIt from 'markdown-it';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -25,48 +27,52 @@ function markdownFilesUnder(dir: string): string[] {
   });
 }
 
-/** The page without its fenced code blocks, whose text is neither links nor headings. */
-function withoutCodeBlocks(markdown: string): string {
-  return markdown.replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?^ {0,3}\1[`~]*[ \t]*$/gm, '');
+const markdownIt = new MarkdownIt({ html: true });
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+
+/** A page's inline tokens (link targets, code spans), and its headings' text as GitHub renders it. */
+function parse(markdown: string): { inline: Token[]; headings: string[] } {
+  const tokens = markdownIt.parse(markdown, {});
+  const inline = tokens.filter((token) => token.type === 'inline').flatMap((token) => token.children ?? []);
+  const headings = tokens.flatMap((token, index) =>
+    token.type === 'heading_open'
+      ? [(tokens[index + 1]?.children ?? []).map((child) => child.content).join('')]
+      : [],
+  );
+  return { inline, headings };
 }
 
-/** The link targets of a page: inline links and images, and reference definitions; code is no link. */
+/** The link targets of a page: links, images, and reference-style links as markdown-it resolves them. */
 function linkTargets(markdown: string): string[] {
-  // An inline code span opens and closes with the same run of backticks (`` a ` b `` included).
-  const prose = withoutCodeBlocks(markdown).replace(/(`+)[\s\S]*?\1/g, '');
-  const inline = [...prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map(
-    (match) => match[1] ?? '',
-  );
-  const definitions = [...prose.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map(
-    (match) => match[1] ?? '',
-  );
-  return [...inline, ...definitions];
+  return parse(markdown).inline.flatMap((token) => {
+    const target = token.attrGet(token.type === 'image' ? 'src' : 'href');
+    return (token.type === 'link_open' || token.type === 'image') && target !== null ? [String(target)] : [];
+  });
 }
 
-/** GitHub's anchor for a heading's text: lower case, punctuation dropped, spaces to hyphens. */
-function slug(heading: string): string {
-  return heading
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]+>/g, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
-    .replace(/ /g, '-');
-}
-
-/** The anchors a page offers: one per heading (repeats numbered as GitHub does) and explicit HTML ids. */
+/** The anchors a page offers: one per heading, as GitHub names them (github-slugger), and explicit HTML ids. */
 function anchorsOf(markdown: string): Set<string> {
-  const anchors = new Set<string>();
-  const seen = new Map<string, number>();
-  for (const match of withoutCodeBlocks(markdown).matchAll(
-    /^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/gm,
-  )) {
-    const base = slug(match[1] ?? '');
-    const count = seen.get(base) ?? 0;
-    seen.set(base, count + 1);
-    anchors.add(count === 0 ? base : `${base}-${count}`);
-  }
+  const slugger = new GithubSlugger();
+  const anchors = new Set(parse(markdown).headings.map((heading) => slugger.slug(heading)));
   for (const match of markdown.matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) anchors.add(match[1] ?? '');
   return anchors;
+}
+
+/**
+ * The repository files a page names in code spans (`test/domain/domain.unit.test.ts`): a path whose first
+ * folder is one of the repository's and that names a file by its extension.
+ */
+function namedRepositoryFiles(markdown: string): string[] {
+  const topFolders = new Set(
+    readdirSync(REPO, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+      .map((entry) => entry.name),
+  );
+  return parse(markdown)
+    .inline.filter((token) => token.type === 'code_inline')
+    .map((token) => token.content)
+    .filter((content) => /^[\w-]+(\/[\w.-]+)+\.(ts|js|mjs|md|json|ya?ml|sql|sh)$/.test(content))
+    .filter((content) => topFolders.has(content.split('/')[0] ?? ''));
 }
 
 /** Whether a target leaves the repository (a scheme such as https: or mailto:). */
@@ -107,6 +113,14 @@ function pagesTheReadmeMustLink(): string[] {
   );
 }
 
+/** The test files a page names by file name alone in code spans (`kriptomat-totp.unit.test.ts`). */
+function namedTestFiles(markdown: string): string[] {
+  return parse(markdown)
+    .inline.filter((token) => token.type === 'code_inline')
+    .map((token) => token.content)
+    .filter((content) => /^[\w.-]+\.test\.ts$/.test(content));
+}
+
 const relative = (file: string): string => path.relative(REPO, file);
 
 it('keeps README.md within 12 KiB, so it reads in ten minutes', () => {
@@ -135,6 +149,17 @@ const checkedPages = [
 
 it.each(checkedPages.map(relative))('resolves every relative link and anchor of %s', (page) => {
   expect(brokenLinks(path.join(REPO, page))).toEqual([]);
+});
+
+/** Every file under test/, by name: a page may name a test file without its folder. */
+const testFileNames = new Set(
+  (readdirSync(path.join(REPO, 'test'), { recursive: true }) as string[]).map((file) => path.basename(file)),
+);
+
+it.each(checkedPages.map(relative))('names only repository and test files that exist in %s', (page) => {
+  const markdown = readFileSync(path.join(REPO, page), 'utf8');
+  expect(namedRepositoryFiles(markdown).filter((file) => !existsSync(path.join(REPO, file)))).toEqual([]);
+  expect(namedTestFiles(markdown).filter((name) => !testFileNames.has(name))).toEqual([]);
 });
 
 describe('the anchors GitHub gives headings', () => {

@@ -127,8 +127,8 @@ const program = new Command('bench')
   .addHelpText(
     'after',
     `
-How long each measure takes on 2 cores: the first figure on an idle machine, the second with other work
-taking most of both cores.
+How long each measure takes on 2 cores: the first figure with some other work on them (load average about
+6), the second with other work taking most of both (load average 9 or more).
   throughput  2-4 min      200 onboarding cases at once, skeleton then engine (--throughput-cases)
   latency     1.5-3.5 min  60 cases at a quarter of the measured capacity, as many skeletons (--latency-cases)
   economy     2-3 min      5 cases of every sandbox scenario; a day of pending on the time-skipping server
@@ -136,8 +136,9 @@ taking most of both cores.
   scale       30-60 min    10,000 cases started and left waiting, skeleton and engine (--scale-cases)
   growth      3 h or more  throughput and scale at each of --sizes (100, 1000, 10000)
 
-With no --measures the run is ${DEFAULT_MEASURES.join(', ')}: 6 minutes idle, under 10 loaded. The longer
-measures run only when named: --measures curve, --measures scale,growth,curve, or --measures all.`,
+With no --measures the run is ${DEFAULT_MEASURES.join(', ')}: about 6 minutes, under 10 unless the
+machine is that busy. The longer measures run only when named: --measures curve,
+--measures scale,growth,curve, or --measures all.`,
   );
 
 async function main(): Promise<void> {

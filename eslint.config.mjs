@@ -17,6 +17,8 @@ const LAYERS = {
   observability: { uses: ['config', 'domain'] },
   codec: { uses: ['observability', 'config', 'domain'] },
   vendors: { uses: ['observability', 'config', 'domain'] },
+  // The audit trail's storage: its own database seam, keys and records; the activities, API and CLI use it.
+  audit: { uses: ['config', 'domain'] },
   activities: { uses: ['vendors', 'observability', 'config', 'domain'] },
   workflows: { uses: ['domain'], types: ['activities'] },
   client: { uses: ['workflows', 'codec', 'observability', 'config', 'domain'], types: ['vendors'] },

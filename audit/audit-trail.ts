@@ -1,0 +1,99 @@
+import type { Appended } from './append';
+import { appendLocked } from './append';
+import type { AuditDatabase } from './database';
+import type { ErasureResult } from './erase';
+import { destroySubjectKey, eraseLocked } from './erase';
+import type { HoldDuration } from './hold';
+import { DEFAULT_HOLD } from './hold';
+import type { AuditKeys } from './keys';
+import type { Trail } from './read';
+import { exportLines, readTrail } from './read';
+import type { AuditRecord } from './records';
+import { pseudonymRowSchema } from './rows';
+import { findSubject, lockSubject, lockSubjectByPseudonym, lookupOf } from './subjects';
+import type { ChainReport } from './verify';
+import { verifyAll, verifyChain } from './verify';
+
+/** The audit trail over one database, with its keys and its hold. See the methods. */
+export interface AuditTrail {
+  /**
+   * Appends `record` to the user's chain (created on first use) at `at` (now by default). A retry with the
+   * same `idempotencyKey` writes nothing and returns the first append's position.
+   */
+  append(
+    userId: string,
+    record: AuditRecord,
+    options: { idempotencyKey: string; at?: Date },
+  ): Promise<Appended>;
+  /** The user's records, free text opened; undefined when the trail knows no such user (or erased them). */
+  trail(userId: string): Promise<Trail | undefined>;
+  /** A subject's records by pseudonym: after erasure, what still answers "why" (free text sealed). */
+  trailOf(pseudonym: string): Promise<Trail | undefined>;
+  /** Every chain, or one by pseudonym: each with its first bad row, if any, and why. */
+  verify(pseudonym?: string): Promise<ChainReport[]>;
+  /** JSON lines of every record since `since`, by pseudonym, for a regulator. */
+  exportSince(since: Date): AsyncGenerator<string>;
+  /**
+   * Erases the user: at once when the hold has ended (`holdUntil`, else the configured hold after the last
+   * case ended), else records the request and when it will happen; says which.
+   */
+  erase(userId: string, options: { now: Date; holdUntil?: Date }): Promise<ErasureResult>;
+  /** Performs the erasures whose hold has ended by `now`; returns their pseudonyms. */
+  destroyDue(now: Date): Promise<string[]>;
+}
+
+export function createAuditTrail(options: {
+  db: AuditDatabase;
+  keys: AuditKeys;
+  hold?: HoldDuration;
+}): AuditTrail {
+  const { db, keys } = options;
+  const hold = options.hold ?? DEFAULT_HOLD;
+  const lookup = (userId: string) => lookupOf(keys.lookupKey, userId);
+  return {
+    append: (userId, record, { idempotencyKey, at = new Date() }) =>
+      db.transaction(async (tx) => {
+        const subject = await lockSubject(tx, lookup(userId), { create: true, now: at });
+        if (!subject) throw new Error('the subject row was not created');
+        return appendLocked(tx, keys, subject, { record, idempotencyKey, at });
+      }),
+    trail: async (userId) => {
+      const subject = await findSubject(db, lookup(userId));
+      return subject && readTrail(db, subject.pseudonym, subject.subject_key);
+    },
+    trailOf: (pseudonym) =>
+      db.transaction(async (tx) => {
+        const subject = await lockSubjectByPseudonym(tx, pseudonym);
+        return subject && readTrail(tx, subject.pseudonym, subject.subject_key);
+      }),
+    verify: async (pseudonym) => (pseudonym ? [await verifyChain(db, keys, pseudonym)] : verifyAll(db, keys)),
+    exportSince: (since) => exportLines(db, since),
+    erase: (userId, { now, holdUntil }) =>
+      db.transaction(async (tx) => {
+        const subject = await lockSubject(tx, lookup(userId), { create: false, now });
+        if (!subject) return { outcome: 'unknown' } as const;
+        return eraseLocked(tx, keys, subject, { now, hold, ...(holdUntil && { holdUntil }) });
+      }),
+    destroyDue: async (now) => {
+      const { rows } = await db.query(
+        `SELECT pseudonym FROM audit_subjects
+         WHERE erased_at IS NULL AND erase_after <= to_timestamp($1::double precision / 1000)
+         ORDER BY erase_after`,
+        [now.getTime()],
+      );
+      const destroyed: string[] = [];
+      for (const raw of rows) {
+        const { pseudonym } = pseudonymRowSchema.parse(raw);
+        const done = await db.transaction(async (tx) => {
+          // Locked and read again: another process may have destroyed it meanwhile.
+          const subject = await lockSubjectByPseudonym(tx, pseudonym);
+          if (!subject || subject.subject_key === null) return false;
+          await destroySubjectKey(tx, keys, subject, now);
+          return true;
+        });
+        if (done) destroyed.push(pseudonym);
+      }
+      return destroyed;
+    },
+  };
+}

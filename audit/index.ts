@@ -1,0 +1,23 @@
+/**
+ * The audit trail: an append-only record, per user, of what the engine decided, what vendors answered,
+ * what operators did and which notifications went out, kept in PostgreSQL (or embedded PGlite) beyond
+ * Temporal's retention. Tamper-evident (hash-chained, each head signed with a key outside the database),
+ * pseudonymous (the user id is never stored) and erasable by destroying the user's key.
+ */
+export type { Appended } from './append';
+export { SubjectErasedError } from './append';
+export type { AuditTrail } from './audit-trail';
+export { createAuditTrail } from './audit-trail';
+export type { AuditDatabase, Queryable } from './database';
+export type { ErasureResult } from './erase';
+export type { HoldDuration } from './hold';
+export { DEFAULT_HOLD, holdEnds } from './hold';
+export type { AuditKeys } from './keys';
+export { auditKeysFrom, rawPublicKey } from './keys';
+export { migrate, MIGRATIONS } from './migrate';
+export { pgDatabase } from './pg-database';
+export { openPglite, pgliteDatabase } from './pglite-database';
+export type { Trail, TrailEntry } from './read';
+export type { AuditRecord, AuditRecordKind } from './records';
+export { auditRecordSchema } from './records';
+export type { BadRowReason, ChainReport } from './verify';

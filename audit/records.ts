@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import {
+  CASE_OUTCOMES,
+  CASE_PHASES,
+  EDD_STATUS_PATTERN,
+  KYC_STATUSES,
+  REJECT_TYPES,
+  REVIEW_ANSWERS,
+} from '../domain';
+
+/**
+ * What the trail may hold, kind by kind. Each kind has structured `data`, stored in clear, and at most a few
+ * free-text fields in `text`, sealed under the subject's key. Every object is strict: a record carrying
+ * anything else (a name, an email, a phone number, a birth date, an address, a user or applicant id) is
+ * refused, so personal data cannot reach the trail by a field nobody reviewed.
+ */
+const label = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a short label');
+const operator = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be an operator or API key name');
+/** Free text: operator reasons, error messages. Never stored in clear. */
+const freeText = z.string().min(1).max(4000);
+
+const kinds = [
+  z
+    .object({ kind: z.literal('case.started'), data: z.object({ by: operator.optional() }).strict() })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('kriptomat.status_read'),
+      data: z
+        .object({ status: z.enum(KYC_STATUSES), eddStatus: z.string().regex(EDD_STATUS_PATTERN).optional() })
+        .strict(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('sumsub.review_read'),
+      data: z
+        .object({
+          reviewAnswer: z.enum(REVIEW_ANSWERS).optional(),
+          rejectType: z.enum(REJECT_TYPES).optional(),
+          rejectLabels: z.array(label).max(20).optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('kriptomat.import'),
+      data: z.object({ result: label }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('case.phase_changed'),
+      data: z.object({ from: z.enum(CASE_PHASES), to: z.enum(CASE_PHASES) }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('case.decided'),
+      data: z.object({ outcome: z.enum(CASE_OUTCOMES) }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('case.ended'),
+      data: z.object({ outcome: z.enum(CASE_OUTCOMES) }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('case.failed'),
+      data: z.object({ errorType: label }).strict(),
+      text: z.object({ message: freeText }).strict().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('operator.action'),
+      data: z.object({ operator, action: z.enum(['retry', 'cancel', 'recheck', 'erase']) }).strict(),
+      text: z.object({ reason: freeText }).strict().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('notification.sent'),
+      data: z.object({ eventType: label, deliveryId: label.optional() }).strict(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('erasure.requested'),
+      data: z.object({ eraseAfter: z.iso.datetime() }).strict(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('erasure.done'), data: z.object({}).strict() }).strict(),
+] as const;
+
+export const auditRecordSchema = z.discriminatedUnion('kind', kinds);
+/** A record as a writer gives it, before sealing. */
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export type AuditRecordKind = AuditRecord['kind'];

@@ -171,6 +171,48 @@ export const observabilityFields = {
   KYC_SDK_METRICS_PORT: port.optional(),
 };
 
+/** `<keyId>:<base64 of 32 bytes>`: an Ed25519 seed or public key of the audit trail (audit/keys.ts). */
+const auditKeySpec = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}:[A-Za-z0-9+/=]+$/, 'must be <keyId>:<base64 of 32 bytes>')
+  .refine(
+    (spec) => Buffer.from(spec.slice(spec.indexOf(':') + 1), 'base64').length === 32,
+    'the key must be exactly 32 bytes',
+  );
+
+/**
+ * The audit trail's secrets and retention (audit/). The keys live outside its database: whoever holds the
+ * database alone can neither link a record to a user id nor forge a chain head.
+ */
+export const auditFields = {
+  /** HMAC key (base64, at least 32 bytes) that turns a user id into the lookup value of its subject row. */
+  KYC_AUDIT_LOOKUP_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=]+$/, 'must be base64')
+    .refine(
+      (value) => Buffer.from(value, 'base64').length >= 32,
+      'must be at least 32 bytes (openssl rand -base64 32)',
+    )
+    .optional(),
+  /** The Ed25519 key that signs new chain heads, `<keyId>:<base64 32-byte seed>`. */
+  KYC_AUDIT_SIGNING_KEY: auditKeySpec.optional(),
+  /** Retired public keys whose signatures still verify, space-separated `<keyId>:<base64>`. */
+  KYC_AUDIT_VERIFY_KEYS: z
+    .string()
+    .transform((value) => value.trim().split(/\s+/).filter(Boolean))
+    .pipe(z.array(auditKeySpec))
+    .optional(),
+  /** How long records are kept after the user's last case ended before an erasure destroys the key. */
+  KYC_AUDIT_HOLD: z
+    .string()
+    .regex(/^\d{1,5}[yd]$/, 'must be whole years or days, such as 5y or 1826d')
+    .transform((text) => {
+      const n = Number(text.slice(0, -1));
+      return text.endsWith('y') ? { years: n } : { days: n };
+    })
+    .optional(),
+};
+
 export const workerFields = {
   /**
    * Activities one worker runs at once. Each waits on at most one SumSub call, so this also bounds the
@@ -208,6 +250,8 @@ export const workerFields = {
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 letters, digits, _ . or -')
     .optional(),
+  // Listed with the worker's: the worker writes the trail and destroys the keys whose hold ended.
+  ...auditFields,
 };
 
 export const apiFields = {
@@ -414,4 +458,13 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<ConfigVariable, string>> = {
   KYC_PARKED_DEADLINE: 'How long a case waits in `needs_attention` before it ends `unresolved`.',
   KYC_WAITS_PER_RUN:
     'Waits in one workflow run before the case continues as new; lower only to exercise continue-as-new.',
+
+  KYC_AUDIT_LOOKUP_KEY:
+    "Audit trail: HMAC key (base64, at least 32 bytes) that finds a user's records from the user id; kept outside the database, so the ids cannot be enumerated against it.",
+  KYC_AUDIT_SIGNING_KEY:
+    'Audit trail: the Ed25519 key that signs each chain head, `<keyId>:<base64 of the 32-byte seed>`; kept outside the database.',
+  KYC_AUDIT_VERIFY_KEYS:
+    'Audit trail: retired public keys, space-separated `<keyId>:<base64 of 32 bytes>`, whose signatures still verify after a rotation.',
+  KYC_AUDIT_HOLD:
+    "Audit trail: how long records are kept after the user's last case ended before an erasure destroys the user's key (`5y` or `1826d`); `5y` when unset.",
 };

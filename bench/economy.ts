@@ -36,8 +36,8 @@ export interface EconomyOptions {
 
 /**
  * What each case costs the partners and the server, scenario by scenario of the sandbox table: Kriptomat and
- * SumSub calls, SumSub status reads (there should be none while webhooks arrive: the fallback poll is 15
- * minutes away), partner notifications and history events. Each case is followed to its outcome, or to the
+ * SumSub calls, SumSub status reads (one per SumSub webhook taken, since a webhook is a hint the case answers by
+ * reading the review; no more while webhooks arrive: the fallback poll is 15 minutes away), partner notifications and history events. Each case is followed to its outcome, or to the
  * phase it then waits in; the calls are counted then, and waiting cases are terminated.
  */
 export async function measureEconomy(stack: BenchStack, options: EconomyOptions): Promise<EconomyResult> {
@@ -107,6 +107,11 @@ async function costOf(
     const endpoint = `${request.service}.${request.endpoint}`;
     if (endpoint !== USER_ACTION) byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
   }
+  // SumSub webhooks the engine took (each a hint the case answers with one review read).
+  const reviewWebhooks = stack.sandbox.log.webhooks.filter(
+    (hook) =>
+      hook.service === 'sumsub' && wanted.has(hook.userId) && hook.status !== null && hook.status < 300,
+  ).length;
   const received = stack.partner.countByUser();
   const notifications = users.reduce((sum, userId) => sum + (received.get(userId) ?? 0), 0);
   const per = (value: number) => round(value / users.length, 2);
@@ -125,6 +130,7 @@ async function costOf(
       Object.entries(byEndpoint).map(([endpoint, calls]) => [endpoint, per(calls)]),
     ),
     sumsubStatusReads: per(byEndpoint['sumsub.applicantStatus'] ?? 0),
+    sumsubWebhooks: per(reviewWebhooks),
     notifications: per(notifications),
     historyEvents: per(events),
   };

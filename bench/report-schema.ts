@@ -159,8 +159,10 @@ export const ScenarioEconomySchema = z.object({
   sumsub: nonNegative,
   total: nonNegative,
   byEndpoint: perProcess,
-  /** SumSub status reads per case (the fallback poll for lost webhooks). */
+  /** SumSub status reads per case: one per webhook taken, plus the fallback polls for lost webhooks. */
   sumsubStatusReads: nonNegative,
+  /** SumSub webhooks the engine took per case (absent from reports older than this figure). */
+  sumsubWebhooks: nonNegative.optional(),
   notifications: nonNegative,
   historyEvents: positive,
 });

@@ -190,10 +190,11 @@ function sectionsOf(report: BenchReport): Section[] {
       fixed(row.kriptomat, 2),
       fixed(row.sumsub, 2),
       fixed(row.sumsubStatusReads, 2),
+      row.sumsubWebhooks === undefined ? 'not recorded' : fixed(row.sumsubWebhooks, 2),
       fixed(row.notifications, 2),
       fixed(row.historyEvents, 1),
     ]);
-    rows.push(['(skeleton of onboard)', '', '', '', '', '', '', fixed(economy.skeletonHistoryEvents, 0)]);
+    rows.push(['(skeleton of onboard)', '', '', '', '', '', '', '', fixed(economy.skeletonHistoryEvents, 0)]);
     const day = economy.dayOfReads;
     sections.push({
       title: `Economy: partner API calls per case, ${economy.casesPerScenario} cases per scenario`,
@@ -204,6 +205,7 @@ function sectionsOf(report: BenchReport): Section[] {
         'Kriptomat',
         'SumSub',
         'status reads',
+        'SumSub webhooks',
         'notifications',
         'history events',
       ],

@@ -127,6 +127,10 @@ describe('npm run bench, with a few cases', () => {
     }
     expect(economy.scenarios.onboard?.sumsub).toBeGreaterThanOrEqual(2);
     expect(economy.scenarios.passed?.sumsub).toBe(0);
+    // A SumSub webhook is a hint the case answers with one review read, and no more while webhooks arrive.
+    const onboard = economy.scenarios.onboard;
+    expect(onboard?.sumsubWebhooks).toBeGreaterThanOrEqual(1);
+    expect(onboard?.sumsubStatusReads).toBeLessThanOrEqual(onboard?.sumsubWebhooks ?? 0);
     const day = economy.dayOfReads;
     expect(day.reads).toBeGreaterThan(20);
     expect(day.reads).toBeLessThan(40);

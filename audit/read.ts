@@ -39,6 +39,7 @@ export async function readTrail(db: Queryable, pseudonym: string, subjectKey: Bu
   return { pseudonym, erased: subjectKey === null, entries };
 }
 
+/** Rows read per query of an export. */
 const EXPORT_PAGE = 500;
 
 /**
@@ -46,7 +47,11 @@ const EXPORT_PAGE = 500;
  * id; the stored body (base64) with its chain head, key id and signature, so the recipient can check the
  * chain; free text stays sealed. Read in pages, so an export of years holds one page in memory.
  */
-export async function* exportLines(db: Queryable, since: Date): AsyncGenerator<string> {
+export async function* exportLines(
+  db: Queryable,
+  since: Date,
+  pageSize = EXPORT_PAGE,
+): AsyncGenerator<string> {
   let after: { ms: number; pseudonym: string; seq: number } | undefined;
   for (;;) {
     const { rows } = await db.query(
@@ -54,8 +59,8 @@ export async function* exportLines(db: Queryable, since: Date): AsyncGenerator<s
        WHERE occurred_at >= to_timestamp($1::double precision / 1000)
          AND ($2::double precision IS NULL
               OR (occurred_at, pseudonym, seq) > (to_timestamp($2::double precision / 1000), $3::text, $4::bigint))
-       ORDER BY occurred_at, pseudonym, seq LIMIT ${EXPORT_PAGE}`,
-      [since.getTime(), after?.ms ?? null, after?.pseudonym ?? null, after?.seq ?? null],
+       ORDER BY occurred_at, pseudonym, seq LIMIT $5`,
+      [since.getTime(), after?.ms ?? null, after?.pseudonym ?? null, after?.seq ?? null, pageSize],
     );
     for (const raw of rows) {
       const row = recordRowSchema.parse(raw);
@@ -73,6 +78,6 @@ export async function* exportLines(db: Queryable, since: Date): AsyncGenerator<s
       });
       after = { ms: row.occurred_ms, pseudonym: row.pseudonym, seq: row.seq };
     }
-    if (rows.length < EXPORT_PAGE) return;
+    if (rows.length < pageSize) return;
   }
 }

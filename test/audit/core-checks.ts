@@ -1,6 +1,7 @@
 import type { AuditDatabase, AuditKeys, AuditTrail } from '../../audit';
 import { createAuditTrail, migrate, MIGRATIONS } from '../../audit';
 import { chainHash, GENESIS } from '../../audit/chain';
+import { exportLines } from '../../audit/read';
 import { newAuditKeys } from './audit-keys';
 import { rowsOfChain, setColumn, textFoundIn } from './tamper';
 
@@ -126,6 +127,62 @@ export function auditCoreChecks(open: () => Promise<AuditDatabase>): void {
     expect(bad.filter((chain) => !tampered.has(chain))).toEqual([]);
   });
 
+  it('names the row after a deleted one, and a renumbered deletion by its signature', async () => {
+    const gap = await aCase('731048010', '2026-03-11T09:00:00.000Z');
+    const renumbered = await aCase('731048011', '2026-03-11T10:00:00.000Z');
+    tampered.add(gap).add(renumbered);
+    await db.query('DELETE FROM audit_records WHERE pseudonym = $1 AND seq = 4', [gap]);
+    expect(await audit.verify(gap)).toMatchObject([
+      { pseudonym: gap, firstBad: { seq: 5, reason: 'sequence' } },
+    ]);
+    // Row 4 removed, the rows after it renumbered, their bodies rewritten and rehashed: only a signature can tell.
+    await db.query('DELETE FROM audit_records WHERE pseudonym = $1 AND seq = 4', [renumbered]);
+    let previous: Buffer = (await rowsOfChain(db, renumbered)).find((row) => row.seq === 3)!.chain_hash;
+    for (const seq of [5, 6]) {
+      const row = (await rowsOfChain(db, renumbered)).find((candidate) => candidate.seq === seq)!;
+      const body = Buffer.from(row.body.toString('utf8').replace(`"seq":${seq}`, `"seq":${seq - 1}`), 'utf8');
+      previous = chainHash(previous, body);
+      await db.query(
+        'UPDATE audit_records SET seq = $3, body = $4, chain_hash = $5 WHERE pseudonym = $1 AND seq = $2',
+        [renumbered, seq, seq - 1, body, previous],
+      );
+    }
+    expect(await audit.verify(renumbered)).toMatchObject([
+      { pseudonym: renumbered, rows: 5, firstBad: { seq: 4, reason: 'signature' } },
+    ]);
+  });
+
+  it('verifies rows signed before a key rotation while the old public key is listed, and names the key when not', async () => {
+    const signedBefore = await audit.append(
+      '731048012',
+      { kind: 'case.decided', data: { outcome: 'approved' } },
+      { idempotencyKey: 'decided', at: at('2026-03-12T09:00:00.000Z') },
+    );
+    const rotated = newAuditKeys('audit-2');
+    const oldPublic = keys.verifying.get('audit-1');
+    if (!oldPublic) throw new Error('no audit-1 key');
+    const withOld = createAuditTrail({
+      db,
+      keys: {
+        ...rotated,
+        lookupKey: keys.lookupKey,
+        verifying: new Map([...rotated.verifying, ['audit-1', oldPublic]]),
+      },
+    });
+    await withOld.append(
+      '731048012',
+      { kind: 'case.ended', data: { outcome: 'approved' } },
+      { idempotencyKey: 'ended', at: at('2026-03-12T09:01:00.000Z') },
+    );
+    expect(await withOld.verify(signedBefore.pseudonym)).toEqual([
+      { pseudonym: signedBefore.pseudonym, rows: 2 },
+    ]);
+    const withoutOld = createAuditTrail({ db, keys: { ...rotated, lookupKey: keys.lookupKey } });
+    expect(await withoutOld.verify(signedBefore.pseudonym)).toMatchObject([
+      { firstBad: { seq: 1, reason: 'unknown-key', detail: 'no accepted public key has id audit-1' } },
+    ]);
+  });
+
   it('writes a retried record once, and returns the first write', async () => {
     const first = await audit.append(
       '731048004',
@@ -222,6 +279,10 @@ export function auditCoreChecks(open: () => Promise<AuditDatabase>): void {
       [pseudonym, 6, 'case.ended'],
     ]);
     expect(lines.join('\n')).not.toContain('731048009');
+    // Read a page of one row at a time, the export is the same: no row skipped or repeated between pages.
+    const paged: string[] = [];
+    for await (const line of exportLines(db, at('2040-01-01T00:02:00.000Z'), 1)) paged.push(line);
+    expect(paged).toEqual(lines);
     const first = records[0] as { body: string; chainHash: string };
     expect(first.chainHash).toHaveLength(64);
     expect(Buffer.from(first.body, 'base64').toString('utf8')).toContain('"kind":"sumsub.review_read"');

@@ -195,7 +195,8 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: layerZones }],
-      'import-x/no-cycle': 'error',
+      // Cycles are ours to find; packages' own bundles (PGlite's chunks) are neither parsed nor followed.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {

@@ -5,6 +5,7 @@ import { apiConfigSchema, cliConfigSchema, workerConfigSchema } from '../../conf
 import type { ConfigVariable } from '../../config/fields';
 import {
   apiFields,
+  auditFields,
   CONFIG_DESCRIPTIONS,
   CONFIG_VARIABLES,
   codecFields,
@@ -18,6 +19,7 @@ import {
   timingFields,
   workerFields,
 } from '../../config/fields';
+import { DEFAULT_HOLD } from '../../audit';
 import { RENAMED_VARIABLES } from '../../config/renamed';
 import { DEFAULT_CASE_TIMINGS } from '../../domain';
 import { DEFAULT_MAX_RETRY_AFTER_MS } from '../../vendors/http/outbound-policy';
@@ -55,8 +57,18 @@ const SECTIONS: readonly { title: string; note?: string; fields: Fields }[] = [
     note: 'Read by the processes that start cases (the API, `kyc start`); each case keeps the timings it started with, and the worker ignores these.',
     fields: timingFields,
   },
-  { title: 'Observability and worker', fields: { ...observabilityFields, ...workerFields } },
+  {
+    title: 'Audit trail',
+    note: 'Its keys live outside its database: the database alone neither links a record to a user id nor forges a chain head.',
+    fields: auditFields,
+  },
+  { title: 'Observability and worker', fields: withoutAudit({ ...observabilityFields, ...workerFields }) },
 ];
+
+/** The worker reads the audit trail's settings too; the page lists them once, in their own section. */
+function withoutAudit(fields: Fields): Fields {
+  return Object.fromEntries(Object.entries(fields).filter(([name]) => !(name in auditFields)));
+}
 
 const UNITS = [
   ['d', 86_400_000],
@@ -67,6 +79,7 @@ const UNITS = [
 
 /** Defaults the schema leaves to the code that reads the variable. */
 const CODE_DEFAULTS: Partial<Record<ConfigVariable, string>> = {
+  KYC_AUDIT_HOLD: 'years' in DEFAULT_HOLD ? `${DEFAULT_HOLD.years}y` : `${DEFAULT_HOLD.days}d`,
   ...Object.fromEntries(
     Object.entries(KRIPTOMAT_PATH_VARIABLES).map(([path, variable]) => [
       variable,

@@ -10,6 +10,7 @@ export const PRODUCTION_FOLDERS = [
   'config',
   'observability',
   'codec',
+  'audit',
   'vendors',
   'activities',
   'workflows',

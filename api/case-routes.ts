@@ -1,13 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
 import { listCases } from '../client/case-list';
-import { getCase, startOrJoinCase } from '../client/kyc-cases';
+import { getCase, getWatch, startOrJoinCase, watchRequestFrom } from '../client/kyc-cases';
 import type { ApiDeps } from './deps';
 import { BEARER_SECURITY, CALLER_ERRORS, NOT_FOUND, UNAVAILABLE, json, rateLimited } from './responses';
 import {
   CaseListQuerySchema,
   CaseListSchema,
   CaseStartedSchema,
+  CaseStartQuerySchema,
   CaseViewSchema,
   UserIdParamsSchema,
 } from './schemas';
@@ -17,7 +18,7 @@ const startCase = createRoute({
   path: '/v1/cases/{userId}',
   summary: "Start the user's case, or join it when it already runs (idempotent)",
   security: BEARER_SECURITY,
-  request: { params: UserIdParamsSchema },
+  request: { params: UserIdParamsSchema, query: CaseStartQuerySchema },
   responses: rateLimited({
     202: {
       ...json(CaseStartedSchema, 'The case runs; read it at `Location`'),
@@ -36,7 +37,7 @@ const startCase = createRoute({
 const readCase = createRoute({
   method: 'get',
   path: '/v1/cases/{userId}',
-  summary: "The case's state, live while it runs, its result once it ended",
+  summary: "The case's state, live while it runs, its result once it ended; and the user's watch, if any",
   security: BEARER_SECURITY,
   request: { params: UserIdParamsSchema },
   responses: rateLimited({
@@ -64,14 +65,28 @@ const listRoute = createRoute({
 export function registerCaseRoutes(app: OpenAPIHono, { client, config, timings }: ApiDeps): void {
   app.openapi(startCase, async (c) => {
     const { userId } = c.req.valid('param');
-    const handle = await startOrJoinCase(client, userId, { taskQueue: config.TEMPORAL_TASK_QUEUE, timings });
+    // The API process hands the app its whole configuration; `ApiAppConfig` does not name the setting yet.
+    const watchApproved = 'KYC_WATCH_APPROVED' in config && config.KYC_WATCH_APPROVED === true;
+    const watch = watchRequestFrom(
+      { KYC_WATCH_APPROVED: watchApproved },
+      c.req.valid('query').watch === 'true',
+    );
+    const handle = await startOrJoinCase(client, userId, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      timings,
+      ...(watch && { watch }),
+    });
     c.header('Location', `/v1/cases/${encodeURIComponent(userId)}`);
     return c.json({ userId, workflowId: handle.workflowId }, 202);
   });
 
   app.openapi(readCase, async (c) => {
-    const { workflowStatus, state } = await getCase(client, c.req.valid('param').userId);
-    return c.json({ workflowStatus, ...state }, 200);
+    const { userId } = c.req.valid('param');
+    const [{ workflowStatus, state }, watch] = await Promise.all([
+      getCase(client, userId),
+      getWatch(client, userId),
+    ]);
+    return c.json({ workflowStatus, ...state, ...(watch && { watch }) }, 200);
   });
 
   app.openapi(listRoute, async (c) => {

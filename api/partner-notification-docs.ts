@@ -29,6 +29,13 @@ const NotificationDataSchema = z
     outcome: z.enum(CASE_OUTCOMES).nullable(),
     kycStatus: z.enum(KYC_STATUSES).nullable(),
     eddStatus: z.string().max(48).regex(EDD_STATUS_PATTERN).nullable(),
+    previous: z
+      .object({
+        kycStatus: z.enum(KYC_STATUSES),
+        eddStatus: z.string().max(48).regex(EDD_STATUS_PATTERN),
+      })
+      .optional()
+      .openapi({ description: '`case.status_changed` only: the statuses before the change' }),
   })
   .openapi('PartnerNotificationData');
 
@@ -58,6 +65,8 @@ const NOTIFICATIONS: Record<StandardEventType, string> = {
   'case.expired': 'The case ended: no decision before its deadline.',
   'case.cancelled': 'The case ended: an operator cancelled it.',
   'case.unresolved': 'The case ended parked past its deadline: an operator must look at it.',
+  'case.status_changed':
+    'The watch of an approved user read a new Kriptomat status or `edd_status`: `data.kycStatus` and `data.eddStatus` are the statuses now, `data.previous` the ones before, and `data.outcome` stays the onboarding verdict (`approved`). Sent only for cases started with a watch (KYC_WATCH_APPROVED, or `?watch=true`).',
 };
 
 /** Registers one webhook per event name, each with its body schema and the Standard Webhooks headers. */

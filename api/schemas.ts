@@ -12,6 +12,7 @@ import {
   REVIEW_STATUSES,
   USER_ID_PATTERN,
 } from '../domain';
+import { MAX_WATCH_CHANGES, WATCH_PHASE, WATCH_RECHECK_REASONS } from '../domain/watch';
 import { CANCEL_REASON_MAX_LENGTH, CANCEL_REASON_PATTERN, CANCEL_REASON_RULE } from '../client/cancel-reason';
 
 /**
@@ -172,7 +173,75 @@ export const CaseStateSchema = z
   })
   .openapi('CaseState');
 
-export const CaseViewSchema = CaseStateSchema.extend({ workflowStatus }).openapi('CaseView');
+/** Statuses as one read of Kriptomat gave them. */
+const StatusesSchema = z.object({ kycStatus: z.enum(KYC_STATUSES), eddStatus: statusWord });
+
+/** The watch's state (domain/watch.ts `WatchState`), as `getWatchState` answers it. */
+const WatchStateSchema = z
+  .object({
+    userId: UserIdSchema,
+    phase: z.literal(WATCH_PHASE),
+    kycStatus: z
+      .enum(KYC_STATUSES)
+      .openapi({ description: 'The Kriptomat status as last read: the status now' }),
+    eddStatus: statusWord.openapi({ description: 'The `edd_status` as last read' }),
+    approvedAt: timestamp.openapi({
+      description: 'When the case ended `approved`: the verdict this watch follows',
+    }),
+    since: timestamp,
+    lastReadAt: timestamp.nullable(),
+    nextReadAt: timestamp.nullable(),
+    reads: count,
+    rechecks: count,
+    changes: z
+      .array(
+        z.object({
+          at: timestamp,
+          reason: z.enum(['schedule', ...WATCH_RECHECK_REASONS]),
+          from: StatusesSchema,
+          to: StatusesSchema,
+        }),
+      )
+      .max(MAX_WATCH_CHANGES)
+      .openapi({ description: `The newest changes, oldest first (at most ${MAX_WATCH_CHANGES})` }),
+    changeCount: count,
+    lastError: z
+      .object({ type: z.string().max(200), message: oneLine(MAX_CASE_TEXT_LENGTH), at: timestamp })
+      .nullable(),
+    notifications: count,
+    droppedMessages: count,
+    runs: count,
+  })
+  .openapi('WatchState');
+
+export const WatchViewSchema = z
+  .object({
+    workflowStatus,
+    state: WatchStateSchema.nullable().openapi({ description: 'Null once the watch has ended' }),
+  })
+  .openapi('WatchView', {
+    description:
+      "The watch of an approved user, which outlives the case: the case's `outcome` is the onboarding verdict and its `kycStatus` the status it was decided on; `watch.state.kycStatus` is the status now",
+  });
+
+export const CaseViewSchema = CaseStateSchema.extend({
+  workflowStatus,
+  watch: WatchViewSchema.optional().openapi({
+    description:
+      'Present when the user has a watch (a case started with `?watch=true` or KYC_WATCH_APPROVED)',
+  }),
+}).openapi('CaseView');
+
+export const CaseStartQuerySchema = z.object({
+  watch: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({
+      param: { name: 'watch', in: 'query' },
+      description:
+        '`true`: once approved, the case starts the watch of its user (`case.status_changed` when its Kriptomat status moves). Default: the KYC_WATCH_APPROVED setting',
+    }),
+});
 
 const CaseSummarySchema = z
   .object({

@@ -6,8 +6,11 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { CaseTimings, KycCaseInput, KycCaseState, SumsubEvent } from '../domain';
-import { isValidUserId, KYC_PHASE, kycWorkflowId } from '../domain';
+import { isValidUserId, KYC_PHASE, kycWorkflowId, watchWorkflowId } from '../domain';
+import type { CaseWatchRequest, WatchRecheckReason, WatchState } from '../domain/watch';
+import type { approvedUserWatch } from '../workflows/approved-user-watch';
 import type { kycCase } from '../workflows/kyc-case';
+import { getWatchStateQuery, watchRecheckSignal } from '../workflows/watch-messages';
 import {
   cancelSignal,
   getStateQuery,
@@ -24,6 +27,22 @@ export interface StartCaseOptions {
   taskQueue: string;
   /** Timings of a new case; ignored when joining a case that already runs. */
   timings?: Partial<CaseTimings>;
+  /**
+   * Set to have a new case start its user's watch once it ends `approved` (`watchRequestFrom`); ignored when
+   * joining a case that already runs.
+   */
+  watch?: CaseWatchRequest;
+}
+
+/**
+ * The watch request of new cases: one when the start asks for it or `KYC_WATCH_APPROVED` is on (the default
+ * schedule), none otherwise.
+ */
+export function watchRequestFrom(
+  config: { KYC_WATCH_APPROVED?: boolean },
+  asked = false,
+): CaseWatchRequest | undefined {
+  return asked || config.KYC_WATCH_APPROVED ? {} : undefined;
 }
 
 /** A case as callers see it: the workflow's own state, and whether its workflow still runs. */
@@ -68,7 +87,9 @@ function startOptions(userId: string, options: StartCaseOptions, conflict: 'USE_
   return {
     workflowId: kycWorkflowId(userId),
     taskQueue: options.taskQueue,
-    args: [{ userId, timings: options.timings }] as [KycCaseInput],
+    args: [{ userId, timings: options.timings, ...(options.watch && { watch: options.watch }) }] as [
+      KycCaseInput,
+    ],
     workflowIdConflictPolicy: conflict,
     typedSearchAttributes: [{ key: KYC_PHASE, value: 'checking' }],
     staticSummary: `KYC case of Kriptomat user ${userId}`,
@@ -135,6 +156,58 @@ export function sendSumsubEventIfRunning(
   event: SumsubEvent,
 ): Promise<boolean> {
   return signalCaseIfRunning(client, userId, sumsubEventSignal, event);
+}
+
+/**
+ * Asks the user's watch, if it runs, to read Kriptomat now (a vendor webhook about an approved user whose case
+ * has ended). Carries the reason only. False when there is no watch to take it.
+ */
+export async function recheckWatchIfRunning(
+  client: Client,
+  userId: string,
+  reason: WatchRecheckReason,
+): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(watchWorkflowId(userId)).signal(watchRecheckSignal, { reason });
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
+/** A watch as callers see it: its workflow's status, and its state while it runs. */
+export interface WatchView {
+  /** `RUNNING`, or how it ended (`CANCELED`, `TERMINATED`, ...). */
+  workflowStatus: string;
+  /** The watch's own state; null once it has ended (a closed watch is not queried: that needs a worker). */
+  state: WatchState | null;
+}
+
+/** The watch of `userId`, or null when the user has none (never approved with a watch). */
+export async function getWatch(client: Client, userId: string): Promise<WatchView | null> {
+  if (!isValidUserId(userId)) throw new InvalidUserIdError(userId);
+  const handle = client.workflow.getHandle<typeof approvedUserWatch>(watchWorkflowId(userId));
+  try {
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') return { workflowStatus: status.name, state: null };
+    return { workflowStatus: status.name, state: await handle.query(getWatchStateQuery) };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  }
+}
+
+/** Ends the user's watch (a cancellation: the changes it has seen still reach the partner). False when none runs. */
+export async function stopWatch(client: Client, userId: string): Promise<boolean> {
+  if (!isValidUserId(userId)) throw new InvalidUserIdError(userId);
+  try {
+    await client.workflow.getHandle(watchWorkflowId(userId)).cancel();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }
 
 /**

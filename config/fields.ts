@@ -326,6 +326,11 @@ export const timingFields = {
    * history small. Lower only to exercise continue-as-new (the chaos run does).
    */
   KYC_WAITS_PER_RUN: z.coerce.number().int().min(1).max(1_000).optional(),
+  /**
+   * `true`: every new case asks for the watch of its user once approved (domain/watch.ts); otherwise only
+   * cases whose start asks for it (`PUT /v1/cases/{userId}?watch=true`). Read where cases start: API and CLI.
+   */
+  KYC_WATCH_APPROVED: flag.default(false),
 };
 
 /** The one schema: every variable, as the roles read it. */
@@ -458,6 +463,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<ConfigVariable, string>> = {
   KYC_PARKED_DEADLINE: 'How long a case waits in `needs_attention` before it ends `unresolved`.',
   KYC_WAITS_PER_RUN:
     'Waits in one workflow run before the case continues as new; lower only to exercise continue-as-new.',
+  KYC_WATCH_APPROVED:
+    '`true`: new cases start the watch of their user once approved (re-reads the Kriptomat status daily, then weekly, and sends `case.status_changed` when it moves); `npm start` turns it on. Otherwise only cases started with `?watch=true`.',
 
   KYC_AUDIT_LOOKUP_KEY:
     "Audit trail: HMAC key (base64, at least 32 bytes) that finds a user's records from the user id; kept outside the database, so the ids cannot be enumerated against it.",

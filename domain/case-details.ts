@@ -1,4 +1,5 @@
 import type { KycCaseState } from './case-state';
+import type { WatchState } from './watch';
 
 /**
  * Markdown for the Temporal UI's "current details": phase, statuses, review and timings only. Never personal
@@ -29,6 +30,33 @@ export function renderCaseDetails(state: KycCaseState): string {
     }
   }
   if (state.cancelReason) lines.push(`**Cancelled:** ${escapeMarkdown(state.cancelReason)}`);
+  if (state.runs > 1) lines.push(`**Run:** ${state.runs} (continued as new)`);
+  return lines.join('\n\n');
+}
+
+/**
+ * Markdown for the Temporal UI's "current details" of an approved user's watch: the verdict it follows, the
+ * statuses as last read, when it reads next, and its latest changes. Named fields only, as for a case.
+ */
+export function renderWatchDetails(state: WatchState): string {
+  const lines = [
+    `**Watching** since ${state.since} · **approved** ${state.approvedAt}`,
+    `**Kriptomat KYC:** ${state.kycStatus} · **EDD:** ${state.eddStatus}`,
+    `**Reads:** ${state.reads} (last ${state.lastReadAt ?? 'none yet'}) · **rechecks asked:** ${state.rechecks}`,
+  ];
+  if (state.nextReadAt) lines.push(`**Next read:** ${state.nextReadAt}`);
+  if (state.changeCount > 0) {
+    const latest = state.changes
+      .slice(-3)
+      .map(
+        ({ at, from, to }) => `${at}: ${from.kycStatus}/${from.eddStatus} → ${to.kycStatus}/${to.eddStatus}`,
+      );
+    lines.push(`**Changes:** ${state.changeCount} · ${latest.join(' · ')}`);
+  }
+  if (state.lastError) {
+    const { type, at, message } = state.lastError;
+    lines.push(`**Last failed read** (${type}, ${at}): ${escapeMarkdown(message)}`);
+  }
   if (state.runs > 1) lines.push(`**Run:** ${state.runs} (continued as new)`);
   return lines.join('\n\n');
 }

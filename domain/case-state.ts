@@ -2,6 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { CaseOutcome, CasePhase, OpenPhase } from './case-phase';
 import type { EddStatus, KycStatus } from './kriptomat-status';
+import type { CaseWatchRequest } from './watch';
 import type { ApplicantReview, RejectType, ReviewAnswer, ReviewStatus, SumsubEvent } from './sumsub-review';
 import { countedReview } from './sumsub-review';
 
@@ -60,6 +61,8 @@ export function waitBefore(gapMs: number, nowMs: number, deadlineMs: number): nu
 export interface KycCaseInput {
   userId: string;
   timings?: Partial<CaseTimings>;
+  /** Set when the case should start the watch of its user once it ends `approved` (KYC_WATCH_APPROVED). */
+  watch?: CaseWatchRequest;
   /** Set only by the workflow itself when it continues as new: the case so far. */
   resume?: KycCaseState;
 }

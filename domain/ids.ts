@@ -5,6 +5,7 @@
 export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 const WORKFLOW_ID_PREFIX = 'kyc:';
+const WATCH_WORKFLOW_ID_PREFIX = 'kyc-watch:';
 
 /** True when `userId` can name a case. */
 export function isValidUserId(userId: string): boolean {
@@ -17,6 +18,14 @@ export function kycWorkflowId(userId: string): string {
     throw new TypeError(`invalid user id ${JSON.stringify(userId)}: expected ${USER_ID_PATTERN.source}`);
   }
   return WORKFLOW_ID_PREFIX + userId;
+}
+
+/**
+ * The id of the one watch of this approved Kriptomat user (workflows/approved-user-watch.ts). Not a case id:
+ * `userIdFromWorkflowId` answers null for it.
+ */
+export function watchWorkflowId(userId: string): string {
+  return WATCH_WORKFLOW_ID_PREFIX + kycWorkflowId(userId).slice(WORKFLOW_ID_PREFIX.length);
 }
 
 /** The user id a case workflow id was made from, or null when the id is not a case id. */

@@ -1,5 +1,5 @@
 import type { CaseOutcome, CasePhase } from './case-phase';
-import type { EddStatus, KycStatus } from './kriptomat-status';
+import type { EddStatus, KriptomatKycSnapshot, KycStatus } from './kriptomat-status';
 
 /**
  * The headers of a partner notification: the HMAC of the body lets the partner trust it, the event id lets it
@@ -14,18 +14,24 @@ export type PartnerAction = 'verify_at_sumsub' | 'resubmit_at_sumsub';
 /**
  * What the partner is told, without personal data: the partner knows its own user by `userId`. `eventId` is
  * stable across retries and worker restarts, so the partner can drop duplicates.
+ *
+ * `case.status_changed` comes from the watch of an approved user (docs/partner-guide.md, "Watching approved
+ * users"): `phase` and `outcome` stay the onboarding verdict (`approved`), `kycStatus` and `eddStatus` are the
+ * statuses read now, and `previous` the ones read before.
  */
 export interface PartnerEvent {
   eventId: string;
-  type: 'case.action_required' | 'case.completed';
+  type: 'case.action_required' | 'case.completed' | 'case.status_changed';
   userId: string;
   phase: CasePhase;
   /** Set for `case.action_required`. */
   action: PartnerAction | null;
-  /** Set for `case.completed`. */
+  /** Set for `case.completed` and `case.status_changed` (the onboarding verdict). */
   outcome: CaseOutcome | null;
   kycStatus: KycStatus | null;
   eddStatus: EddStatus | null;
+  /** Set for `case.status_changed` only: the statuses before the change. */
+  previous?: KriptomatKycSnapshot;
   occurredAt: string;
 }
 
@@ -46,11 +52,11 @@ export const STANDARD_WEBHOOK_HEADERS = {
 } as const;
 
 /** Event names under Standard Webhooks: an ended case is named by its outcome, so a partner routes on `type`. */
-export type StandardEventType = 'case.action_required' | `case.${CaseOutcome}`;
+export type StandardEventType = 'case.action_required' | 'case.status_changed' | `case.${CaseOutcome}`;
 
-/** The Standard Webhooks name of an event: `case.completed` becomes `case.<outcome>`. */
+/** The Standard Webhooks name of an event: `case.completed` becomes `case.<outcome>`; the others keep theirs. */
 export function standardEventType(event: PartnerEvent): StandardEventType {
-  if (event.type === 'case.action_required') return event.type;
+  if (event.type === 'case.action_required' || event.type === 'case.status_changed') return event.type;
   // A completed event always carries its outcome (the workflow sets it with the final phase).
   return `case.${event.outcome ?? 'unresolved'}`;
 }

@@ -4,6 +4,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  * The custom search attributes operations filter cases by in the Temporal UI and CLI. They are stored in
  * plain text (a payload codec does not cover them), so they only ever hold enum values, never personal data.
  */
+/** A case's phase, or `watching` on the watch of an approved user (domain/watch.ts). */
 export const KYC_PHASE = defineSearchAttributeKey('KycPhase', SearchAttributeType.KEYWORD);
 export const KYC_STATUS = defineSearchAttributeKey('KycStatus', SearchAttributeType.KEYWORD);
 export const EDD_STATUS = defineSearchAttributeKey('EddStatus', SearchAttributeType.KEYWORD);

@@ -12,9 +12,9 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowsPath' | 'workflowBund
 
 /**
  * The workflow bundle's entry. Every function this module exports is a workflow type the worker registers, so
- * it exports `kycCase` alone; the rest of `workflows/` is reached through its imports.
+ * it exports exactly `kycCase` and `approvedUserWatch`; the rest of `workflows/` is reached through their imports.
  */
-export const WORKFLOWS_PATH = require.resolve('../workflows/kyc-case');
+export const WORKFLOWS_PATH = require.resolve('../workflows/index');
 
 /**
  * TEST ONLY: another workflows entry module for a worker started from worker/main.ts, so a test can run a
@@ -44,7 +44,7 @@ export interface KycWorkerOptions {
   observer?: HttpCallObserver;
 }
 
-/** A worker for the case workflow, with activities bound to the configured partner APIs. */
+/** A worker for the case and watch workflows, with activities bound to the configured partner APIs. */
 export async function createKycWorker(
   connection: NativeConnection,
   config: WorkerConfig,

@@ -2,21 +2,31 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  getExternalWorkflowHandle,
+  log,
   makeContinueAsNewFunc,
+  ParentClosePolicy,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { CaseTimings, KycCaseInput, KycCaseState, OpenPhase } from '../domain';
 import {
   DEFAULT_CASE_TIMINGS,
+  EDD_STATUS,
   ERROR_TYPES,
   finalOutcomeFor,
   isOutcome,
   isUntrustedPayload,
   KYC_PHASE,
+  KYC_STATUS,
   readGap,
   verdictOf,
   waitBefore,
+  watchWorkflowId,
 } from '../domain';
+import type { ApprovedUserWatchInput, CaseWatchRequest } from '../domain/watch';
+import { WATCH_PHASE } from '../domain/watch';
 import {
   ensureSumsubApplicant,
   finalFailure,
@@ -26,7 +36,9 @@ import {
 } from './activity-calls';
 import { KycCase } from './kyc-case-state';
 import { handleMessages } from './messages';
-import { leanRoundTrips, parkedCasesEnd, reviewReadDecides } from './patches';
+import type { approvedUserWatch } from './approved-user-watch';
+import { leanRoundTrips, parkedCasesEnd, reviewReadDecides, watchApprovedUsers } from './patches';
+import { watchRecheckSignal } from './watch-messages';
 
 /**
  * One Kriptomat user's KYC case, from the first status read to approved, rejected, expired or cancelled
@@ -51,6 +63,8 @@ export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
   else kase.publish();
 
   await kase.runUntilCancelled(() => runUntilDone(kase, input));
+  if (kase.state.outcome === 'approved' && input.watch && watchApprovedUsers())
+    await startWatch(kase, input.watch);
   kase.notify('case.completed');
   await settle(kase);
   return kase.state;
@@ -221,13 +235,62 @@ async function untilDue(kase: KycCase, gapMs: number, summary: string, woken: ()
   if (ms > 0 && !woken()) await condition(woken, ms, { summary });
 }
 
+// After the verdict
+
+/**
+ * Starts the approved user's watch as a child that outlives the case (`ABANDON`). Its id is the user's, so a
+ * user has one watch at most: a later case that approves the same user while the watch runs finds it running
+ * (a child start has no conflict policy: it fails as already started) and asks it to read now instead, keeping
+ * the changes it has seen; a watch that has ended (cancelled) is replaced by a new one (`ALLOW_DUPLICATE`).
+ * Nothing here can change the verdict: a watch that cannot start is logged, and the case ends approved.
+ */
+async function startWatch(kase: KycCase, request: CaseWatchRequest): Promise<void> {
+  const { userId, kycStatus, eddStatus, updatedAt } = kase.state;
+  if (!kycStatus || !eddStatus) return;
+  const workflowId = watchWorkflowId(userId);
+  const input: ApprovedUserWatchInput = {
+    userId,
+    approved: { kycStatus, eddStatus, at: updatedAt },
+    ...(request.schedule && request.schedule.length > 0 && { settings: { schedule: request.schedule } }),
+  };
+  try {
+    await startChild<typeof approvedUserWatch>('approvedUserWatch', {
+      workflowId,
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      typedSearchAttributes: [
+        { key: KYC_PHASE, value: WATCH_PHASE },
+        { key: KYC_STATUS, value: kycStatus },
+        { key: EDD_STATUS, value: eddStatus },
+      ],
+      staticSummary: `Watch of approved Kriptomat user ${userId}`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+      log.warn('the watch of the approved user could not start', { workflowId });
+      return;
+    }
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(watchRecheckSignal, { reason: 'case_approved' });
+    } catch {
+      log.warn('the running watch of the approved user took no recheck', { workflowId });
+    }
+  }
+}
+
 // Between runs
 
 /** Hands the case to a fresh run once every notification and message handler has finished. */
 async function continueAsNew(kase: KycCase, input: KycCaseInput): Promise<never> {
   await settle(kase);
   const next = makeContinueAsNewFunc<typeof kycCase>({ typedSearchAttributes: kase.searchAttributes() });
-  return next({ userId: input.userId, timings: input.timings, resume: kase.handover() });
+  return next({
+    userId: input.userId,
+    timings: input.timings,
+    ...(input.watch && { watch: input.watch }),
+    resume: kase.handover(),
+  });
 }
 
 /** Before a run ends (completed or continued): every partner notification delivered, every handler done. */

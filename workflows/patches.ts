@@ -45,3 +45,13 @@ const RETRY_AFTER_TIMER = 'retry-after-timer-1';
 export function retryAfterTimer(): boolean {
   return patched(RETRY_AFTER_TIMER);
 }
+
+/**
+ * A case that ends `approved` and whose input asked for a watch starts the user's watch as a child workflow
+ * (workflows/approved-user-watch.ts). Called only on that path: a case recorded before it completed without.
+ */
+const WATCH_APPROVED_USERS = 'watch-approved-users-1';
+
+export function watchApprovedUsers(): boolean {
+  return patched(WATCH_APPROVED_USERS);
+}

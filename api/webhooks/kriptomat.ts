@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { contractBreach, readWebhookJson } from '../../vendors/sumsub/webhook';
 import { isValidUserId } from '../../domain';
-import { recheckIfRunning } from '../../client/kyc-cases';
+import { recheckIfRunning, recheckWatchIfRunning } from '../../client/kyc-cases';
 import { secretMatcher } from '../secret-matcher';
 
 /** The one Kriptomat event of interest: a SumSub review finished at Kriptomat (docs/vendor-apis.md). */
@@ -36,7 +36,8 @@ export const webhookTokenMatcher = (token: string | undefined) => secretMatcher(
 /**
  * Receives one delivery of Kriptomat's webhook (whose URL token the caller has checked): an
  * `applicantReviewed` about a user with an open case wakes that case to re-read Kriptomat now (`recheck`,
- * no input); anything else is acknowledged and ignored. Throws only when Temporal cannot take the signal.
+ * no input); about an approved user whose case has ended, it wakes the user's watch instead (`watchRecheck`,
+ * the reason only). Anything else is acknowledged and ignored. Throws only when Temporal cannot take the signal.
  */
 export async function receiveKriptomatWebhook(
   client: Client,
@@ -55,7 +56,9 @@ export async function receiveKriptomatWebhook(
     return { result: 'ignored', status: 202, type, ...(userId && { userId }) };
   }
   if (!userId) return { result: 'unknown_case', status: 202, type };
-  const signalled = await recheckIfRunning(client, userId);
+  const signalled =
+    (await recheckIfRunning(client, userId)) ||
+    (await recheckWatchIfRunning(client, userId, 'kriptomat_webhook'));
   return signalled
     ? { result: 'recheck_requested', status: 202, userId, type }
     : { result: 'unknown_case', status: 202, userId, type };

@@ -32,11 +32,12 @@ function diagramEdges(text: string): string[] {
     .sort();
 }
 
-/** The numbered list of files (`1. \`api/case-routes.ts\` …`). */
-function storyFiles(): string[] {
-  return [...section('One case, in story order').matchAll(/^\d+\. `([^`]+)`/gm)].map(
-    (match) => match[1] ?? '',
-  );
+/** The stories docs/architecture.md tells, each a numbered list of the files control reaches in order. */
+const STORIES = ['One case, in story order', 'One watch, in story order'];
+
+/** The numbered list of files (`1. \`api/case-routes.ts\` …`) of one story. */
+function storyFiles(title: string): string[] {
+  return [...section(title).matchAll(/^\d+\. `([^`]+)`/gm)].map((match) => match[1] ?? '');
 }
 
 const productionFiles = PRODUCTION_FOLDERS.flatMap((folder) => sourceFiles(folder));
@@ -45,8 +46,8 @@ it('draws the layers exactly as the production folders import each other', () =>
   expect(diagramEdges(section('The house'))).toEqual(layerEdges());
 });
 
-it('follows one case through at most eight production files that exist, in story order', () => {
-  const story = storyFiles();
+it.each(STORIES)('follows "%s" through at most eight production files that exist', (title) => {
+  const story = storyFiles(title);
   expect(story.filter((file) => !existsSync(path.join(REPO, file)))).toEqual([]);
   const counted = story.filter((file) => !UNCOUNTED.includes(layerOf(file)));
   expect(counted.length).toBeGreaterThan(0);
@@ -54,8 +55,8 @@ it('follows one case through at most eight production files that exist, in story
   expect(new Set(story).size).toBe(story.length);
 });
 
-it("lists the workflow's own files, all of them and nothing else", () => {
-  const listed = storyFiles().filter((file) => layerOf(file) === 'workflows');
+it("lists the workflows' own files across the stories, all of them and nothing else", () => {
+  const listed = new Set(STORIES.flatMap(storyFiles).filter((file) => layerOf(file) === 'workflows'));
   expect([...listed].sort()).toEqual(sourceFiles('workflows'));
 });
 
@@ -150,10 +151,24 @@ function cycles(files: string[]): string[][] {
   return found;
 }
 
-it('gives the worker one workflow type: the bundle entry exports kycCase alone', () => {
-  const entry = readFileSync(path.join(REPO, 'workflows/kyc-case.ts'), 'utf8');
-  expect(
-    [...entry.matchAll(/^export\s+(?:async\s+)?(?:function|const|let|class)\s+(\w+)/gm)].map((m) => m[1]),
-  ).toEqual(['kycCase']);
-  expect(entry).not.toMatch(/^export\s*\{/m);
+/** The names a module declares and exports itself (`export function x`, `export const x`, ...). */
+function ownExports(file: string): (string | undefined)[] {
+  const text = readFileSync(path.join(REPO, file), 'utf8');
+  return [...text.matchAll(/^export\s+(?:async\s+)?(?:function|const|let|class)\s+(\w+)/gm)].map((m) => m[1]);
+}
+
+it('gives the worker two workflow types: the bundle entry re-exports kycCase and approvedUserWatch only', () => {
+  const worker = readFileSync(path.join(REPO, 'worker/create-worker.ts'), 'utf8');
+  expect(worker).toContain("export const WORKFLOWS_PATH = require.resolve('../workflows/index');");
+  const entry = readFileSync(path.join(REPO, 'workflows/index.ts'), 'utf8');
+  const statements = entry.split('\n').filter((line) => /^(export|import)\b/.test(line));
+  expect(statements).toEqual([
+    "export { kycCase } from './kyc-case';",
+    "export { approvedUserWatch } from './approved-user-watch';",
+  ]);
+  // Each workflow's own file exports that workflow alone, so nothing else can become a workflow type.
+  expect(ownExports('workflows/kyc-case.ts')).toEqual(['kycCase']);
+  expect(ownExports('workflows/approved-user-watch.ts')).toEqual(['approvedUserWatch']);
+  for (const file of ['workflows/kyc-case.ts', 'workflows/approved-user-watch.ts'])
+    expect(readFileSync(path.join(REPO, file), 'utf8')).not.toMatch(/^export\s*(\{|\*)/m);
 });

@@ -10,15 +10,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { KycCaseHandle } from '../../client/kyc-cases';
 import { startOrJoinCase } from '../../client/kyc-cases';
 import { FAILURE_CONVERTER_PATH } from '../../codec';
-import { KYC_SEARCH_ATTRIBUTES } from '../../domain';
+import { KYC_SEARCH_ATTRIBUTES, watchWorkflowId } from '../../domain';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { cancelSignal, recheckUpdate, retrySignal, sumsubEventSignal } from '../../workflows/messages';
+import { getWatchStateQuery, watchRecheckSignal } from '../../workflows/watch-messages';
 import type { KycActivities } from '../../activities/contract';
 import { untilState } from '../helpers/cases';
 import { GENERATION } from './generation';
@@ -33,7 +35,8 @@ const GREEN = REVIEWED.green;
 type Story = (ctx: {
   partners: FakeVendors;
   userId: string;
-  start: (timings?: Partial<CaseTimings>) => Promise<KycCaseHandle>;
+  /** Starts the case; `watch` asks it to start the user's watch once approved. */
+  start: (timings?: Partial<CaseTimings>, watch?: boolean) => Promise<KycCaseHandle>;
   until: (handle: KycCaseHandle, done: (state: KycCaseState) => boolean) => Promise<void>;
 }) => Promise<KycCaseHandle>;
 
@@ -42,6 +45,11 @@ const STORIES: Record<string, Story> = {
   'approved-at-once': async ({ partners, userId, start }) => {
     partners.user(userId, 'passed');
     return start();
+  },
+  // Its watch's history is saved beside it (`.watch.json`, see WATCHES).
+  'approved-and-watched': async ({ partners, userId, start }) => {
+    partners.user(userId, 'passed');
+    return start({}, true);
   },
   'pending-then-approved-after-recheck': async ({ partners, userId, start, until }) => {
     partners.user(userId, 'pending');
@@ -134,6 +142,30 @@ const STORIES: Record<string, Story> = {
     await until(handle, (state) => state.phase === 'sumsub_applicant');
     await handle.signal(cancelSignal, { reason: 'recorded for replay' });
     return handle;
+  },
+};
+
+/**
+ * The watch a story's approved case started, driven once it runs: its history is saved while it still watches
+ * (a watch never ends by itself), then it is terminated.
+ */
+const WATCHES: Record<
+  string,
+  (ctx: { partners: FakeVendors; userId: string; watch: WorkflowHandle }) => Promise<void>
+> = {
+  'approved-and-watched': async ({ partners, userId, watch }) => {
+    partners.user(userId, 'declined');
+    await watch.signal(watchRecheckSignal, { reason: 'kriptomat_webhook' });
+    await watch.signal(watchRecheckSignal, { reason: 'not a reason' } as never);
+    await eventually(async () => {
+      const state = await watch.query(getWatchStateQuery);
+      return state.reads >= 1 && state.droppedMessages === 1 ? true : undefined;
+    });
+    await eventually(() =>
+      partners.notifications.some((event) => event.userId === userId && event.type === 'case.status_changed')
+        ? true
+        : undefined,
+    );
   },
 };
 
@@ -246,8 +278,12 @@ async function main(): Promise<void> {
     const context = (userId: string) => ({
       partners,
       userId,
-      start: (timings?: Partial<CaseTimings>) =>
-        startOrJoinCase(env.client, userId, { taskQueue, timings: { ...FAST_TIMINGS, ...timings } }),
+      start: (timings?: Partial<CaseTimings>, watch?: boolean) =>
+        startOrJoinCase(env.client, userId, {
+          taskQueue,
+          timings: { ...FAST_TIMINGS, ...timings },
+          ...(watch && { watch: {} }),
+        }),
       until: async (h: KycCaseHandle, done: (state: KycCaseState) => boolean) =>
         void (await untilState(h, done)),
     });
@@ -271,6 +307,18 @@ async function main(): Promise<void> {
         await fs.writeFile(path.join(OUT, `${name}.run-1.json`), first);
       }
       console.log(`${name}: ${result.phases.map((p) => p.phase).join(' → ')} (runs: ${result.runs})`);
+      const drive = WATCHES[name];
+      if (drive) {
+        const userId = `replay-${name}`;
+        const watch = env.client.workflow.getHandle(watchWorkflowId(userId));
+        await drive({ partners, userId, watch });
+        await fs.writeFile(
+          path.join(OUT, `${name}.watch.json`),
+          await exportHistory(cli, env.address, watch.workflowId),
+        );
+        await watch.terminate('recorded for replay');
+        console.log(`${name}: its watch saved while watching`);
+      }
     }
   });
   await env.teardown();

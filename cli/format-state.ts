@@ -1,4 +1,5 @@
 import type { KycCaseState } from '../domain';
+import type { WatchView } from '../client/kyc-cases';
 
 /**
  * A case as an operator reads it at a terminal: where it is, what it waits for, what went wrong, and the way
@@ -41,6 +42,35 @@ export function formatCaseState(state: KycCaseState, workflowStatus?: string, no
   return [...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`), 'phases', ...history].join(
     '\n',
   );
+}
+
+/**
+ * The watch of an approved user, after its case: the case's outcome is the onboarding verdict, and these are
+ * the statuses now, with the changes the watch saw (newest last).
+ */
+export function formatWatch(view: WatchView, now = new Date()): string {
+  const { state } = view;
+  if (!state) return `watch  ended (workflow ${view.workflowStatus})`;
+  const rows: [string, string][] = [
+    ['watch', `${state.phase} (workflow ${view.workflowStatus}) since ${state.since}`],
+    ['  kycStatus now', state.kycStatus],
+    ['  eddStatus now', state.eddStatus],
+    ['  last read', when(state.lastReadAt, now)],
+    ['  next read', when(state.nextReadAt, now)],
+    ['  reads', `${state.reads} (rechecks asked: ${state.rechecks})`],
+    ['  changes', String(state.changeCount)],
+  ];
+  if (state.lastError)
+    rows.push([
+      '  last error',
+      `${state.lastError.type} at ${state.lastError.at}: ${state.lastError.message}`,
+    ]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const changes = state.changes.map(
+    ({ at, reason, from, to }) =>
+      `    ${at}  ${from.kycStatus}/${from.eddStatus} -> ${to.kycStatus}/${to.eddStatus} (${reason})`,
+  );
+  return [...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`), ...changes].join('\n');
 }
 
 /** An ISO time with how far it is from now, e.g. `2026-01-02T10:00:00.000Z (in 4m)`. */

@@ -113,6 +113,8 @@ async function main(): Promise<number> {
       KYC_API_HOST: HOST,
       KYC_API_PORT: String(ports.api),
       KYC_CODEC_CORS_ORIGINS: env.KYC_CODEC_CORS_ORIGINS ?? uiOrigins,
+      // Approved users are watched on one machine unless the environment says otherwise (docs/partner-guide.md).
+      KYC_WATCH_APPROVED: env.KYC_WATCH_APPROVED ?? 'true',
     });
     const api = await startApi(stack, configs.api, logger, runtime.sdkMetricsUrl);
     stack.checkpoint();

@@ -142,6 +142,27 @@ describe('a case that ends approved and asked for a watch', () => {
     expect((await stateOf(watch)).reads).toBe(2);
   });
 
+  it('keeps asking for the watch across its own continue-as-new, and starts it once approved', async () => {
+    const userId = t.userOf('watched-after-waiting');
+    t.partners.user(userId, 'pending');
+    const handle = await startOrJoinCase(t.env.client, userId, {
+      taskQueue: t.taskQueue,
+      timings: { pollSchedule: ['1h'], jitter: 0, waitsPerRun: 1 },
+      watch: {},
+    });
+    // Reads at 1h and 2h, each run ending after one wait; Kriptomat passes the user before the 3h read.
+    await t.env.sleep('150m');
+    t.partners.user(userId, 'passed');
+    await t.env.sleep('1h');
+    await eventually(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined));
+
+    const result = await t.env.client.workflow.getHandle(handle.workflowId).query(getStateQuery);
+    expect(result).toMatchObject({ outcome: 'approved', kycStatus: 'passed' });
+    expect(result.runs).toBeGreaterThanOrEqual(3);
+    const watch: WatchHandle = t.env.client.workflow.getHandle(watchWorkflowId(userId));
+    expect(await stateOf(watch)).toMatchObject({ phase: 'watching', kycStatus: 'passed', reads: 0 });
+  });
+
   it('starts no watch for a case that did not ask for one', async () => {
     const userId = t.userOf('unwatched');
     t.partners.user(userId, 'passed');

@@ -117,7 +117,10 @@ describe('redirects are not followed', () => {
 
   it('the partner webhook: the event is not delivered, and not re-sent elsewhere', () =>
     withAllowedHosts('127.0.0.1', async () => {
-      const notifier = new PartnerWebhookNotifier({ url: `${redirecting.url}/hook`, secrets: [PARTNER_SECRET] });
+      const notifier = new PartnerWebhookNotifier({
+        url: `${redirecting.url}/hook`,
+        secrets: [PARTNER_SECRET],
+      });
       await expectRedirectRefused(notifier.send(event));
     }));
 });
@@ -148,7 +151,9 @@ describe('plain http and loopback addresses are refused unless the host is allow
       const before = traffic(target);
       // `localhost` is not on the list, though the address it resolves to is this very server's.
       const url = `https://localhost:${target.port}/hook`;
-      const outcome = await settled(new PartnerWebhookNotifier({ url, secrets: [PARTNER_SECRET] }).send(event));
+      const outcome = await settled(
+        new PartnerWebhookNotifier({ url, secrets: [PARTNER_SECRET] }).send(event),
+      );
       expect(traffic(target)).toEqual(before);
       expect(outcome.ok).toBe(false);
       expect(messageOf(outcome.value)).toMatch(/localhost/);
@@ -251,7 +256,11 @@ describe('a URL resolving to a non-public address is refused before any connecti
   it('an IP literal in the URL is judged without a lookup', () =>
     withAllowedHosts(undefined, async () => {
       const url = 'https://[::ffff:169.254.169.254]/latest/meta-data';
-      const notifier = new PartnerWebhookNotifier({ url, secrets: ['s'], network: network(['93.184.216.34']) });
+      const notifier = new PartnerWebhookNotifier({
+        url,
+        secrets: ['s'],
+        network: network(['93.184.216.34']),
+      });
       expect((await settled(notifier.send(event))).ok).toBe(false);
       expect(resolved).toEqual([]);
       expect(dialled).toEqual([]);
@@ -271,7 +280,11 @@ describe('a URL resolving to a non-public address is refused before any connecti
 
   it('an allowed host may resolve to a private address', () =>
     withAllowedHosts('hooks.partner.test', async () => {
-      const notifier = new PartnerWebhookNotifier({ url: URL, secrets: ['s'], network: network(['10.0.0.7']) });
+      const notifier = new PartnerWebhookNotifier({
+        url: URL,
+        secrets: ['s'],
+        network: network(['10.0.0.7']),
+      });
       await settled(notifier.send(event));
       expect(dialled).toEqual([[{ address: '10.0.0.7', family: 4 }]]);
     }));

@@ -109,7 +109,11 @@ describe('a total deadline per call, not an idle timeout', () => {
 
   it('the partner webhook: a trickled answer is cut at the 1 s timeout, and is no delivery', () =>
     withAllowedHosts('127.0.0.1', async () => {
-      const notifier = new PartnerWebhookNotifier({ url: `${peer.url}/hook`, secrets: ['s'], timeoutMs: 1_000 });
+      const notifier = new PartnerWebhookNotifier({
+        url: `${peer.url}/hook`,
+        secrets: ['s'],
+        timeoutMs: 1_000,
+      });
       const result = await timed(() => notifier.send(event));
       expect(result.ms).toBeLessThan(2_500);
       expect(result.ok).toBe(false);

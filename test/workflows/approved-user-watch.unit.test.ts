@@ -203,6 +203,12 @@ describe('the watch across runs', () => {
     const events = await eventually(() =>
       statusChanges(userId).length === 2 ? statusChanges(userId) : undefined,
     );
+    // A run's history stays small: a quiet read is six events (timer, workflow task, read marker); the first
+    // run's three reads, one change told (an activity, a search-attribute update), fit in 12 each.
+    const firstRun = await t.env.client.workflow
+      .getHandle(watch.workflowId, watch.firstExecutionRunId)
+      .fetchHistory();
+    expect(firstRun.events?.length ?? 0).toBeLessThanOrEqual(3 * 12);
     // Numbered on from the state, under the first run's id: no number is used twice across runs.
     const prefix = `${watchWorkflowId(userId)}/${watch.firstExecutionRunId}/`;
     expect(events.map((event) => event.eventId)).toEqual([`${prefix}1`, `${prefix}2`]);

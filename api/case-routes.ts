@@ -67,9 +67,10 @@ export function registerCaseRoutes(app: OpenAPIHono, { client, config, timings }
     const { userId } = c.req.valid('param');
     // The API process hands the app its whole configuration; `ApiAppConfig` does not name the setting yet.
     const watchApproved = 'KYC_WATCH_APPROVED' in config && config.KYC_WATCH_APPROVED === true;
+    const asked = c.req.valid('query').watch;
     const watch = watchRequestFrom(
       { KYC_WATCH_APPROVED: watchApproved },
-      c.req.valid('query').watch === 'true',
+      asked === undefined ? undefined : asked === 'true',
     );
     const handle = await startOrJoinCase(client, userId, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -239,7 +239,7 @@ export const CaseStartQuerySchema = z.object({
     .openapi({
       param: { name: 'watch', in: 'query' },
       description:
-        '`true`: once approved, the case starts the watch of its user (`case.status_changed` when its Kriptomat status moves). Default: the KYC_WATCH_APPROVED setting',
+        '`true`: once approved, the case starts the watch of its user (`case.status_changed` when its Kriptomat status moves); `false`: it does not. Default: the KYC_WATCH_APPROVED setting. Ignored when the case already runs',
     }),
 });
 

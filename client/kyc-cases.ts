@@ -35,14 +35,14 @@ export interface StartCaseOptions {
 }
 
 /**
- * The watch request of new cases: one when the start asks for it or `KYC_WATCH_APPROVED` is on (the default
- * schedule), none otherwise.
+ * The watch request of new cases: what the start asked (`true` or `false`), else `KYC_WATCH_APPROVED`; a
+ * request uses the default schedule.
  */
 export function watchRequestFrom(
   config: { KYC_WATCH_APPROVED?: boolean },
-  asked = false,
+  asked?: boolean,
 ): CaseWatchRequest | undefined {
-  return asked || config.KYC_WATCH_APPROVED ? {} : undefined;
+  return (asked ?? config.KYC_WATCH_APPROVED) ? {} : undefined;
 }
 
 /** A case as callers see it: the workflow's own state, and whether its workflow still runs. */

@@ -2,13 +2,15 @@ import { createHmac } from 'node:crypto';
 import { receiveKriptomatWebhook } from '../../api/webhooks/kriptomat';
 import { receiveSumsubWebhook } from '../../api/webhooks/sumsub';
 import { kycWorkflowId, watchWorkflowId } from '../../domain';
+import { watchRequestFrom } from '../../client/kyc-cases';
 import { fakeSignalClient } from '../helpers/fake-signal-client';
 
 /**
  * Which vendor webhooks wake an approved user's watch (api/webhooks/): Kriptomat's `applicantReviewed`, and
  * SumSub's KYC review events and personal-data changes, when the user has no running case but a running
  * watch; never a transaction-monitoring event. The running case, when there is one, takes them as before.
- * With a client that records signals; the watch itself is tested in approved-user-watch.unit.test.ts.
+ * With a client that records signals; the watch itself is tested in approved-user-watch.unit.test.ts. Also
+ * which new cases ask for a watch at all.
  */
 const SECRET = 'sumsub-hook-secret-watch-wakeups-1';
 const WATCHED = '4242';
@@ -99,4 +101,12 @@ it('a user with neither a case nor a watch is answered as before', async () => {
     status: 202,
   });
   expect(sent).toEqual([]);
+});
+
+it('a new case asks for a watch when its start says so, else when KYC_WATCH_APPROVED is on', () => {
+  expect(watchRequestFrom({ KYC_WATCH_APPROVED: false }, true)).toEqual({});
+  expect(watchRequestFrom({ KYC_WATCH_APPROVED: true }, false)).toBeUndefined();
+  expect(watchRequestFrom({ KYC_WATCH_APPROVED: true })).toEqual({});
+  expect(watchRequestFrom({ KYC_WATCH_APPROVED: false })).toBeUndefined();
+  expect(watchRequestFrom({})).toBeUndefined();
 });

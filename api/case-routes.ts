@@ -65,11 +65,9 @@ const listRoute = createRoute({
 export function registerCaseRoutes(app: OpenAPIHono, { client, config, timings }: ApiDeps): void {
   app.openapi(startCase, async (c) => {
     const { userId } = c.req.valid('param');
-    // The API process hands the app its whole configuration; `ApiAppConfig` does not name the setting yet.
-    const watchApproved = 'KYC_WATCH_APPROVED' in config && config.KYC_WATCH_APPROVED === true;
     const asked = c.req.valid('query').watch;
     const watch = watchRequestFrom(
-      { KYC_WATCH_APPROVED: watchApproved },
+      { KYC_WATCH_APPROVED: config.KYC_WATCH_APPROVED === true },
       asked === undefined ? undefined : asked === 'true',
     );
     const handle = await startOrJoinCase(client, userId, {

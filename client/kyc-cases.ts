@@ -5,9 +5,16 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { CaseTimings, KycCaseInput, KycCaseState, SumsubEvent } from '../domain';
+import type {
+  CaseTimings,
+  CaseWatchRequest,
+  KycCaseInput,
+  KycCaseState,
+  SumsubEvent,
+  WatchRecheckReason,
+  WatchState,
+} from '../domain';
 import { isValidUserId, KYC_PHASE, kycWorkflowId, watchWorkflowId } from '../domain';
-import type { CaseWatchRequest, WatchRecheckReason, WatchState } from '../domain/watch';
 import type { approvedUserWatch } from '../workflows/approved-user-watch';
 import type { kycCase } from '../workflows/kyc-case';
 import { getWatchStateQuery, watchRecheckSignal } from '../workflows/watch-messages';

@@ -12,3 +12,4 @@ export * from './plain-text';
 export * from './search-attributes';
 export * from './sumsub-review';
 export * from './untrusted-payload';
+export * from './watch';

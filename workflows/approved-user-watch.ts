@@ -8,9 +8,8 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import { ERROR_TYPES, isUntrustedPayload, KYC_PHASE } from '../domain';
-import type { ApprovedUserWatchInput, WatchSettings, WatchState } from '../domain/watch';
-import { DEFAULT_WATCH_SETTINGS, WATCH_PHASE } from '../domain/watch';
+import type { ApprovedUserWatchInput, WatchSettings, WatchState } from '../domain';
+import { DEFAULT_WATCH_SETTINGS, ERROR_TYPES, isUntrustedPayload, KYC_PHASE, WATCH_PHASE } from '../domain';
 import { finalFailure, readKycStatus } from './activity-calls';
 import { handleWatchMessages } from './watch-messages';
 import { ApprovedUserWatch } from './watch-state';

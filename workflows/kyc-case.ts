@@ -10,7 +10,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { CaseTimings, KycCaseInput, KycCaseState, OpenPhase } from '../domain';
+import type {
+  ApprovedUserWatchInput,
+  CaseTimings,
+  CaseWatchRequest,
+  KycCaseInput,
+  KycCaseState,
+  OpenPhase,
+} from '../domain';
 import {
   DEFAULT_CASE_TIMINGS,
   EDD_STATUS,
@@ -23,10 +30,9 @@ import {
   readGap,
   verdictOf,
   waitBefore,
+  WATCH_PHASE,
   watchWorkflowId,
 } from '../domain';
-import type { ApprovedUserWatchInput, CaseWatchRequest } from '../domain/watch';
-import { WATCH_PHASE } from '../domain/watch';
 import {
   ensureSumsubApplicant,
   finalFailure,

@@ -1,8 +1,7 @@
 import { defineQuery, defineSignal, log, metricMeter, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
-import { isUntrustedPayload } from '../domain';
-import type { WatchRecheck, WatchState } from '../domain/watch';
-import { WATCH_RECHECK_REASONS } from '../domain/watch';
+import type { WatchRecheck, WatchState } from '../domain';
+import { isUntrustedPayload, WATCH_RECHECK_REASONS } from '../domain';
 import type { ApprovedUserWatch } from './watch-state';
 
 /**

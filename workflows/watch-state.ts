@@ -6,25 +6,27 @@ import {
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { SearchAttributePair } from '@temporalio/common';
-import type { KriptomatKycSnapshot, PartnerEvent } from '../domain';
-import {
-  EDD_STATUS,
-  KYC_PHASE,
-  KYC_STATUS,
-  MAX_CASE_TEXT_LENGTH,
-  plainText,
-  readGap,
-  renderWatchDetails,
-} from '../domain';
 import type {
   ApprovedUserWatchInput,
+  KriptomatKycSnapshot,
+  PartnerEvent,
   WatchChange,
   WatchReadReason,
   WatchRecheckReason,
   WatchSettings,
   WatchState,
-} from '../domain/watch';
-import { MAX_WATCH_CHANGES, WATCH_PHASE } from '../domain/watch';
+} from '../domain';
+import {
+  EDD_STATUS,
+  KYC_PHASE,
+  KYC_STATUS,
+  MAX_CASE_TEXT_LENGTH,
+  MAX_WATCH_CHANGES,
+  plainText,
+  readGap,
+  renderWatchDetails,
+  WATCH_PHASE,
+} from '../domain';
 import { notifyPartner } from './activity-calls';
 
 /**

@@ -2,8 +2,7 @@ import type { Client } from '@temporalio/client';
 import { parseSumsubWebhook, verifyWebhookDigest } from '../../vendors/sumsub/webhook';
 import type { SumsubReviewWebhook } from '../../vendors/sumsub/webhook';
 import type { SumsubEvent } from '../../domain';
-import { isValidUserId } from '../../domain';
-import { wakesWatch } from '../../domain/watch';
+import { isValidUserId, wakesWatch } from '../../domain';
 import { recheckWatchIfRunning, sendSumsubEventIfRunning } from '../../client/kyc-cases';
 import type { RecentDeliveries } from './recent-deliveries';
 

@@ -3,6 +3,7 @@ import { isValidUserId } from '../../domain';
 import type { BulkStartResult } from '../../client/bulk-operations';
 import { MAX_CONCURRENCY, startCases } from '../../client/bulk-operations';
 import { caseTimingsFromConfig } from '../../client/case-timings';
+import { watchRequestFrom } from '../../client/kyc-cases';
 import type { CliContext } from '../context';
 import { EXIT, describeError, UsageError } from '../exit-codes';
 import { integerIn } from '../options';
@@ -64,6 +65,7 @@ async function startUsers(ctx: CliContext, args: string[], options: StartOptions
     await startCases(client, userIds, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       timings: caseTimingsFromConfig(config),
+      watch: watchRequestFrom(config),
       concurrency: options.concurrency,
       signal: controller.signal,
       onResult: (result) => {

@@ -1,8 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { startOrJoinCase } from '../../client/kyc-cases';
-import type { KycCaseState, PartnerEvent } from '../../domain';
+import type { ApprovedUserWatchInput, KycCaseState, PartnerEvent, WatchState } from '../../domain';
 import { EDD_STATUS, KYC_PHASE, KYC_STATUS, watchWorkflowId } from '../../domain';
-import type { ApprovedUserWatchInput, WatchState } from '../../domain/watch';
 import type { approvedUserWatch } from '../../workflows/approved-user-watch';
 import { getStateQuery } from '../../workflows/messages';
 import { getWatchStateQuery, watchRecheckSignal } from '../../workflows/watch-messages';

@@ -21,3 +21,5 @@ export type { Trail, TrailEntry } from './read';
 export type { AuditRecord, AuditRecordKind } from './records';
 export { auditRecordSchema } from './records';
 export type { BadRowReason, ChainReport } from './verify';
+export type { AuditSettings, AuditStore } from './open';
+export { AuditConfigurationError, openAuditStore } from './open';

@@ -202,6 +202,11 @@ export const auditFields = {
     .transform((value) => value.trim().split(/\s+/).filter(Boolean))
     .pipe(z.array(auditKeySpec))
     .optional(),
+  /**
+   * Where the embedded PostgreSQL (PGlite) keeps the trail when there is no `KYC_DATABASE_URL`: one process
+   * opens it (`npm start` runs the worker and the API in one); other processes reach it through the API.
+   */
+  KYC_AUDIT_DATA_DIR: text.optional(),
   /** How long records are kept after the user's last case ended before an erasure destroys the key. */
   KYC_AUDIT_HOLD: z
     .string()
@@ -472,6 +477,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<ConfigVariable, string>> = {
     'Audit trail: the Ed25519 key that signs each chain head, `<keyId>:<base64 of the 32-byte seed>`; kept outside the database.',
   KYC_AUDIT_VERIFY_KEYS:
     'Audit trail: retired public keys, space-separated `<keyId>:<base64 of 32 bytes>`, whose signatures still verify after a rotation.',
+  KYC_AUDIT_DATA_DIR:
+    'Directory of the embedded PostgreSQL (PGlite) that keeps the trail when `KYC_DATABASE_URL` is unset; `npm start` uses `.data/audit`. Only the process that opens it reads it; others go through the API.',
   KYC_AUDIT_HOLD:
     "Audit trail: how long records are kept after the user's last case ended before an erasure destroys the user's key (`5y` or `1826d`); `5y` when unset.",
 };

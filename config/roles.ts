@@ -12,6 +12,7 @@ import {
   temporalFields,
   timingFields,
   workerFields,
+  auditFields,
 } from './fields';
 import { readingRenamed } from './renamed';
 
@@ -142,6 +143,8 @@ export const apiConfigSchema = readingRenamed(
       LOG_LEVEL: observabilityFields.LOG_LEVEL,
       // The WebSDK tokens it mints are SumSub POSTs: counted against the budget the workers share.
       KYC_DATABASE_URL: workerFields.KYC_DATABASE_URL,
+      // It serves the trail (and erases users): the same database and keys as the worker that writes it.
+      ...auditFields,
       ...apiFields,
       ...timingFields,
     })

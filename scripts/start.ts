@@ -115,6 +115,10 @@ async function main(): Promise<number> {
       KYC_CODEC_CORS_ORIGINS: env.KYC_CODEC_CORS_ORIGINS ?? uiOrigins,
       // Approved users are watched on one machine unless the environment says otherwise (docs/partner-guide.md).
       KYC_WATCH_APPROVED: env.KYC_WATCH_APPROVED ?? 'true',
+      // The audit trail on embedded PostgreSQL beside the dev server's state, unless the engine has its own.
+      ...(!env.KYC_DATABASE_URL && {
+        KYC_AUDIT_DATA_DIR: env.KYC_AUDIT_DATA_DIR ?? path.join(dataDir, 'audit'),
+      }),
     });
     const api = await startApi(stack, configs.api, logger, runtime.sdkMetricsUrl);
     stack.checkpoint();

@@ -10,6 +10,12 @@ export interface LocalSecrets {
   KYC_API_TOKEN: string;
   /** The secret last segment of Kriptomat's webhook URL (`/webhooks/kriptomat/<token>`). */
   KRIPTOMAT_WEBHOOK_TOKEN: string;
+  /**
+   * The audit trail's keys, kept outside its database (`.data/audit`): without them the trail can neither be
+   * searched by user nor extended with heads that verify.
+   */
+  KYC_AUDIT_LOOKUP_KEY: string;
+  KYC_AUDIT_SIGNING_KEY: string;
 }
 
 const LOCAL_ENV_FILE = 'kyc.env';
@@ -39,6 +45,12 @@ export async function writeLocalEnv(
       configured.KRIPTOMAT_WEBHOOK_TOKEN ??
       previous.KRIPTOMAT_WEBHOOK_TOKEN ??
       randomBytes(24).toString('base64url'),
+    KYC_AUDIT_LOOKUP_KEY:
+      configured.KYC_AUDIT_LOOKUP_KEY ?? previous.KYC_AUDIT_LOOKUP_KEY ?? randomBytes(32).toString('base64'),
+    KYC_AUDIT_SIGNING_KEY:
+      configured.KYC_AUDIT_SIGNING_KEY ??
+      previous.KYC_AUDIT_SIGNING_KEY ??
+      `local-1:${randomBytes(32).toString('base64')}`,
   };
   const lines = [
     '# Written by `npm start` on every start: the local engine, for `set -a; . <this file>; set +a`.',

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { Client, Pool } from 'pg';
 import type { AuditDatabase } from '../../audit';
-import { migrate, pgDatabase } from '../../audit';
+import { migrate, openAuditStore, pgDatabase } from '../../audit';
 import { clusterPaths } from '../../cluster/paths';
 import type { RunningDatabase } from '../../cluster/postgres';
 import { engineDatabaseUrl, startLocalDatabase } from '../../cluster/postgres';
+import { ed25519Spec } from './audit-keys';
 import { auditCoreChecks } from './core-checks';
 
 /**
@@ -61,5 +62,30 @@ it('applies each migration once when several processes migrate at the same time'
     expect(rows).toEqual([{ version: 1 }]);
   } finally {
     await Promise.all(processes.map((db) => db.close()));
+  }
+});
+
+it('opens from the engine settings on KYC_DATABASE_URL, migrated, and keeps what it is given', async () => {
+  const [admin] = await freshDatabase('audit_open');
+  await admin?.close();
+  const store = await openAuditStore({
+    KYC_DATABASE_URL: engineDatabaseUrl(server.access, 'audit_open'),
+    KYC_AUDIT_LOOKUP_KEY: randomBytes(32).toString('base64'),
+    KYC_AUDIT_SIGNING_KEY: ed25519Spec('open-1').signing,
+  });
+  try {
+    expect(store?.kind).toBe('postgres');
+    await store?.trail.append(
+      '9113',
+      { kind: 'case.started', data: {} },
+      { idempotencyKey: 'kyc:9113/r1/started' },
+    );
+    const trail = await store?.trail.trail('9113');
+    expect(trail?.entries.map((entry) => entry.kind)).toEqual(['case.started']);
+    const [chain] = (await store?.trail.verify()) ?? [];
+    expect(chain).toMatchObject({ pseudonym: trail?.pseudonym, rows: 1 });
+    expect(chain?.firstBad).toBeUndefined();
+  } finally {
+    await store?.close();
   }
 });

@@ -41,22 +41,31 @@ const codecKey = z
  */
 const ownSecret = text.min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)');
 /**
- * The HMAC key that signs notifications to the partner: at least 24 bytes, given raw or in the
- * `whsec_<base64>` form of Standard Webhooks (whose decoded bytes are what count).
+ * Whether an HMAC key that signs notifications to the partner is long enough: at least 24 bytes, given raw or
+ * in the `whsec_<base64>` form of Standard Webhooks (whose decoded bytes are what count).
  */
-const webhookSigningSecret = text.refine((secret) => {
+function isWebhookSigningSecret(secret: string): boolean {
   if (!secret.startsWith('whsec_')) return Buffer.byteLength(secret, 'utf8') >= 24;
   const encoded = secret.slice('whsec_'.length);
   return /^[A-Za-z0-9+/]+={0,2}$/.test(encoded) && Buffer.from(encoded, 'base64').length >= 24;
-}, 'must be at least 24 bytes, raw or as whsec_<base64 of at least 24 bytes>');
+}
+const SIGNING_SECRET_RULE = 'must be at least 24 bytes, raw or as whsec_<base64 of at least 24 bytes>';
 /**
  * The notification signing secrets, newest first, separated by spaces as Standard Webhooks separates the
  * signatures they make: a second secret is listed while the partner rolls it in, then the old one dropped.
+ * An error names which secret of the list is wrong, never its value.
  */
-const webhookSigningSecrets = z
-  .string()
+const webhookSigningSecrets = text
   .transform((value) => value.trim().split(/\s+/))
-  .pipe(z.array(webhookSigningSecret).min(1).max(3, 'must list at most 3 secrets (newest first)'));
+  .superRefine((secrets, ctx) => {
+    if (secrets.length > 3)
+      ctx.addIssue({ code: 'custom', message: 'must list at most 3 secrets (newest first)' });
+    secrets.forEach((secret, index) => {
+      if (isWebhookSigningSecret(secret)) return;
+      const which = secrets.length > 1 ? `secret ${index + 1} of ${secrets.length} ` : '';
+      ctx.addIssue({ code: 'custom', message: `${which}${SIGNING_SECRET_RULE}` });
+    });
+  });
 /** A header name a fronting proxy sets: one of its own, never one HTTP or the browser gives a meaning. */
 const proxyHeaderName = z
   .string()

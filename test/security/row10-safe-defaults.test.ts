@@ -74,6 +74,20 @@ describe('secrets the engine owns', () => {
     expect(message).not.toContain(value);
   });
 
+  it('names the short secret of a rotation list by its place, never echoing either', () => {
+    const current = whsec(32);
+    const short = whsec(16);
+    const message = refusal(() =>
+      loadWorkerConfig({ ...WORKER_ENV, PARTNER_WEBHOOK_SECRET: `${current} ${short}` }),
+    );
+    expect(message).toMatch(/PARTNER_WEBHOOK_SECRET: secret 2 of 2 must be at least 24 bytes/);
+    expect(message).not.toContain(current);
+    expect(message).not.toContain(short);
+    expect(
+      refusal(() => loadWorkerConfig({ ...WORKER_ENV, PARTNER_WEBHOOK_SECRET: `${current} ${whsec(24)}` })),
+    ).toBe('accepted');
+  });
+
   it.each([
     ['raw, 24 bytes', 'partner-secret-24-bytes!'],
     ['whsec_ form, 24 bytes', whsec(24)],

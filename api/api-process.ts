@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { readFile } from 'node:fs/promises';
+import { openAuditStore } from '../audit';
 import { codecFromConfig } from '../codec';
 import type { ApiConfig } from '../config';
 import type { Logger } from '../observability/logger';
@@ -24,14 +25,17 @@ async function tlsFiles(config: ApiConfig): Promise<TlsFiles | undefined> {
 }
 
 /**
- * The API as its process runs it (and `npm start` inside its own): the app over the real SumSub client and
- * the configured codec and timings, listening on `KYC_API_HOST:KYC_API_PORT`.
+ * The API as its process runs it (and `npm start` inside its own): the app over the real SumSub client, the
+ * configured codec and timings and the audit trail (when its keys are set), listening on
+ * `KYC_API_HOST:KYC_API_PORT`. Closing the server lets go of the trail too.
  */
 export async function startApiServer(
   config: ApiConfig,
   { client, logger, metrics }: { client: Client; logger: Logger; metrics?: KycMetrics },
 ): Promise<RunningHttpServer> {
   const sumsub = sumsubClientFrom(config, { observer: metrics?.observeHttpCall });
+  // Under `npm start` the embedded trail is shared with the worker in the same process (audit/open.ts).
+  const audit = await openAuditStore(config);
   const app = createApp({
     client,
     config,
@@ -40,6 +44,19 @@ export async function startApiServer(
     codec: codecFromConfig(config),
     logger,
     metrics,
+    audit: audit?.trail ?? null,
   });
-  return serveApp(app, config.KYC_API_HOST, config.KYC_API_PORT, await tlsFiles(config));
+  try {
+    const server = await serveApp(app, config.KYC_API_HOST, config.KYC_API_PORT, await tlsFiles(config));
+    return {
+      url: server.url,
+      close: async () => {
+        await server.close();
+        await audit?.close();
+      },
+    };
+  } catch (error) {
+    await audit?.close();
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { apiFields } from '../config/fields';
 import { createCodecApp } from './codec-server';
+import { registerAuditRoutes } from './audit-routes';
 import { bearerAuth } from './auth';
 import { registerCaseActionRoutes } from './case-action-routes';
 import { registerCaseRoutes } from './case-routes';
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
 
   registerCaseRoutes(app, deps);
   registerCaseActionRoutes(app, deps);
+  registerAuditRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerHealthRoutes(app, { client, metrics, logger, readinessMs: timeouts.readinessMs });
   const proxyHeader = config.KYC_CODEC_PROXY_HEADER;

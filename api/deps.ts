@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
+import type { AuditTrail } from '../audit';
 import type { SumsubClient } from '../vendors/sumsub/client';
 import type { ApiConfig } from '../config';
 import type { CaseTimings } from '../domain';
@@ -71,6 +72,11 @@ export interface ApiDeps {
   /** Without it `/metrics` answers 404 and nothing is counted. */
   metrics?: KycMetrics;
   timeouts?: Partial<ApiTimeouts>;
+  /**
+   * The audit trail the API serves and erases from; null or left out when none is configured (the audit
+   * routes then answer 503).
+   */
+  audit?: AuditTrail | null;
   /** Decides whether a codec caller is on this machine (when no codec token is set); tests inject it. */
   isLoopbackPeer?: PeerCheck;
 }

@@ -310,3 +310,117 @@ export const ValidationErrorSchema = z
       .max(MAX_ISSUES),
   })
   .openapi('ValidationError');
+
+/*
+ * The audit trail (audit/): a user's records, every chain's verification, and the erasure of a user. The
+ * trail holds no personal data: records name their subject by pseudonym, and their free text is opened only
+ * while the subject's key exists.
+ */
+
+/** A subject's pseudonym: `p_` and 22 base64url characters (audit/subjects.ts). */
+const pseudonym = z
+  .string()
+  .max(64)
+  .regex(/^p_[A-Za-z0-9_-]+$/)
+  .openapi({
+    example: 'p_Zq8xWm0bR1v4T9yLk2sNaA',
+    description: 'The keyed pseudonym the trail names the user by',
+  });
+
+/** A record kind or a short label of the trail (audit/records.ts). */
+const auditLabel = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/);
+
+/** The most records one user's trail answers with; a trail grows by a few records per case. */
+export const MAX_TRAIL_ENTRIES = 100_000;
+/** The most chains one verification lists. */
+export const MAX_CHAINS = 10_000_000;
+
+const AuditEntrySchema = z
+  .object({
+    seq: int32(1),
+    at: timestamp,
+    kind: auditLabel,
+    data: z
+      .record(
+        auditLabel,
+        z.union([z.string().max(64), z.array(z.string().max(64)).max(20)]).openapi({
+          description: 'A status, an outcome, an operator name, a label (audit/records.ts, kind by kind)',
+        }),
+      )
+      .openapi({ description: 'The structured fields of the record, stored in clear' }),
+    text: z
+      .union([z.record(auditLabel, z.string().max(4000)), z.literal('sealed')])
+      .optional()
+      .openapi({
+        description:
+          "Free text (an operator's reason, an error message): `sealed` once the user's key is destroyed",
+      }),
+  })
+  .openapi('AuditEntry');
+
+export const AuditTrailSchema = z
+  .object({
+    pseudonym,
+    erased: z.boolean().openapi({ description: "True once the user's key is destroyed" }),
+    entries: z.array(AuditEntrySchema).max(MAX_TRAIL_ENTRIES),
+  })
+  .openapi('AuditTrail');
+
+const ChainReportSchema = z
+  .object({
+    pseudonym,
+    rows: int32(0),
+    firstBad: z
+      .object({
+        seq: int32(0),
+        reason: z.enum(['sequence', 'body', 'hash', 'unknown-key', 'signature']),
+        detail: z.string().max(MAX_ERROR_MESSAGE),
+      })
+      .optional()
+      .openapi({ description: 'The first row that fails, and why; the rows after it are not trusted' }),
+  })
+  .openapi('AuditChainReport');
+
+export const AuditVerificationSchema = z
+  .object({
+    ok: z.boolean().openapi({ description: 'True when every chain verifies' }),
+    chains: z.array(ChainReportSchema).max(MAX_CHAINS),
+  })
+  .openapi('AuditVerification');
+
+export const AuditExportQuerySchema = z.object({
+  since: z.iso
+    .datetime({ offset: true })
+    .or(z.iso.date())
+    .openapi({
+      param: { name: 'since', in: 'query' },
+      description: 'Records at or after this time (`2026-01-31` or an ISO date-time)',
+      example: '2026-01-01',
+    }),
+});
+
+/** One JSON line of an export (audit/read.ts `exportLines`); the response is these, one per line. */
+export const AuditExportLineSchema = z.string().max(65_536).openapi('AuditExportLine', {
+  description:
+    'JSON lines, one record each, oldest first: `pseudonym`, `seq`, `at`, `kind`, `data`, and the stored `body` (base64) with its `chainHash` (hex), `keyId` and `signature` (base64), so the recipient can check the chain',
+});
+
+export const ErasureSchema = z
+  .object({
+    userId: UserIdSchema,
+    caseCancelled: z.boolean().openapi({ description: 'The case was running and was cancelled first' }),
+    watchStopped: z.boolean().openapi({ description: 'The watch was running and was cancelled first' }),
+    executionsDeleted: int32(0).openapi({
+      description: 'Closed Temporal executions of the user deleted (runs of the case and of the watch)',
+    }),
+    trail: z.enum(['erased', 'scheduled', 'not_recorded']).openapi({
+      description:
+        "`erased`: the user's key is destroyed now; `scheduled`: an AML hold applies and the key is destroyed by itself at `eraseAfter`; `not_recorded`: the trail holds nothing of the user (never recorded, or erased before)",
+    }),
+    erasedAt: timestamp.optional(),
+    eraseAfter: timestamp.optional(),
+  })
+  .openapi('Erasure');

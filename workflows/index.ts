@@ -5,3 +5,4 @@
  */
 export { kycCase } from './kyc-case';
 export { approvedUserWatch } from './approved-user-watch';
+export { recordKeeping } from './record-keeping';

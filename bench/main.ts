@@ -69,6 +69,29 @@ const program = new Command('bench')
       .argParser(positiveInt),
   )
   .addOption(
+    new Option('--watch-users <n>', 'approved users watched and left waiting in the watch measure')
+      .default(10000)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--watch-sample-users <n>', 'watches whose Kriptomat reads the watch measure counts')
+      .default(20)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option(
+      '--watch-day-seconds <n>',
+      "how long a day of the watch's default schedule (1d, 1d, 7d) lasts for the read sample",
+    )
+      .default(10)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--watch-sample-seconds <n>', "how long the read sample's reads are counted for")
+      .default(180)
+      .argParser(positiveInt),
+  )
+  .addOption(
     new Option('--latency-cases <n>', 'cases of the latency measure').default(60).argParser(positiveInt),
   )
   .addOption(
@@ -135,10 +158,13 @@ How long each measure takes on 2 cores: the first figure with some other work on
   curve       +5 min       after throughput: 4 levels of --curve-seconds (60) each, and their drains
   scale       30-60 min    10,000 cases started and left waiting, skeleton and engine (--scale-cases)
   growth      3 h or more  throughput and scale at each of --sizes (100, 1000, 10000)
+  watch       15-20 min    10,000 approved users watched (--watch-users; 1,000: 5.5 min), then 20 watches
+                           on a compressed schedule for 3 min (--watch-sample-users, --watch-day-seconds,
+                           --watch-sample-seconds)
 
 With no --measures the run is ${DEFAULT_MEASURES.join(', ')}: about 6 minutes, under 10 unless the
 machine is that busy. The longer measures run only when named: --measures curve,
---measures scale,growth,curve, or --measures all.`,
+--measures scale,growth,curve, --measures watch, or --measures all.`,
   );
 
 async function main(): Promise<void> {

@@ -149,6 +149,59 @@ export const ScaleSchema = z.object({
   engine: ScaleSideSchema,
 });
 
+/** Reads of a small sample of watches on the default schedule compressed: measured in the simulator's log. */
+export const WatchSampleSchema = z.object({
+  users: count,
+  /** How long a day of the default schedule lasted. */
+  daySeconds: positive,
+  /** The compressed gaps, ms (the last repeats). */
+  scheduleMs: z.array(positive),
+  /** From the first sample watch's start until the reads were counted. */
+  windowSeconds: positive,
+  /** Kriptomat reads per user in the window, from the simulator's log. */
+  readsPerUser: nonNegative,
+  /** What the schedule predicts for the same window: gaps without jitter, mean and full jitter. */
+  expectedReadsPerUser: z.object({ noJitter: count, meanJitter: count, fullJitter: count }),
+  /** Measured reads over the mean-jitter prediction: 1 is one read per scheduled gap. */
+  readsPerScheduledGap: nonNegative,
+  /** Measured reads per user per compressed day of the window. */
+  readsPerCompressedDay: nonNegative,
+  /** Each observed gap (start → first read, read → next read) over its scheduled gap: 1 to 1 + jitter. */
+  gapOverSchedule: z.object({ min: nonNegative, mean: nonNegative, max: nonNegative }),
+  /** Sample watches whose own read count (`getWatchState`) differed from the log, or whose last read failed. */
+  stateMismatches: count,
+});
+
+/** The default schedule's reads, computed from the watch's `readGap`: a model, not a measurement. */
+export const WatchModelSchema = z.object({
+  schedule: z.array(z.string()),
+  jitter: nonNegative,
+  days: positive,
+  reads: z.object({ noJitter: count, meanJitter: count }),
+  readsPerDay: z.object({ noJitter: nonNegative, meanJitter: nonNegative }),
+  /** Reads in the first two days, without jitter. */
+  firstTwoDays: count,
+  /** Reads per day once the last gap repeats, with the mean jitter. */
+  steadyReadsPerDay: nonNegative,
+});
+
+export const WatchSchema = WaitingFiguresSchema.extend({
+  /** Watches started and left waiting (their next read a day away). */
+  users: count,
+  waitSeconds: positive,
+  /** The same processes before any watch. */
+  idle: WaitingFiguresSchema,
+  /** From the first start request until every watch shows `watching`. */
+  startSeconds: positive,
+  startsPerSecond: positive,
+  /** Highest resident memory while they were starting, MiB. */
+  peakRssMiB: perProcess,
+  /** Kriptomat reads of the waiting watches until the CPU was sampled: none is due for a day. */
+  readsWhileWaiting: count,
+  sample: WatchSampleSchema,
+  model: WatchModelSchema,
+});
+
 export const ScenarioEconomySchema = z.object({
   cases: count,
   /** The phase the cases were followed to: an outcome, or where they stay waiting. */
@@ -220,6 +273,8 @@ export const BenchReportSchema = z.object({
   curve: CurveSchema.nullable(),
   scale: ScaleSchema.nullable(),
   economy: EconomySchema.nullable(),
+  /** The watch of approved users (absent from reports older than this measure). */
+  watch: WatchSchema.nullable().optional(),
   growth: z.array(GrowthRowSchema),
   verdicts: z.array(VerdictSchema),
 });
@@ -237,6 +292,9 @@ export type ScaleResult = z.infer<typeof ScaleSchema>;
 export type ScenarioEconomy = z.infer<typeof ScenarioEconomySchema>;
 export type DayOfReadsResult = z.infer<typeof DayOfReadsSchema>;
 export type EconomyResult = z.infer<typeof EconomySchema>;
+export type WatchSample = z.infer<typeof WatchSampleSchema>;
+export type WatchModel = z.infer<typeof WatchModelSchema>;
+export type WatchResult = z.infer<typeof WatchSchema>;
 export type GrowthRow = z.infer<typeof GrowthRowSchema>;
 export type Verdict = z.infer<typeof VerdictSchema>;
 export type BenchReport = z.infer<typeof BenchReportSchema>;

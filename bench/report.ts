@@ -7,6 +7,7 @@ import type {
   PgActivity,
   ScaleResult,
   ThroughputResult,
+  WatchResult,
 } from './report-schema';
 import { BenchReportSchema } from './report-schema';
 import type { WrittenResult } from './results-files';
@@ -121,7 +122,7 @@ export function renderMarkdown(report: BenchReport): string {
  */
 export function headlineLines(report: BenchReport): string[] {
   const lines: string[] = [];
-  const { throughput, latency, economy } = report;
+  const { throughput, latency, economy, watch } = report;
   if (throughput) {
     lines.push(
       `throughput engine/skeleton: ${throughput.ratio} (${fixed(throughput.engine.casesPerSecond, 2)} vs ` +
@@ -142,6 +143,16 @@ export function headlineLines(report: BenchReport): string[] {
     const day = economy.dayOfReads;
     lines.push(
       `Kriptomat reads per day of pending: ${day.reads} (target <= ${day.target}; ${day.method === 'time-skipping' ? 'a real case on the time-skipping test server' : 'the poll schedule alone: no time-skipping server'})`,
+    );
+  }
+  if (watch) {
+    const { sample, model } = watch;
+    lines.push(
+      `approved users watched: ${watch.users}, worker ${fixed(watch.rssMiB.worker, 0)} MiB and ` +
+        `${fixed(watch.cpuPercent.worker, 2)} % of a core while they wait (targets < 512 MiB, < 1 %); ` +
+        `Kriptomat reads per user per day ${model.readsPerDay.meanJitter} over ${model.days} days of the ` +
+        `default schedule (modelled); measured ${sample.readsPerScheduledGap} reads per scheduled gap ` +
+        `(${sample.users} watches on the schedule compressed to ${sample.daySeconds} s a day)`,
     );
   }
   const minutes = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 60_000;
@@ -217,6 +228,7 @@ function sectionsOf(report: BenchReport): Section[] {
       ],
     });
   }
+  if (report.watch) sections.push(watchSection(report.watch));
   if (report.growth.length > 0) {
     sections.push({
       title: 'Growth: the same measures at each size',
@@ -459,5 +471,50 @@ function scaleSection(s: ScaleResult): Section {
     head: ['figure', 'engine', 'baseline', 'engine/baseline', 'idle stack'],
     rows,
     notes: [],
+  };
+}
+
+function watchSection(w: WatchResult): Section {
+  const { idle, sample, model } = w;
+  const rows: (string | number)[][] = [
+    ['seconds to start', fixed(w.startSeconds), ''],
+    ['starts per second', fixed(w.startsPerSecond), ''],
+  ];
+  for (const name of ['worker', 'server', 'api']) {
+    rows.push([`RSS MiB waiting: ${name}`, fixed(w.rssMiB[name], 0), fixed(idle.rssMiB[name], 0)]);
+  }
+  for (const name of ['worker', 'server']) {
+    rows.push([`peak RSS MiB starting: ${name}`, fixed(w.peakRssMiB[name], 0), '']);
+  }
+  for (const name of ['worker', 'server', 'api']) {
+    rows.push([
+      `CPU % of a core waiting: ${name}`,
+      fixed(w.cpuPercent[name], 2),
+      fixed(idle.cpuPercent[name], 2),
+    ]);
+  }
+  rows.push(['Kriptomat reads while waiting', w.readsWhileWaiting, '']);
+  const expected = sample.expectedReadsPerUser;
+  const gaps = sample.gapOverSchedule;
+  return {
+    title:
+      `Watch: ${w.users} approved users watched (default schedule ${model.schedule.join(', ')}: ` +
+      `nothing due for a day), CPU over ${w.waitSeconds} s`,
+    head: ['figure', 'watching', 'idle stack'],
+    rows,
+    notes: [
+      `Kriptomat reads, measured: ${sample.users} watches on the default schedule compressed to ` +
+        `${sample.daySeconds} s a day (gaps ${sample.scheduleMs.map((ms) => `${ms / 1000} s`).join(', ')}), ` +
+        `counted in the simulator's log over ${sample.windowSeconds} s: ${sample.readsPerUser} reads per user ` +
+        `(the schedule predicts ${expected.fullJitter} to ${expected.noJitter}, ${expected.meanJitter} with the ` +
+        `mean jitter), ${sample.readsPerScheduledGap} reads per scheduled gap, ` +
+        `${sample.readsPerCompressedDay} per compressed day; each gap ${gaps.min} to ${gaps.max} ` +
+        `(mean ${gaps.mean}) times its scheduled length; ${sample.stateMismatches} watches whose own count ` +
+        `differed from the log`,
+      `Kriptomat reads, modelled (the watch's readGap over ${model.days} days of the default schedule, jitter ` +
+        `${model.jitter}): ${model.reads.noJitter} reads without jitter, ${model.reads.meanJitter} with the ` +
+        `mean jitter: ${model.readsPerDay.noJitter} and ${model.readsPerDay.meanJitter} per user per day; ` +
+        `${model.firstTwoDays} in the first two days, then ${model.steadyReadsPerDay} a day`,
+    ],
   };
 }

@@ -16,12 +16,13 @@ import type { BenchStack, StackOptions } from './stack';
 import { startStack } from './stack';
 import { measureThroughput } from './throughput';
 import { verdictsOf } from './verdicts';
+import { measureWatch } from './watch';
 
-export const MEASURES = ['throughput', 'curve', 'latency', 'scale', 'economy', 'growth'] as const;
+export const MEASURES = ['throughput', 'curve', 'latency', 'scale', 'economy', 'growth', 'watch'] as const;
 export type Measure = (typeof MEASURES)[number];
 /**
  * What `npm run bench` measures when no measure is named: the headline figures, in under 10 minutes on 2
- * cores. The curve, scale and growth take from minutes to hours and run only when named.
+ * cores. The curve, scale, watch and growth take from minutes to hours and run only when named.
  */
 export const DEFAULT_MEASURES: readonly Measure[] = ['throughput', 'latency', 'economy'];
 
@@ -54,6 +55,13 @@ export interface BenchOptions {
    * a partner's cases get. The smoke test shortens the Kriptomat poll.
    */
   economyTimings?: Record<string, string>;
+  /** Watches of approved users started and left waiting in the watch measure. */
+  watchUsers: number;
+  /** The watch measure's read sample: watches on the default schedule compressed so that a day lasts... */
+  watchSampleUsers: number;
+  /** ...this many seconds, their reads counted for `watchSampleSeconds`. */
+  watchDaySeconds: number;
+  watchSampleSeconds: number;
   /** Where the dev server keeps SQLite. */
   db: 'file' | 'memory';
   sumsubQuota: StackOptions['sumsubQuota'];
@@ -170,6 +178,26 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       );
     }
 
+    let watch: BenchReport['watch'] = null;
+    if (wants('watch')) {
+      // No case runs on this stack: its case timings are the scale's, for the same quiet server.
+      watch = await withStack(`watch, ${options.watchUsers} approved users watched`, IDLE_HOUR, (stack) =>
+        measureWatch(stack, {
+          users: options.watchUsers,
+          concurrency: options.concurrency,
+          waitSeconds: options.waitSeconds,
+          tag: `w${options.watchUsers}`,
+          sampleUsers: options.watchSampleUsers,
+          daySeconds: options.watchDaySeconds,
+          sampleSeconds: options.watchSampleSeconds,
+        }),
+      );
+      options.say(
+        `  started in ${watch.startSeconds} s; worker ${watch.rssMiB.worker} MiB, ` +
+          `${watch.cpuPercent.worker} % CPU waiting; ${watch.sample.readsPerUser} reads per sample user`,
+      );
+    }
+
     let latency: BenchReport['latency'] = null;
     let economy: BenchReport['economy'] = null;
     if (wants('latency') || wants('economy')) {
@@ -211,6 +239,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       curve,
       scale: wants('scale') ? (scales.get(options.scaleCases) ?? null) : null,
       economy,
+      watch,
       growth,
     };
     failed = false;

@@ -87,7 +87,8 @@ async function runSide(
   };
 }
 
-async function waitingFigures(pids: Record<string, number>, seconds: number): Promise<WaitingFigures> {
+/** Resident memory of each process now, and its CPU over `seconds`. */
+export async function waitingFigures(pids: Record<string, number>, seconds: number): Promise<WaitingFigures> {
   const cpuPercent = await cpuPercentOver(pids, seconds * 1000);
   const rssMiB = Object.fromEntries(
     Object.entries(pids).map(([name, pid]) => [name, mib(sampleProcess(pid).rssBytes)]),

@@ -23,7 +23,7 @@ const WEBHOOK_SCENARIOS = ['onboard', 'onboard_declined', 'resubmit', 'sumsub_re
 /** The issue's targets checked against the report's figures (those it has). */
 export function verdictsOf(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
   const verdicts: Verdict[] = [];
-  const { throughput, scale, economy, curve } = report;
+  const { throughput, scale, economy, curve, watch } = report;
   if (throughput) {
     const value = throughput.ratio;
     verdicts.push({
@@ -57,6 +57,22 @@ export function verdictsOf(report: Omit<BenchReport, 'verdicts'>): Verdict[] {
       value: cpu,
       target: `<= ${TARGETS.waitingWorkerCpuPercent} (no busy-waiting)`,
       pass: cpu <= TARGETS.waitingWorkerCpuPercent,
+    });
+  }
+  if (watch) {
+    const rss = watch.rssMiB.worker ?? 0;
+    verdicts.push({
+      figure: `worker RSS, ${watch.users} approved users watched (MiB)`,
+      value: rss,
+      target: `< ${TARGETS.workerRssMiB}`,
+      pass: rss < TARGETS.workerRssMiB,
+    });
+    const cpu = watch.cpuPercent.worker ?? 0;
+    verdicts.push({
+      figure: `worker CPU, ${watch.users} approved users watched (% of a core)`,
+      value: cpu,
+      target: `< ${TARGETS.waitingWorkerCpuPercent}`,
+      pass: cpu < TARGETS.waitingWorkerCpuPercent,
     });
   }
   if (economy) {

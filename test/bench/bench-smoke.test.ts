@@ -23,6 +23,7 @@ Runtime.install({
  */
 describe('npm run bench, with a few cases', () => {
   const cases = 4;
+  const watchUsers = 20;
   let report: BenchReport;
   let resultsBefore: string[];
 
@@ -48,6 +49,12 @@ describe('npm run bench, with a few cases', () => {
       keepLogs: false,
       // Kriptomat polled a second after the import, not 30: the cases end within seconds.
       economyTimings: { KYC_READ_SCHEDULE: '1s' },
+      watchUsers,
+      // A day of the watch's schedule lasts a second: reads 1 and 2 s after the start, then 7 s apart, so a
+      // 5 s sample sees two reads per watch, well clear of both ends of the window.
+      watchSampleUsers: 3,
+      watchDaySeconds: 1,
+      watchSampleSeconds: 5,
       say: () => undefined,
     });
   }, 600_000);
@@ -58,6 +65,7 @@ describe('npm run bench, with a few cases', () => {
     expect(report.latency).not.toBeNull();
     expect(report.scale).not.toBeNull();
     expect(report.economy).not.toBeNull();
+    expect(report.watch).toBeTruthy();
     expect(report.growth.map((row) => row.cases)).toEqual([cases]);
     expect(report.verdicts.map((verdict) => verdict.figure).join('\n')).toMatch(
       /throughput[\s\S]*RSS[\s\S]*CPU/,
@@ -117,6 +125,28 @@ describe('npm run bench, with a few cases', () => {
     expect(scale.engine.rssMiB.api).toBeGreaterThan(0);
   });
 
+  it("held the approved users watched, sampled every process, and counted the sample watches' reads", () => {
+    const watch = report.watch!;
+    expect(watch.users).toBe(watchUsers);
+    expect(watch.rssMiB.worker).toBeGreaterThan(0);
+    expect(watch.rssMiB.server).toBeGreaterThan(0);
+    expect(watch.idle.rssMiB.worker).toBeGreaterThan(0);
+    expect(Object.keys(watch.cpuPercent)).toEqual(expect.arrayContaining(['server', 'worker', 'api']));
+    // The default schedule's first read is a day away.
+    expect(watch.readsWhileWaiting).toBe(0);
+    const { sample, model } = watch;
+    expect(sample.users).toBe(3);
+    expect(sample.scheduleMs).toEqual([1000, 1000, 7000]);
+    expect(sample.readsPerUser).toBeGreaterThan(0);
+    expect(sample.stateMismatches).toBe(0);
+    // A timer never fires early and the jitter only stretches a gap.
+    expect(sample.gapOverSchedule.min).toBeGreaterThanOrEqual(1);
+    expect(model.firstTwoDays).toBe(2);
+    expect(model.reads.meanJitter).toBeLessThanOrEqual(model.reads.noJitter);
+    expect(model.readsPerDay.meanJitter).toBeGreaterThan(0.1);
+    expect(model.readsPerDay.meanJitter).toBeLessThan(0.3);
+  });
+
   it('counted the calls of every sandbox scenario and a day of pending', () => {
     const economy = report.economy!;
     expect(Object.keys(economy.scenarios).sort()).toEqual(Object.keys(SANDBOX_SCENARIOS).sort());
@@ -156,6 +186,7 @@ describe('npm run bench, with a few cases', () => {
         'Latency',
         'Scale',
         'Economy',
+        'Watch',
         'Growth',
         'Targets',
       ])
@@ -178,7 +209,7 @@ describe('npm run bench, with a few cases', () => {
 
   it('prints every table, then the headline figures', () => {
     const text = renderReport(report);
-    for (const title of ['Throughput', 'Latency', 'Scale', 'Economy', 'Growth', 'Targets'])
+    for (const title of ['Throughput', 'Latency', 'Scale', 'Economy', 'Watch', 'Growth', 'Targets'])
       expect(text).toContain(title);
     expect(text).toMatch(
       /\n\nHeadline\n {2}throughput engine\/skeleton: [\s\S]*Kriptomat reads per day of pending: \d+/,

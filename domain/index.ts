@@ -7,6 +7,7 @@ export * from './failure-policy';
 export * from './ids';
 export * from './kriptomat-status';
 export * from './loopback';
+export * from './operator';
 export * from './partner-event';
 export * from './plain-text';
 export * from './search-attributes';

@@ -333,6 +333,16 @@ const auditLabel = z
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/);
 
+/** A value of a record's structured fields: a status, a label, an operator name, an ISO time. */
+const auditValue = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:@+-]*$/);
+
+/** Free text of a record, opened: any text but NUL (which PostgreSQL's JSON refuses). */
+const NO_NUL_PATTERN = '^[^\\u0000]*$';
+const auditText = z.string().max(4000).regex(new RegExp(NO_NUL_PATTERN));
+
 /** The most records one user's trail answers with; a trail grows by a few records per case. */
 export const MAX_TRAIL_ENTRIES = 100_000;
 /** The most chains one verification lists. */
@@ -346,13 +356,13 @@ const AuditEntrySchema = z
     data: z
       .record(
         auditLabel,
-        z.union([z.string().max(64), z.array(z.string().max(64)).max(20)]).openapi({
+        z.union([auditValue, z.array(auditValue).max(20)]).openapi({
           description: 'A status, an outcome, an operator name, a label (audit/records.ts, kind by kind)',
         }),
       )
       .openapi({ description: 'The structured fields of the record, stored in clear' }),
     text: z
-      .union([z.record(auditLabel, z.string().max(4000)), z.literal('sealed')])
+      .union([z.record(auditLabel, auditText), z.literal('sealed')])
       .optional()
       .openapi({
         description:
@@ -377,7 +387,7 @@ const ChainReportSchema = z
       .object({
         seq: int32(0),
         reason: z.enum(['sequence', 'body', 'hash', 'unknown-key', 'signature']),
-        detail: z.string().max(MAX_ERROR_MESSAGE),
+        detail: oneLine(MAX_ERROR_MESSAGE),
       })
       .optional()
       .openapi({ description: 'The first row that fails, and why; the rows after it are not trusted' }),
@@ -394,7 +404,8 @@ export const AuditVerificationSchema = z
 export const AuditExportQuerySchema = z.object({
   since: z.iso
     .datetime({ offset: true })
-    .or(z.iso.date())
+    .max(40)
+    .or(z.iso.date().max(10))
     .openapi({
       param: { name: 'since', in: 'query' },
       description: 'Records at or after this time (`2026-01-31` or an ISO date-time)',
@@ -403,10 +414,14 @@ export const AuditExportQuerySchema = z.object({
 });
 
 /** One JSON line of an export (audit/read.ts `exportLines`); the response is these, one per line. */
-export const AuditExportLineSchema = z.string().max(65_536).openapi('AuditExportLine', {
-  description:
-    'JSON lines, one record each, oldest first: `pseudonym`, `seq`, `at`, `kind`, `data`, and the stored `body` (base64) with its `chainHash` (hex), `keyId` and `signature` (base64), so the recipient can check the chain',
-});
+export const AuditExportLineSchema = z
+  .string()
+  .max(65_536)
+  .regex(/^\{.*\}$/)
+  .openapi('AuditExportLine', {
+    description:
+      'JSON lines, one record each, oldest first: `pseudonym`, `seq`, `at`, `kind`, `data`, and the stored `body` (base64) with its `chainHash` (hex), `keyId` and `signature` (base64), so the recipient can check the chain',
+  });
 
 export const ErasureSchema = z
   .object({

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerAudit } from './commands/audit';
 import { registerCaseActions } from './commands/case-actions';
+import { registerErase } from './commands/erase';
 import { registerList } from './commands/list';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
@@ -13,7 +15,8 @@ const CONFIGURATION_HELP = `
 Configuration comes from the environment and .env in the project directory, never the working directory's
 (or --env-file, or KYC_ENV_FILE):
 TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, the TEMPORAL_TLS_* / TEMPORAL_API_KEY variables,
-and KYC_CODEC_KEY (required: case state is encrypted). See docs/reference/configuration.md.`;
+and KYC_CODEC_KEY (required: case state is encrypted); KYC_API_URL and KYC_API_TOKEN for kyc audit and kyc erase,
+which go through the API. See docs/reference/configuration.md.`;
 
 /**
  * The `kyc` command tree. Output goes through `io`, and commander's own exits are turned into exceptions
@@ -45,5 +48,7 @@ export function buildProgram(program: Command, ctx: CliContext, io: CliIo): Comm
   registerWatch(program, ctx);
   registerCaseActions(program, ctx);
   registerToken(program, ctx);
+  registerAudit(program, ctx);
+  registerErase(program, ctx);
   return program;
 }

@@ -40,6 +40,44 @@ const codecKey = z
  * hopeless; `openssl rand -hex 32` makes one.
  */
 const ownSecret = text.min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+/** A named API key: the name is what the audit trail records for its caller (`api.<name>`). */
+export interface NamedApiKey {
+  name: string;
+  token: string;
+}
+/** The name of `KYC_API_TOKEN` among the named keys. */
+export const DEFAULT_API_KEY_NAME = 'default';
+const apiKeyName = /^[A-Za-z0-9_-]{1,48}$/;
+/**
+ * `name:token name2:token2`: several keys at once, so a key is rotated by adding the new one, moving the
+ * caller, then removing the old. Names and tokens are each unique, `default` is `KYC_API_TOKEN`'s, and
+ * every token is at least 32 characters. Errors name the key by its position, never show a token.
+ */
+const namedApiKeys = z.string().transform((value, ctx): NamedApiKey[] => {
+  const keys: NamedApiKey[] = [];
+  value
+    .split(/\s+/)
+    .filter(Boolean)
+    .forEach((pair, index) => {
+      const at = pair.indexOf(':');
+      const [name, token] = at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+      const place = `key ${index + 1}`;
+      const problem = !apiKeyName.test(name)
+        ? 'must be name:token, the name 1-48 letters, digits, _ or -'
+        : name === DEFAULT_API_KEY_NAME
+          ? `the name ${DEFAULT_API_KEY_NAME} is KYC_API_TOKEN's`
+          : token.length < 32
+            ? 'its token must be at least 32 characters'
+            : keys.some((key) => key.name === name)
+              ? `the name ${name} is used twice`
+              : keys.some((key) => key.token === token)
+                ? 'its token is used twice'
+                : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: `${place}: ${problem}` });
+      else keys.push({ name, token });
+    });
+  return keys;
+});
 /**
  * Whether an HMAC key that signs notifications to the partner is long enough: at least 24 bytes, given raw or
  * in the `whsec_<base64>` form of Standard Webhooks (whose decoded bytes are what count).
@@ -287,6 +325,21 @@ export const apiFields = {
   KYC_API_TLS_KEY_PATH: text.optional(),
   /** Bearer token of `/v1`, held by the partner's backend. */
   KYC_API_TOKEN: ownSecret,
+  /** More bearer tokens of `/v1`, each named: see `namedApiKeys`. */
+  KYC_API_KEYS: namedApiKeys.optional(),
+  /**
+   * The name `kyc` acts under (`cli.<name>` in the audit trail): its `--operator` wins, and without either the
+   * OS user's name is used. Read by the CLI only.
+   */
+  KYC_OPERATOR: z
+    .string()
+    .regex(/^[A-Za-z0-9_@-][A-Za-z0-9_.@-]{0,47}$/, 'must be 1-48 letters, digits, _ . @ or -')
+    .optional(),
+  /**
+   * Where `kyc` reaches the API (the audit trail and erasure go through it: under `npm start` the embedded
+   * trail is open in the API's process only). Plain http only to this machine: the bearer token goes with it.
+   */
+  KYC_API_URL: httpUrl.default('http://127.0.0.1:8080'),
   /** Case starts (`PUT /v1/cases/{userId}`) one API key may make per minute, per API process. */
   KYC_API_CASE_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   /** Requests one caller (API key, or codec credential) may make to `/v1` and `/codec` per minute, per process. */
@@ -452,7 +505,14 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<ConfigVariable, string>> = {
     '`true`: a TLS-terminating proxy forwards to the API; loopback peers then need a credential for `/codec`.',
   KYC_API_TLS_CERT_PATH: "The API's own certificate chain (PEM), for HTTPS without a proxy.",
   KYC_API_TLS_KEY_PATH: "Private key (PEM) of the API's certificate.",
-  KYC_API_TOKEN: "Bearer token of `/v1`, held by the partner's backend (at least 32 characters).",
+  KYC_API_TOKEN:
+    "Bearer token of `/v1`, held by the partner's backend (at least 32 characters); `kyc audit` and `kyc erase` send it too.",
+  KYC_API_URL:
+    'Where `kyc audit` and `kyc erase` reach the API (`npm start` serves it on the default); `http` only to this machine.',
+  KYC_API_KEYS:
+    'More bearer tokens of `/v1`, named: `name:token name2:token2` (each token at least 32 characters). The audit trail names each caller `api.<name>` (`KYC_API_TOKEN` is `default`); several at once let a key be rotated without downtime.',
+  KYC_OPERATOR:
+    "The operator name `kyc` records on cases it acts on (`cli.<name>` in the audit trail); `--operator` wins; default: the OS user's name.",
   KYC_API_CASE_STARTS_PER_MINUTE: 'Case starts one API key may make a minute, per API process (then 429).',
   KYC_API_REQUESTS_PER_MINUTE: '`/v1` and `/codec` requests one caller may make a minute, per API process.',
   SUMSUB_WEBHOOK_SECRET: 'The secret SumSub signs its webhooks with.',

@@ -155,11 +155,17 @@ export const apiConfigSchema = readingRenamed(
 );
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 
-/** The `kyc` CLI: Temporal and the codec; SumSub only for `kyc token`. */
+/**
+ * The `kyc` CLI: Temporal and the codec; SumSub only for `kyc token`; the API (its URL and token) only for
+ * `kyc audit` and `kyc erase`.
+ */
 export const cliConfigSchema = readingRenamed(
   z
     .object({
       ...temporalFields,
+      KYC_API_URL: apiFields.KYC_API_URL,
+      KYC_API_TOKEN: apiFields.KYC_API_TOKEN.optional(),
+      KYC_OPERATOR: apiFields.KYC_OPERATOR,
       ...codecFields,
       ...timingFields,
       SUMSUB_BASE_URL: sumsubApiFields.SUMSUB_BASE_URL,

@@ -1,0 +1,138 @@
+import type { Command } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { z } from 'zod';
+import { ApiClient } from '../api-client';
+import type { CliContext } from '../context';
+import { EXIT, UsageError } from '../exit-codes';
+import { userIdArgument } from '../options';
+
+/** The API's answers, as far as the CLI reads them (api/schemas.ts `AuditTrail`, `AuditVerification`). */
+const trailSchema = z.object({
+  pseudonym: z.string(),
+  erased: z.boolean(),
+  entries: z.array(
+    z.object({
+      seq: z.number(),
+      at: z.string(),
+      kind: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      text: z.union([z.record(z.string(), z.string()), z.literal('sealed')]).optional(),
+    }),
+  ),
+});
+const verificationSchema = z.object({
+  ok: z.boolean(),
+  chains: z.array(
+    z.object({
+      pseudonym: z.string(),
+      rows: z.number(),
+      firstBad: z.object({ seq: z.number(), reason: z.string(), detail: z.string() }).optional(),
+    }),
+  ),
+});
+
+/** `since` as the API takes it: a date (`2026-01-31`) or an ISO date-time. */
+function sinceArgument(value: string): string {
+  const parsed = z.iso
+    .date()
+    .or(z.iso.datetime({ offset: true }))
+    .safeParse(value);
+  if (!parsed.success) throw new UsageError('--since must be a date (2026-01-31) or an ISO date-time');
+  return parsed.data;
+}
+
+/** One value of a record, on one line: control characters shown escaped, never interpreted by the terminal. */
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/** One record as one line: seq, time, kind, its fields, and its free text when it still opens. */
+function recordLine(entry: z.infer<typeof trailSchema>['entries'][number]): string {
+  const fields = Object.entries(entry.data).map(([key, value]) => `${key}=${shown(value)}`);
+  if (entry.text === 'sealed') fields.push('text=(sealed)');
+  else if (entry.text)
+    fields.push(...Object.entries(entry.text).map(([key, value]) => `${key}="${shown(value)}"`));
+  return [String(entry.seq).padStart(4), entry.at, entry.kind, ...fields].join('  ');
+}
+
+/** `kyc audit <userId>`, `kyc audit verify`, `kyc audit export`: the audit trail, through the API. */
+export function registerAudit(program: Command, ctx: CliContext): void {
+  const api = () => ApiClient.fromConfig(ctx.config(), 'kyc audit');
+  const audit = program
+    .command('audit')
+    .description("print a user's audit trail; `verify` checks every chain, `export` writes JSON lines")
+    .argument('[userId]', 'Kriptomat user id', userIdArgument)
+    .option('--json', 'print the trail as the API answers it')
+    .addHelpText(
+      'after',
+      `
+Goes through the API (KYC_API_URL, KYC_API_TOKEN): the trail lives in its database. Exits 3 when the trail
+holds nothing of the user. The trail outlives Temporal: a case whose history is gone is still printed.
+
+Examples:
+  $ kyc audit 123456
+  $ kyc audit verify
+  $ kyc audit export --since 2026-01-01 --out audit.jsonl`,
+    )
+    .action(async (userId: string | undefined, options: { json?: boolean }) => {
+      if (!userId) throw new UsageError('name a user id, or verify, or export');
+      const answer = await api().json('GET', `/v1/cases/${encodeURIComponent(userId)}/audit`, userId);
+      if (options.json) return ctx.json(answer);
+      const trail = trailSchema.parse(answer);
+      ctx.out(`audit trail of ${userId} (${trail.pseudonym}${trail.erased ? ', erased' : ''})`);
+      for (const entry of trail.entries) ctx.out(recordLine(entry));
+    });
+
+  audit
+    .command('verify')
+    .description("check every chain's hashes and signed heads; exits 1 naming each bad chain and row")
+    .option('--json', 'print the reports as the API answers them')
+    .action(async (options: { json?: boolean }) => {
+      const answer = verificationSchema.parse(await api().json('GET', '/v1/audit/verify'));
+      if (options.json) ctx.json(answer);
+      const bad = answer.chains.filter((chain) => chain.firstBad);
+      for (const chain of answer.chains) {
+        if (options.json) break;
+        const { firstBad } = chain;
+        if (firstBad)
+          ctx.out(`BAD  ${chain.pseudonym}  row ${firstBad.seq}: ${firstBad.reason} (${firstBad.detail})`);
+        else ctx.out(`ok   ${chain.pseudonym}  ${chain.rows} rows`);
+      }
+      for (const chain of bad)
+        ctx.err(`chain ${chain.pseudonym} fails at row ${chain.firstBad?.seq}: ${chain.firstBad?.reason}`);
+      if (!options.json) ctx.out(`${answer.chains.length} chains, ${bad.length} bad`);
+      if (bad.length > 0) ctx.exitCode = EXIT.failed;
+    });
+
+  audit
+    .command('export')
+    .description('write every record since a date as JSON lines, for a regulator (by pseudonym)')
+    .requiredOption(
+      '--since <date>',
+      'records at or after this date (2026-01-31) or ISO date-time',
+      sinceArgument,
+    )
+    .option('--out <file>', 'write to this file (created; refused if it exists) instead of stdout')
+    .action(async (options: { since: string; out?: string }) => {
+      const response = await api().request(
+        'GET',
+        `/v1/audit/export?since=${encodeURIComponent(options.since)}`,
+      );
+      if (!response.body) return;
+      const lines = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+      if (options.out) {
+        const file = createWriteStream(options.out, { flags: 'wx', mode: 0o600 });
+        await once(file, 'open');
+        await pipeline(lines, file);
+        ctx.err(`wrote ${options.out}`);
+        return;
+      }
+      // Decoded as a stream, so a character split between chunks is written whole.
+      for await (const chunk of lines.setEncoding('utf8')) ctx.io.stdout.write(String(chunk));
+    });
+}

@@ -1,12 +1,15 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
   sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { AuditActivities, AuditEntry, AuditRecord } from '../activities/audit';
 import type { KycActivities } from '../activities/contract';
 import type { KriptomatKycSnapshot } from '../domain';
 import { NON_RETRYABLE_ERROR_TYPES, parksCase } from '../domain';
@@ -110,4 +113,91 @@ export function finalFailure(error: unknown): { type: string; message: string } 
 
 function causeOf(error: unknown): unknown {
   return error instanceof ActivityFailure ? error.cause : error;
+}
+
+// The audit trail
+
+/**
+ * A flush is one write to the engine's database, so it runs locally first (one history event instead of an
+ * activity's three and a workflow task): a few quick attempts. A database that stays away is waited out by
+ * the queued activity, on the server, without the history growing.
+ */
+const { recordAudit: recordAuditLocally } = proxyLocalActivities<AuditActivities>({
+  startToCloseTimeout: '10s',
+  retry: {
+    initialInterval: '500ms',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
+  summary: 'write the audit trail',
+});
+
+const { recordAudit: recordAuditQueued } = proxyActivities<AuditActivities>({
+  startToCloseTimeout: '30s',
+  retry: { ...vendorRetry, maximumInterval: '5m' },
+  summary: 'write the audit trail',
+});
+
+async function writeAudit(userId: string, entries: AuditEntry[]): Promise<void> {
+  try {
+    await recordAuditLocally({ userId, entries });
+  } catch (error) {
+    if (finalFailure(error)) throw new AuditRefusedError(error);
+    await recordAuditQueued({ userId, entries });
+  }
+}
+
+/**
+ * The trail refused a record: a fault of the engine (a record its schema does not allow), which no retry
+ * fixes. Not an `ApplicationFailure`: it fails the workflow task, so the case waits, unchanged and visible,
+ * for a worker with the fix, rather than acting on a decision whose record was never written.
+ */
+class AuditRefusedError extends Error {
+  override name = 'AuditRefusedError';
+  constructor(cause: unknown) {
+    const detail = causeOf(cause);
+    super(`the audit trail refused a record: ${detail instanceof Error ? detail.message : String(detail)}`);
+  }
+}
+
+/**
+ * The audit records a workflow run collects at its transitions and writes in batches: `flush` before an
+ * action that depends on them, so nothing is acted on before its record is written. Each record's
+ * idempotency key is the workflow id, its first run id, the run's number and the record's number in the
+ * run: stable across retries and replays, distinct across continue-as-new. A run without the trail (a
+ * history recorded before it, workflows/patches.ts) collects nothing.
+ */
+export class AuditRecords {
+  private readonly pending: AuditEntry[] = [];
+  private count = 0;
+  private written: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly userId: string,
+    private readonly run: number,
+    readonly on: boolean,
+  ) {}
+
+  add(record: AuditRecord): void {
+    if (!this.on) return;
+    this.count += 1;
+    const { workflowId, firstExecutionRunId } = workflowInfo();
+    const idempotencyKey = `${workflowId}/${firstExecutionRunId}/${this.run}.${this.count}`;
+    this.pending.push({ record, idempotencyKey, at: new Date().toISOString() });
+  }
+
+  /**
+   * Resolves once every record added so far is written: one activity for whatever is pending, after the
+   * flushes before it (so the trail keeps the order records were added). A cancellation does not interrupt
+   * it: a record taken for writing is written.
+   */
+  flush(): Promise<void> {
+    if (this.pending.length > 0) {
+      const entries = this.pending.splice(0);
+      this.written = this.written.then(() =>
+        CancellationScope.nonCancellable(() => writeAudit(this.userId, entries)),
+      );
+    }
+    return this.written;
+  }
 }

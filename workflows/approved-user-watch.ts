@@ -11,6 +11,7 @@ import {
 import type { ApprovedUserWatchInput, WatchSettings, WatchState } from '../domain';
 import { DEFAULT_WATCH_SETTINGS, ERROR_TYPES, isUntrustedPayload, KYC_PHASE, WATCH_PHASE } from '../domain';
 import { finalFailure, readKycStatus } from './activity-calls';
+import { auditTrail } from './patches';
 import { handleWatchMessages } from './watch-messages';
 import { ApprovedUserWatch } from './watch-state';
 
@@ -30,9 +31,10 @@ export async function approvedUserWatch(input: ApprovedUserWatchInput): Promise<
       ERROR_TYPES.Configuration,
     );
   const settings = resolveWatchSettings(input.settings);
+  const audited = auditTrail();
   const watch = input.resume
-    ? new ApprovedUserWatch(input.resume, settings)
-    : ApprovedUserWatch.open(input, settings);
+    ? new ApprovedUserWatch(input.resume, settings, audited)
+    : ApprovedUserWatch.open(input, settings, audited);
   handleWatchMessages(watch);
   // The case starts the watch showing `watching` and the approved statuses. A resumed run shows them again:
   // one event per run, rather than trusting every server to carry them through continue-as-new.

@@ -17,6 +17,7 @@ import type {
   KriptomatKycSnapshot,
   KycCaseState,
   OpenPhase,
+  OperatorAction,
   PartnerAction,
   PartnerEvent,
 } from '../domain';
@@ -32,7 +33,8 @@ import {
   plainText,
   renderCaseDetails,
 } from '../domain';
-import { notifyPartner } from './activity-calls';
+import type { ShareResult } from '../activities/contract';
+import { AuditRecords, notifyPartner } from './activity-calls';
 
 /** What messages asked of the case since it last acted on them. */
 interface Requests {
@@ -67,16 +69,22 @@ export class KycCase {
   /** The newest webhook time seen before the applicant was known. */
   private earlyEventAt: string | null = null;
   private readonly notifications: Promise<void>[] = [];
+  /** What the case did, for the audit trail: collected at the transitions below, written by `flushAudit`. */
+  private readonly audit: AuditRecords;
 
+  /** @param audited whether this run writes the audit trail (workflows/patches.ts) */
   constructor(
     private readonly current: KycCaseState,
     readonly timings: CaseTimings,
-  ) {}
+    audited = false,
+  ) {
+    this.audit = new AuditRecords(current.userId, current.runs, audited);
+  }
 
   /** A fresh case in `checking`. */
-  static open(userId: string, timings: CaseTimings): KycCase {
+  static open(userId: string, timings: CaseTimings, audited = false): KycCase {
     const now = new Date().toISOString();
-    return new KycCase(
+    const kase = new KycCase(
       {
         userId,
         phase: 'checking',
@@ -99,7 +107,10 @@ export class KycCase {
         updatedAt: now,
       },
       timings,
+      audited,
     );
+    kase.audit.add({ kind: 'case.started', data: {} });
+    return kase;
   }
 
   get state(): Readonly<KycCaseState> {
@@ -129,6 +140,19 @@ export class KycCase {
     return this.openWait();
   }
 
+  /** Whether this run writes the audit trail: only then do the steps wait for `flushAudit`. */
+  get audited(): boolean {
+    return this.audit.on;
+  }
+
+  /**
+   * Writes the audit records collected so far (one activity, none when nothing is pending) and resolves once
+   * they are written: called before every action that depends on them.
+   */
+  flushAudit(): Promise<void> {
+    return this.audit.flush();
+  }
+
   /** The state the next run resumes from, when the case continues as new. */
   handover(): KycCaseState {
     return { ...this.current, runs: this.current.runs + 1 };
@@ -140,6 +164,9 @@ export class KycCase {
   enterPhase(phase: CasePhase): void {
     const state = this.current;
     const now = new Date().toISOString();
+    if (state.phase !== phase)
+      this.audit.add({ kind: 'case.phase_changed', data: { from: state.phase, to: phase } });
+    if (isOutcome(phase)) this.audit.add({ kind: 'case.decided', data: { outcome: phase } });
     state.phase = phase;
     state.updatedAt = now;
     state.nextCheckAt = null;
@@ -154,12 +181,13 @@ export class KycCase {
 
   /** Parks the case in `needs_attention` with the failure that stopped `step`, which `retry` resumes. */
   park(step: OpenPhase, failure: { type: string; message: string }): void {
-    this.current.lastError = {
-      ...failure,
-      message: plainText(failure.message, MAX_CASE_TEXT_LENGTH),
-      step,
-      at: new Date().toISOString(),
-    };
+    const message = plainText(failure.message, MAX_CASE_TEXT_LENGTH);
+    this.current.lastError = { ...failure, message, step, at: new Date().toISOString() };
+    this.audit.add({
+      kind: 'case.failed',
+      data: { errorType: failure.type },
+      ...(message && { text: { message } }),
+    });
     this.enterPhase('needs_attention');
   }
 
@@ -234,6 +262,12 @@ export class KycCase {
     state.kycStatus = snapshot.kycStatus;
     state.eddStatus = snapshot.eddStatus;
     state.kriptomatChecks += 1;
+    // A read that changes nothing changes no decision: only a changed answer goes into the trail.
+    if (changed)
+      this.audit.add({
+        kind: 'kriptomat.status_read',
+        data: { status: snapshot.kycStatus, eddStatus: snapshot.eddStatus },
+      });
     state.updatedAt = new Date().toISOString();
     return changed;
   }
@@ -248,6 +282,12 @@ export class KycCase {
       review.lastEventAt = this.earlyEventAt;
     this.current.review = review;
     this.requests.reviewChange = false;
+    this.recordReview(review);
+  }
+
+  /** What Kriptomat's import of the shared applicant answered (imported, or skipped as already done). */
+  learnImport(result: ShareResult['result']): void {
+    this.audit.add({ kind: 'kriptomat.import', data: { result } });
   }
 
   /** A read of the applicant's review. */
@@ -267,7 +307,24 @@ export class KycCase {
     const folded = foldReview(state.review, review);
     if (folded === null) return;
     state.review = folded.review;
-    if (folded.changed) this.requests.reviewChange = true;
+    if (!folded.changed) return;
+    this.requests.reviewChange = true;
+    this.recordReview(folded.review);
+  }
+
+  /** A review the case will act on, as the trail keeps it: the answer and reject type, nothing else. */
+  private recordReview(review: CaseReview): void {
+    const { reviewAnswer, rejectType } = review;
+    this.audit.add({
+      kind: 'sumsub.review_read',
+      data: { ...(reviewAnswer && { reviewAnswer }), ...(rejectType && { rejectType }) },
+    });
+  }
+
+  /** The case ended: the last record of its trail. */
+  end(): void {
+    const { outcome } = this.current;
+    if (outcome) this.audit.add({ kind: 'case.ended', data: { outcome } });
   }
 
   /** Whether the review changed since the case last acted on it; acting on it now. */
@@ -278,6 +335,15 @@ export class KycCase {
   }
 
   // Messages
+
+  /** An operator (`by`) asked for `action`, for `reason`: recorded before the case acts on it. */
+  recordOperator(by: string, action: OperatorAction, reason?: string): void {
+    this.audit.add({
+      kind: 'operator.action',
+      data: { operator: by, action },
+      ...(reason && { text: { reason } }),
+    });
+  }
 
   /** `recheck`: read at once instead of at the next scheduled read. */
   askRecheck(): void {
@@ -334,7 +400,22 @@ export class KycCase {
       eddStatus: state.eddStatus,
       occurredAt: new Date().toISOString(),
     };
-    this.notifications.push(CancellationScope.nonCancellable(() => notifyPartner(event)));
+    if (!this.audit.on) {
+      this.notifications.push(CancellationScope.nonCancellable(() => notifyPartner(event)));
+      return;
+    }
+    this.audit.add({
+      kind: 'notification.sent',
+      data: { eventType: type, deliveryId: String(state.notifications) },
+    });
+    // The partner hears of nothing the trail does not hold yet.
+    const flushed = this.audit.flush();
+    this.notifications.push(
+      CancellationScope.nonCancellable(async () => {
+        await flushed;
+        await notifyPartner(event);
+      }),
+    );
   }
 
   /** Resolves once every notification queued so far was delivered. */

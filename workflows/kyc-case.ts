@@ -43,7 +43,7 @@ import {
 import { KycCase } from './kyc-case-state';
 import { handleMessages } from './messages';
 import type { approvedUserWatch } from './approved-user-watch';
-import { leanRoundTrips, parkedCasesEnd, reviewReadDecides, watchApprovedUsers } from './patches';
+import { auditTrail, leanRoundTrips, parkedCasesEnd, reviewReadDecides, watchApprovedUsers } from './patches';
 import { watchRecheckSignal } from './watch-messages';
 
 /**
@@ -61,7 +61,10 @@ export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
       ERROR_TYPES.Configuration,
     );
   const timings = resolveTimings(input.timings);
-  const kase = input.resume ? new KycCase(input.resume, timings) : KycCase.open(input.userId, timings);
+  const audited = auditTrail();
+  const kase = input.resume
+    ? new KycCase(input.resume, timings, audited)
+    : KycCase.open(input.userId, timings, audited);
   handleMessages(kase, reviewReadDecides());
   // A resumed case's search attributes came along with continue-as-new, and a case started as the client
   // library starts it already shows `checking`: only the UI details are per run.
@@ -69,8 +72,11 @@ export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
   else kase.publish();
 
   await kase.runUntilCancelled(() => runUntilDone(kase, input));
-  if (kase.state.outcome === 'approved' && input.watch && watchApprovedUsers())
+  if (kase.state.outcome === 'approved' && input.watch && watchApprovedUsers()) {
+    if (kase.audited) await kase.flushAudit();
     await startWatch(kase, input.watch);
+  }
+  kase.end();
   kase.notify('case.completed');
   await settle(kase);
   return kase.state;
@@ -107,6 +113,9 @@ async function runUntilDone(kase: KycCase, input: KycCaseInput): Promise<void> {
  * rounds. All progress lives in the state, which is what a new run resumes from.
  */
 async function step(kase: KycCase, phase: OpenPhase): Promise<void> {
+  // What the last step learned and decided is written before this one acts on it or waits. Reading the
+  // status first depends on nothing recorded: the start is written with what that read finds.
+  if (kase.audited && phase !== 'checking') await kase.flushAudit();
   switch (phase) {
     case 'checking':
       return readStatus(kase);
@@ -168,10 +177,11 @@ function actOnReview(kase: KycCase): boolean {
 
 /** Share and import: shares the GREEN applicant with Kriptomat (which never imports twice), follows its answer. */
 async function share(kase: KycCase): Promise<void> {
-  const { kyc } = await shareApplicantWithKriptomat({
+  const { result, kyc } = await shareApplicantWithKriptomat({
     userId: kase.state.userId,
     applicantId: kase.applicantId,
   });
+  kase.learnImport(result);
   kase.learnStatus(kyc);
   kase.enterPhase(finalOutcomeFor(kyc.kycStatus) ?? 'awaiting_kriptomat');
 }
@@ -301,6 +311,7 @@ async function continueAsNew(kase: KycCase, input: KycCaseInput): Promise<never>
 
 /** Before a run ends (completed or continued): every partner notification delivered, every handler done. */
 async function settle(kase: KycCase): Promise<void> {
+  if (kase.audited) await kase.flushAudit();
   await kase.notificationsDelivered();
   await condition(allHandlersFinished);
 }

@@ -8,9 +8,10 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { KycCaseState, SumsubEvent } from '../domain';
+import type { KycCaseState, OperatorAction, SumsubEvent } from '../domain';
 import {
   isOutcome,
+  OPERATOR_PATTERN,
   isSumsubReviewEventType,
   isUntrustedPayload,
   MAX_CASE_TEXT_LENGTH,
@@ -19,6 +20,7 @@ import {
   REVIEW_ANSWERS,
   REVIEW_STATUSES,
   reviewFromEvent,
+  UNNAMED_OPERATOR,
 } from '../domain';
 import type { KycCase } from './kyc-case-state';
 
@@ -59,6 +61,37 @@ export interface CancelRequest {
  */
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 
+// Operator actions that name who asked (the API's key, the CLI's operator): updates, so the caller learns that
+// the case took the action, and the trail holds who asked, what and why before the case acts. The signals
+// above stay for the Temporal UI; the trail names their sender `temporal-ui`.
+
+/** Who asks: `api.<key name>`, `cli.<operator>` (domain/operator.ts). */
+export interface OperatorRequest {
+  by: string;
+}
+
+/** `cancel`, naming who asks and why (plain text, as for the `cancel` signal). */
+export interface OperatorCancelRequest extends OperatorRequest {
+  reason: string;
+}
+
+/** `retry`, naming who asks (and why, if they say). */
+export interface OperatorRetryRequest extends OperatorRequest {
+  reason?: string;
+}
+
+/** Ends the case as `cancelled`; answers once the cancel is recorded and the case was told. Refused once ended. */
+export const operatorCancelUpdate = defineUpdate<void, [OperatorCancelRequest]>('operatorCancel');
+
+/**
+ * Runs the parked step again; answers once recorded and the case was told (a no-op outside
+ * `needs_attention`, as the `retry` signal). Refused once ended.
+ */
+export const operatorRetryUpdate = defineUpdate<void, [OperatorRetryRequest]>('operatorRetry');
+
+/** The `recheck` update, naming who asks: the same update, with its one argument. */
+export const operatorRecheckUpdate = defineUpdate<KycCaseState, [OperatorRequest]>('recheck');
+
 // How the case takes them
 
 /**
@@ -89,6 +122,12 @@ function countDropped(signal: string, reason: 'untrusted' | 'invalid'): void {
 /** `cancel`: the Temporal UI and CLI may send it without input; a reason, when given, is plain text. */
 const cancelInput = z.union([z.undefined(), z.null(), z.object({ reason: z.string().optional() })]);
 
+const operator = z.string().regex(OPERATOR_PATTERN);
+const operatorCancelInput = z.object({ by: operator, reason: z.string().max(10_000) });
+const operatorRetryInput = z.object({ by: operator, reason: z.string().max(10_000).optional() });
+/** `recheck` was sent without input before it named anyone: such a caller is recorded unnamed. */
+const recheckInput = z.union([z.undefined(), z.null(), z.object({ by: operator })]);
+
 /**
  * Registers the case's message handlers; call before the first await so no message is lost. Each records
  * what arrived through a `KycCase` transition and the steps act on it. No message carries anything the case
@@ -100,16 +139,49 @@ const cancelInput = z.union([z.undefined(), z.null(), z.object({ reason: z.strin
 export function handleMessages(kase: KycCase, readDecides: boolean): void {
   setHandler(getStateQuery, () => kase.state);
   setHandler(recheckSignal, () => kase.askRecheck());
-  setHandler(recheckUpdate, () => readNow(kase), {
-    validator: () => {
-      if (isOutcome(kase.state.phase)) throw new Error(`the case has already ended ${kase.state.phase}`);
+  const open = () => {
+    if (isOutcome(kase.state.phase)) throw new Error(`the case has already ended ${kase.state.phase}`);
+  };
+  // One handler for `recheck`, typed with its argument: a caller without a name (`recheckUpdate`) sends none,
+  // so the input is parsed as unknown.
+  setHandler(
+    operatorRecheckUpdate,
+    (input: unknown) => {
+      if (!kase.audited) return readNow(kase);
+      const by = recheckInput.parse(input)?.by ?? UNNAMED_OPERATOR;
+      return actFor(kase, by, 'recheck', undefined, () => readNow(kase));
     },
+    { validator: (input: unknown) => (open(), trusted(recheckInput, input)) },
+  );
+  setHandler(
+    operatorCancelUpdate,
+    (input) => {
+      const { by, reason } = operatorCancelInput.parse(input);
+      const text = plainText(reason, MAX_CASE_TEXT_LENGTH);
+      return actFor(kase, by, 'cancel', text, () => kase.cancel(text));
+    },
+    { validator: (input) => (open(), trusted(operatorCancelInput, input)) },
+  );
+  setHandler(
+    operatorRetryUpdate,
+    (input) => {
+      const { by, reason } = operatorRetryInput.parse(input);
+      const text = plainText(reason ?? '', MAX_CASE_TEXT_LENGTH);
+      return actFor(kase, by, 'retry', text, () => kase.askRetry());
+    },
+    { validator: (input) => (open(), trusted(operatorRetryInput, input)) },
+  );
+  setHandler(retrySignal, () => {
+    if (!kase.audited) return kase.askRetry();
+    return actFor(kase, UNNAMED_OPERATOR, 'retry', undefined, () => kase.askRetry());
   });
-  setHandler(retrySignal, () => kase.askRetry());
   // The input is optional in practice: the Temporal UI and CLI can signal `cancel` without one.
   setHandler(cancelSignal, (input: unknown) => {
     const request = accept(kase, 'cancel', cancelInput, input);
-    if (request !== null) kase.cancel(plainText(request?.reason ?? '', MAX_CASE_TEXT_LENGTH));
+    if (request === null) return;
+    const reason = plainText(request?.reason ?? '', MAX_CASE_TEXT_LENGTH);
+    if (!kase.audited) return kase.cancel(reason);
+    return actFor(kase, UNNAMED_OPERATOR, 'cancel', reason, () => kase.cancel(reason));
   });
   setHandler(sumsubEventSignal, (input: unknown) => {
     const event = accept(kase, 'sumsubEvent', sumsubEventInput, input);
@@ -118,6 +190,35 @@ export function handleMessages(kase: KycCase, readDecides: boolean): void {
     takeEvent(kase, event, readDecides);
     kase.showDetails();
   });
+}
+
+/**
+ * An operator's action: recorded in the audit trail, written, and only then taken, so the trail never lacks
+ * the request behind what the case did. An action on a case that has ended (a signal arriving late) is taken
+ * as before and not recorded: it changes nothing. A run without the trail just acts.
+ */
+async function actFor<T>(
+  kase: KycCase,
+  by: string,
+  action: OperatorAction,
+  reason: string | undefined,
+  act: () => T | Promise<T>,
+): Promise<T> {
+  if (kase.audited && !isOutcome(kase.state.phase)) {
+    kase.recordOperator(by, action, reason || undefined);
+    await kase.flushAudit();
+  }
+  return act();
+}
+
+/** An update's input, refused at the door (the update is rejected, nothing in history) unless trusted and valid. */
+function trusted(schema: z.ZodType, input: unknown): void {
+  if (isUntrustedPayload(input)) throw new Error('the update was not encrypted by the engine');
+  const parsed = schema.safeParse(input);
+  if (!parsed.success)
+    throw new Error(
+      `invalid update input: ${parsed.error.issues.map((i) => i.path.join('.') || '(input)').join(', ')}`,
+    );
 }
 
 /**

@@ -55,3 +55,14 @@ const WATCH_APPROVED_USERS = 'watch-approved-users-1';
 export function watchApprovedUsers(): boolean {
   return patched(WATCH_APPROVED_USERS);
 }
+
+/**
+ * The case writes the audit trail (activities/audit.ts): records collected at its transitions, flushed
+ * before every action that depends on them; operator updates record who asked before the case acts.
+ * Recorded once per run, at its start: a run that began before writes nothing.
+ */
+const AUDIT_TRAIL = 'audit-trail-1';
+
+export function auditTrail(): boolean {
+  return patched(AUDIT_TRAIL);
+}

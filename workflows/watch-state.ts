@@ -27,7 +27,7 @@ import {
   renderWatchDetails,
   WATCH_PHASE,
 } from '../domain';
-import { notifyPartner } from './activity-calls';
+import { AuditRecords, notifyPartner } from './activity-calls';
 
 /**
  * One approved user's watch: its state (answered by `getWatchState`, carried across continue-as-new) and every
@@ -38,14 +38,20 @@ export class ApprovedUserWatch {
   /** The reason of the first recheck asked since the last read; null when none is pending. */
   private recheck: WatchRecheckReason | null = null;
   private readonly notifications: Promise<void>[] = [];
+  /** The status changes and notifications, for the audit trail (written before the partner is told). */
+  private readonly audit: AuditRecords;
 
+  /** @param audited whether this run writes the audit trail (workflows/patches.ts) */
   constructor(
     private readonly current: WatchState,
     readonly settings: WatchSettings,
-  ) {}
+    audited = false,
+  ) {
+    this.audit = new AuditRecords(current.userId, current.runs, audited);
+  }
 
   /** A new watch, holding the statuses the case approved. */
-  static open(input: ApprovedUserWatchInput, settings: WatchSettings): ApprovedUserWatch {
+  static open(input: ApprovedUserWatchInput, settings: WatchSettings, audited = false): ApprovedUserWatch {
     const { userId, approved } = input;
     return new ApprovedUserWatch(
       {
@@ -67,7 +73,18 @@ export class ApprovedUserWatch {
         runs: 1,
       },
       settings,
+      audited,
     );
+  }
+
+  /** Whether this run writes the audit trail. */
+  get audited(): boolean {
+    return this.audit.on;
+  }
+
+  /** Writes the audit records collected so far; resolves once written (see `AuditRecords`). */
+  flushAudit(): Promise<void> {
+    return this.audit.flush();
   }
 
   get state(): Readonly<WatchState> {
@@ -130,6 +147,10 @@ export class ApprovedUserWatch {
     state.changeCount += 1;
     state.changes.push(change);
     state.changes.splice(0, Math.max(0, state.changes.length - MAX_WATCH_CHANGES));
+    this.audit.add({
+      kind: 'kriptomat.status_read',
+      data: { status: snapshot.kycStatus, eddStatus: snapshot.eddStatus },
+    });
     return change;
   }
 
@@ -179,7 +200,22 @@ export class ApprovedUserWatch {
       previous: change.from,
       occurredAt: change.at,
     };
-    this.notifications.push(CancellationScope.nonCancellable(() => notifyPartner(event)));
+    if (!this.audit.on) {
+      this.notifications.push(CancellationScope.nonCancellable(() => notifyPartner(event)));
+      return;
+    }
+    this.audit.add({
+      kind: 'notification.sent',
+      data: { eventType: event.type, deliveryId: String(state.notifications) },
+    });
+    // The partner hears of no change the trail does not hold yet.
+    const flushed = this.audit.flush();
+    this.notifications.push(
+      CancellationScope.nonCancellable(async () => {
+        await flushed;
+        await notifyPartner(event);
+      }),
+    );
   }
 
   /** Resolves once every notification queued so far was delivered. */

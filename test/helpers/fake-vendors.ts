@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { AuditActivities } from '../../activities/audit';
+import { createAuditActivities } from '../../activities/audit';
 import type { KycActivities, PartnerEvent, ShareResult } from '../../activities/contract';
 import type { ApplicantReview, KriptomatKycSnapshot } from '../../domain';
 import { ContractViolationError, VendorUnavailableError, RateLimitedError } from '../../domain';
@@ -49,8 +51,8 @@ export class FakeVendors {
     this.failures.delete(`${name}/${userId}`);
   }
 
-  /** The activity functions a worker registers. */
-  activities(): KycActivities {
+  /** The activity functions a worker registers; the audit trail off, as on a worker without audit keys. */
+  activities(): KycActivities & AuditActivities {
     return {
       readKycStatus: settled((userId) => {
         this.enter('readKycStatus', userId);
@@ -77,6 +79,7 @@ export class FakeVendors {
         this.enter('notifyPartner', event.userId);
         this.notifications.push(event);
       }),
+      ...createAuditActivities(null),
     };
   }
 

@@ -1,5 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { DEFAULT_API_KEY_NAME } from '../config/fields';
+import { operatorName } from '../domain';
 import { cancelCase, recheckCase, retryCase } from '../client/kyc-cases';
 import { mintWebSdkToken, webSdkTokenSettings } from '../client/websdk-token';
 import type { ApiDeps } from './deps';
@@ -67,21 +70,27 @@ const webSdkToken = createRoute({
   }),
 });
 
-/** The `/v1/cases/{userId}/...` actions: recheck, cancel, retry, and the WebSDK token. */
+/** Who acts: the caller's API key by name (api/auth.ts), as the case's audit trail records it. */
+const callerOf = (c: Context): string => operatorName('api', c.get('apiKeyName') ?? DEFAULT_API_KEY_NAME);
+
+/**
+ * The `/v1/cases/{userId}/...` actions: recheck, cancel, retry (each naming the caller's key to the case,
+ * which records it before acting), and the WebSDK token.
+ */
 export function registerCaseActionRoutes(app: OpenAPIHono, { client, config, sumsub }: ApiDeps): void {
   app.openapi(recheck, async (c) => {
-    return c.json(await recheckCase(client, c.req.valid('param').userId), 200);
+    return c.json(await recheckCase(client, c.req.valid('param').userId, { by: callerOf(c) }), 200);
   });
 
   app.openapi(cancel, async (c) => {
     const { userId } = c.req.valid('param');
-    await cancelCase(client, userId, c.req.valid('json').reason);
+    await cancelCase(client, userId, c.req.valid('json').reason, { by: callerOf(c) });
     return c.json({ userId, result: 'cancel_requested' as const }, 202);
   });
 
   app.openapi(retry, async (c) => {
     const { userId } = c.req.valid('param');
-    await retryCase(client, userId);
+    await retryCase(client, userId, { by: callerOf(c) });
     return c.json({ userId, result: 'retry_requested' as const }, 202);
   });
 

@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
+import os from 'node:os';
 import path from 'node:path';
 import type { CliConfig } from '../config';
 import { environmentWithDotenv, loadCliConfig } from '../config';
-import { ConfigurationError } from '../domain';
+import { ConfigurationError, OPERATOR_NAME_PATTERN, operatorName } from '../domain';
 import { connectKycClient } from '../client/temporal-connection';
 import { TemporalUnreachableError } from './exit-codes';
 import { projectDir } from './project-dir';
@@ -64,6 +65,17 @@ export class CliContext {
     return this.loaded;
   }
 
+  /**
+   * Who acts through this command, as the case records it: `cli.<name>`, the name from `--operator`, else
+   * `KYC_OPERATOR`, else the OS user (characters a name may not hold become `-`).
+   */
+  operator(flag?: string): string {
+    const name = flag ?? this.config().KYC_OPERATOR ?? osUserName();
+    if (!OPERATOR_NAME_PATTERN.test(name))
+      throw new ConfigurationError('--operator must be 1-48 letters, digits, _ . @ or -');
+    return operatorName('cli', name);
+  }
+
   /** The Temporal client, connected on first use; a server that does not answer is `TemporalUnreachableError`. */
   async connect(): Promise<Client> {
     if (this.client) return this.client;
@@ -90,4 +102,19 @@ function isFileError(error: unknown): error is NodeJS.ErrnoException & { path: s
   return (
     error instanceof Error && 'syscall' in error && typeof (error as { path?: unknown }).path === 'string'
   );
+}
+
+/** The OS user's name as an operator name; `unknown` when the system has none (a container's numeric user). */
+function osUserName(): string {
+  let name = '';
+  try {
+    name = os.userInfo().username;
+  } catch {
+    // No passwd entry for the process's user id.
+  }
+  const cleaned = name
+    .replace(/[^A-Za-z0-9_.@-]/g, '-')
+    .replace(/^\./, '-')
+    .slice(0, 48);
+  return cleaned || 'unknown';
 }

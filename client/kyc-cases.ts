@@ -21,6 +21,9 @@ import { getWatchStateQuery, watchRecheckSignal } from '../workflows/watch-messa
 import {
   cancelSignal,
   getStateQuery,
+  operatorCancelUpdate,
+  operatorRecheckUpdate,
+  operatorRetryUpdate,
   recheckSignal,
   recheckUpdate,
   retrySignal,
@@ -130,22 +133,56 @@ export async function assertCaseOpen(client: Client, userId: string): Promise<vo
   if (status.name !== 'RUNNING') throw new CaseClosedError(userId, `the case has ended (${status.name})`);
 }
 
+/**
+ * Who acts on a case (domain/operator.ts: `api.<key name>`, `cli.<operator>`). Given, the action is an update
+ * that carries the name: the case records it in the audit trail before it acts, and the call returns once it
+ * has. Without a name (tools that act on the engine's behalf), the action is the plain signal or update.
+ */
+export interface OperatorOptions {
+  by?: string;
+}
+
 /** Looks at the user's status now and answers with the state after the look; refused once the case ended. */
-export async function recheckCase(client: Client, userId: string): Promise<KycCaseState> {
+export async function recheckCase(
+  client: Client,
+  userId: string,
+  { by }: OperatorOptions = {},
+): Promise<KycCaseState> {
   const handle = caseHandle(client, userId);
-  return withCaseErrors(userId, () => handle.executeUpdate(recheckUpdate), handle);
+  const update = () =>
+    by
+      ? handle.executeUpdate(operatorRecheckUpdate, { args: [{ by }] })
+      : handle.executeUpdate(recheckUpdate);
+  return withCaseErrors(userId, update, handle);
 }
 
-/** Resumes a case parked in `needs_attention` at the step that failed; a no-op in any other phase. */
-export async function retryCase(client: Client, userId: string): Promise<void> {
+/**
+ * Resumes a case parked in `needs_attention` at the step that failed; a no-op in any other phase. Named, it is
+ * refused once the case has ended.
+ */
+export async function retryCase(client: Client, userId: string, { by }: OperatorOptions = {}): Promise<void> {
   const handle = caseHandle(client, userId);
-  await withCaseErrors(userId, () => handle.signal(retrySignal), handle);
+  const send = () =>
+    by ? handle.executeUpdate(operatorRetryUpdate, { args: [{ by }] }) : handle.signal(retrySignal);
+  await withCaseErrors(userId, send, handle);
 }
 
-/** Ends the case as `cancelled`. The reason is kept in the (encrypted) history: no personal data in it. */
-export async function cancelCase(client: Client, userId: string, reason: string): Promise<void> {
+/**
+ * Ends the case as `cancelled`. The reason is kept in the (encrypted) history and, sealed, in the audit trail:
+ * no personal data in it.
+ */
+export async function cancelCase(
+  client: Client,
+  userId: string,
+  reason: string,
+  { by }: OperatorOptions = {},
+): Promise<void> {
   const handle = caseHandle(client, userId);
-  await withCaseErrors(userId, () => handle.signal(cancelSignal, { reason }), handle);
+  const send = () =>
+    by
+      ? handle.executeUpdate(operatorCancelUpdate, { args: [{ by, reason }] })
+      : handle.signal(cancelSignal, { reason });
+  await withCaseErrors(userId, send, handle);
 }
 
 /**

@@ -9,7 +9,8 @@ import type { ApiConfig, WorkerConfig } from '../config';
 import type { Logger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import type { HttpCallObserver } from '../observability/metrics-types';
-import { createKycWorker } from '../worker/create-worker';
+import { openAuditStore } from '../audit';
+import { createKycWorker, logAuditTrail } from '../worker/create-worker';
 import type { Stack } from './stack';
 
 /** The API on its port, over a client that also feeds the cases-by-phase metric. */
@@ -27,13 +28,19 @@ export async function startApi(
   return { observeHttpCall: metrics.observeHttpCall };
 }
 
-/** The worker, connected but not yet running (the caller runs it: it is the engine's main task). */
+/**
+ * The worker, connected but not yet running (the caller runs it: it is the engine's main task), writing the
+ * audit trail the settings describe (the embedded one shares its PGlite with the API in this process).
+ */
 export async function createEngineWorker(
   stack: Stack,
   config: WorkerConfig,
   observer: HttpCallObserver,
 ): Promise<Worker> {
+  const audit = await openAuditStore(config);
+  if (audit) stack.onStop("the worker's audit trail", () => audit.close());
+  logAuditTrail(audit);
   const connection = await NativeConnection.connect(temporalConnectionSettings(config));
   stack.onStop("the worker's connection", () => connection.close());
-  return createKycWorker(connection, config, undefined, { observer });
+  return createKycWorker(connection, config, undefined, { observer, audit: audit?.trail ?? null });
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Runtime, Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { AuditTrail } from '../audit';
 import { kycDataConverter } from '../codec';
 import type { WorkerConfig } from '../config';
 import type { HttpCallObserver } from '../observability/metrics-types';
@@ -42,6 +43,8 @@ const SHUTDOWN_FORCE_MARGIN_MS = 5_000;
 export interface KycWorkerOptions {
   /** Told about every partner HTTP call (the worker's metrics). */
   observer?: HttpCallObserver;
+  /** The audit trail the cases write (`openAuditStore`); none: records are dropped. */
+  audit?: AuditTrail | null;
 }
 
 /** A worker for the case and watch workflows, with activities bound to the configured partner APIs. */
@@ -55,7 +58,10 @@ export async function createKycWorker(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities(vendorClientsFrom(config, { observer: options.observer })),
+    activities: createActivities({
+      ...vendorClientsFrom(config, { observer: options.observer }),
+      audit: options.audit ?? null,
+    }),
     // Activities heartbeat every few seconds against a 10 s heartbeat timeout (workflows/activity-calls.ts):
     // sent on at most every 3 s rather than the SDK's 8 s (0.8 of the timeout), so one slow answer from a busy
     // server does not time out an attempt that is still running (and start a second one beside it).
@@ -141,4 +147,14 @@ export function workerTuning(
     shutdownGraceTime: config.KYC_SHUTDOWN_GRACE_TIME,
     shutdownForceTime: config.KYC_SHUTDOWN_GRACE_TIME + SHUTDOWN_FORCE_MARGIN_MS,
   };
+}
+
+/**
+ * Said once at start: where the cases' audit trail is written, or that it is off (no audit keys), in which case
+ * every record is dropped.
+ */
+export function logAuditTrail(store: { kind: 'postgres' | 'embedded' } | null): void {
+  const logger = Runtime.instance().logger;
+  if (store) logger.info('audit trail on', { database: store.kind });
+  else logger.warn('audit trail off (no KYC_AUDIT_LOOKUP_KEY, KYC_AUDIT_SIGNING_KEY): cases record nothing');
 }

@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
+import { openAuditStore } from '../audit';
 import { closeProcessVendorLimits, PostgresVendorLimits, processVendorLimits } from '../vendors/limits';
 import { temporalConnectionSettings } from '../client/temporal-connection';
 import type { WorkerConfig } from '../config';
@@ -8,7 +9,7 @@ import type { Logger } from '../observability/logger';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 import { reportFailure } from '../observability/report-failure';
-import { createKycWorker } from './create-worker';
+import { createKycWorker, logAuditTrail } from './create-worker';
 import { startMetricsServer } from './metrics-server';
 import { installWorkerRuntime } from './runtime';
 
@@ -18,8 +19,8 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Runs the worker until SIGINT/SIGTERM: the SDK runtime then stops polling and lets in-flight activities
- * finish (`KYC_SHUTDOWN_GRACE_TIME`), after which the metrics server, the connection and the vendor limit
- * store's pool close.
+ * finish (`KYC_SHUTDOWN_GRACE_TIME`), after which the metrics server, the connection, the audit trail and the
+ * vendor limit store's pool close.
  */
 async function runWorker(config: WorkerConfig, logger: Logger): Promise<void> {
   warnAboutSumsubQueue(config, logger);
@@ -41,15 +42,26 @@ async function runWorker(config: WorkerConfig, logger: Logger): Promise<void> {
   });
   try {
     await prepareVendorLimits(config, logger);
-    const connection = await NativeConnection.connect(temporalConnectionSettings(config));
+    const audit = await openAuditStore(config);
+    logAuditTrail(audit);
+    const connection = await NativeConnection.connect(temporalConnectionSettings(config)).catch(
+      async (error: unknown) => {
+        await audit?.close();
+        throw error;
+      },
+    );
     try {
-      worker = await createKycWorker(connection, config, undefined, { observer: metrics.observeHttpCall });
+      worker = await createKycWorker(connection, config, undefined, {
+        observer: metrics.observeHttpCall,
+        audit: audit?.trail ?? null,
+      });
       // Not `address`: that field name is redacted as personal data.
       const where = { temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };
       logger.info({ ...where, taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: server.url }, 'worker polling');
       await worker.run();
     } finally {
       await connection.close();
+      await audit?.close();
     }
   } finally {
     await server.close();

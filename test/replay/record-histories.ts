@@ -19,7 +19,15 @@ import { FAILURE_CONVERTER_PATH } from '../../codec';
 import { KYC_SEARCH_ATTRIBUTES, watchWorkflowId } from '../../domain';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
-import { cancelSignal, recheckUpdate, retrySignal, sumsubEventSignal } from '../../workflows/messages';
+import {
+  cancelSignal,
+  operatorCancelUpdate,
+  operatorRecheckUpdate,
+  operatorRetryUpdate,
+  recheckUpdate,
+  retrySignal,
+  sumsubEventSignal,
+} from '../../workflows/messages';
 import { getWatchStateQuery, watchRecheckSignal } from '../../workflows/watch-messages';
 import type { KycActivities } from '../../activities/contract';
 import { untilState } from '../helpers/cases';
@@ -136,6 +144,31 @@ const STORIES: Record<string, Story> = {
     partners.user(userId, 'pending');
     return start({ decisionDeadline: '4s', waitsPerRun: 2 });
   },
+  // The audit trail's path: records flushed at each step, operator updates naming who (a parked share retried,
+  // a recheck), the verdict, and the watch's status change; its watch is saved beside it.
+  'audited-retried-rechecked-and-watched': async ({ partners, userId, start, until }) => {
+    partners
+      .user(userId, 'not_started')
+      .review(userId, GREEN)
+      .fail('shareApplicantWithKriptomat', userId, 'contract');
+    const handle = await start({ pollSchedule: ['1h'] }, true);
+    await until(handle, (state) => state.phase === 'needs_attention');
+    partners.heal('shareApplicantWithKriptomat', userId);
+    await handle.executeUpdate(operatorRetryUpdate, { args: [{ by: 'cli.anna', reason: 'share fixed' }] });
+    await until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    partners.user(userId, 'passed');
+    await handle.executeUpdate(operatorRecheckUpdate, { args: [{ by: 'api.partner-backend' }] });
+    return handle;
+  },
+  'audited-operator-cancel': async ({ partners, userId, start, until }) => {
+    partners.user(userId, 'pending');
+    const handle = await start({ pollSchedule: ['1h'] });
+    await until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    await handle.executeUpdate(operatorCancelUpdate, {
+      args: [{ by: 'api.partner-backend', reason: 'recorded for replay' }],
+    });
+    return handle;
+  },
   'cancelled-while-sumsub-is-down': async ({ partners, userId, start, until }) => {
     partners.user(userId, 'not_started').fail('ensureSumsubApplicant', userId, 'outage');
     const handle = await start();
@@ -153,6 +186,15 @@ const WATCHES: Record<
   string,
   (ctx: { partners: FakeVendors; userId: string; watch: WorkflowHandle }) => Promise<void>
 > = {
+  'audited-retried-rechecked-and-watched': async ({ partners, userId, watch }) => {
+    partners.user(userId, 'declined');
+    await watch.signal(watchRecheckSignal, { reason: 'kriptomat_webhook' });
+    await eventually(() =>
+      partners.notifications.some((event) => event.userId === userId && event.type === 'case.status_changed')
+        ? true
+        : undefined,
+    );
+  },
   'approved-and-watched': async ({ partners, userId, watch }) => {
     partners.user(userId, 'declined');
     await watch.signal(watchRecheckSignal, { reason: 'kriptomat_webhook' });

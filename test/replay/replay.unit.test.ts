@@ -95,7 +95,8 @@ const markerSchema = z.object({
       markerRecordedEventAttributes: z
         .object({
           details: z
-            .record(z.string(), z.object({ payloads: z.array(z.object({ data: z.string() })) }))
+            // A payload without data is an activity's `undefined` result (a local activity's marker).
+            .record(z.string(), z.object({ payloads: z.array(z.object({ data: z.string().optional() })) }))
             .optional(),
         })
         .optional(),
@@ -108,7 +109,7 @@ function markerTexts(history: unknown): string[] {
   return markerSchema
     .parse(history)
     .events.flatMap((event) => Object.values(event.markerRecordedEventAttributes?.details ?? {}))
-    .flatMap(({ payloads }) => payloads.map(({ data }) => Buffer.from(data, 'base64').toString('utf8')));
+    .flatMap(({ payloads }) => payloads.map(({ data = '' }) => Buffer.from(data, 'base64').toString('utf8')));
 }
 
 describe('histories of every patched path', () => {

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startOrJoinCase } from '../../client/kyc-cases';
+import { loadWorkerConfig } from '../../config';
+import { createKycWorker } from '../../worker/create-worker';
+import { TEST_CODEC_ENV } from '../helpers/codec';
+import { runInBackground, testWorkflowSource, uniqueTaskQueue } from '../helpers/temporal';
+import { untilState } from '../helpers/cases';
+import type { AuditEngine } from './audit-engine';
+import { startAuditEngine } from './audit-engine';
+
+/**
+ * The trail a case writes, end to end: the real worker writing to a real PostgreSQL, the sandbox's vendors, the
+ * real API taking a named key (`KYC_API_KEYS`) for an operator's cancel, and the API serving the trail back.
+ * The case runs on a worker of this test's own that has the trail (the engine's shared worker is started
+ * without it), on its own task queue. Loopback only.
+ */
+const OPS_TOKEN = `ops-${randomBytes(24).toString('base64url')}`;
+let t: AuditEngine;
+let stopWorker: (() => Promise<void>) | undefined;
+let connection: NativeConnection | undefined;
+const taskQueue = uniqueTaskQueue('audit-trail-e2e');
+
+beforeAll(async () => {
+  t = await startAuditEngine('audit_trail', { KYC_API_KEYS: `ops-desk:${OPS_TOKEN}` });
+  const apiConnection = t.engine.client.connection;
+  if (!(apiConnection instanceof Connection)) throw new Error('the API client has no plain connection');
+  const { address } = apiConnection.options;
+  connection = await NativeConnection.connect({ address });
+  const config = loadWorkerConfig({
+    ...t.engine.sandbox.workerEnv,
+    ...TEST_CODEC_ENV,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: t.engine.client.options.namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  });
+  const worker = await createKycWorker(connection, config, testWorkflowSource(), { audit: t.store.trail });
+  stopWorker = runInBackground(worker);
+}, 180_000);
+afterAll(async () => {
+  await stopWorker?.();
+  await connection?.close();
+  await t?.stop();
+}, 60_000);
+
+interface TrailAnswer {
+  entries: { kind: string; data: Record<string, unknown>; text?: Record<string, string> | 'sealed' }[];
+}
+
+it("keeps the case's records and names the API key behind an operator's cancel", async () => {
+  const userId = `pending_forever-${Date.now()}`;
+  const handle = await startOrJoinCase(t.engine.client, userId, {
+    taskQueue,
+    timings: { pollSchedule: ['1h'] },
+  });
+  await untilState(handle, (state) => state.phase === 'awaiting_kriptomat');
+
+  const cancel = await fetch(`${t.engine.apiUrl}/v1/cases/${userId}/cancel`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${OPS_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reason: 'duplicate signup' }),
+  });
+  expect(cancel.status).toBe(202);
+  await expect(handle.result()).resolves.toMatchObject({ outcome: 'cancelled' });
+
+  const answer = await t.engine.api<TrailAnswer>('GET', `/v1/cases/${userId}/audit`);
+  expect(answer.status).toBe(200);
+  const kinds = answer.body.entries.map((entry) => entry.kind);
+  expect(kinds.slice(0, 3)).toEqual(['case.started', 'kriptomat.status_read', 'case.phase_changed']);
+  expect(kinds.slice(-3)).toEqual(['case.decided', 'case.ended', 'notification.sent']);
+  const action = answer.body.entries.find((entry) => entry.kind === 'operator.action');
+  expect(action).toMatchObject({
+    data: { operator: 'api.ops-desk', action: 'cancel' },
+    text: { reason: 'duplicate signup' },
+  });
+  expect(JSON.stringify(answer.body)).not.toContain(userId);
+});

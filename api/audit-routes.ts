@@ -3,6 +3,8 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { AuditTrail } from '../audit';
+import { DEFAULT_API_KEY_NAME } from '../config/fields';
+import { operatorName } from '../domain';
 import { ErasurePendingError, eraseExecutions, scheduleKeyDestruction } from '../client/erasure';
 import type { ApiDeps } from './deps';
 import { validationHook } from './errors';
@@ -130,7 +132,9 @@ export function registerAuditRoutes(app: OpenAPIHono, { audit, client, config }:
     const { userId } = c.req.valid('param');
     let executions;
     try {
-      executions = await eraseExecutions(client, userId);
+      // The caller's key by name cancels a running case, as the case's own cancel route names it.
+      const by = operatorName('api', c.get('apiKeyName') ?? DEFAULT_API_KEY_NAME);
+      executions = await eraseExecutions(client, userId, { by });
     } catch (error) {
       if (error instanceof ErasurePendingError)
         return c.json({ error: 'erasure_pending', message: error.message }, 409);

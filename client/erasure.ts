@@ -27,7 +27,8 @@ export interface ExecutionsErased {
 }
 
 /**
- * Removes the user from Temporal: a running case is cancelled first (with a reason), the watch too, and once
+ * Removes the user from Temporal: a running case is cancelled first (with a reason, by `by` as its trail
+ * records it), the watch too, and once
  * both have ended every closed run of `kyc:{userId}` and `kyc-watch:{userId}` is deleted. Throws
  * `ErasurePendingError`, having deleted nothing, when what it cancelled has not ended within `closeWaitMs`
  * (the caller asks again; every step is idempotent).
@@ -35,14 +36,14 @@ export interface ExecutionsErased {
 export async function eraseExecutions(
   client: Client,
   userId: string,
-  options: { closeWaitMs?: number } = {},
+  options: { closeWaitMs?: number; by?: string } = {},
 ): Promise<ExecutionsErased> {
   if (!isValidUserId(userId)) throw new InvalidUserIdError(userId);
   const waitMs = options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
   const caseId = kycWorkflowId(userId);
   const watchId = watchWorkflowId(userId);
   const caseCancelled = (await isRunning(client, caseId))
-    ? (await cancelCase(client, userId, ERASURE_CANCEL_REASON), true)
+    ? (await cancelCase(client, userId, ERASURE_CANCEL_REASON, { by: options.by }), true)
     : false;
   const watchStopped = (await isRunning(client, watchId)) ? await stopWatch(client, userId) : false;
   await Promise.all([untilClosed(client, caseId, waitMs), untilClosed(client, watchId, waitMs)]);

@@ -19,11 +19,11 @@ const LAYERS = {
   vendors: { uses: ['observability', 'config', 'domain'] },
   // The audit trail's storage: its own database seam, keys and records; the activities, API and CLI use it.
   audit: { uses: ['config', 'domain'] },
-  activities: { uses: ['vendors', 'observability', 'config', 'domain'] },
+  activities: { uses: ['vendors', 'audit', 'observability', 'config', 'domain'] },
   workflows: { uses: ['domain'], types: ['activities'] },
   client: { uses: ['workflows', 'codec', 'observability', 'config', 'domain'], types: ['vendors'] },
   api: {
-    uses: ['client', 'vendors', 'codec', 'observability', 'config', 'domain'],
+    uses: ['client', 'vendors', 'audit', 'codec', 'observability', 'config', 'domain'],
     types: ['workflows', 'activities'],
   },
   cli: {
@@ -35,6 +35,7 @@ const LAYERS = {
     uses: [
       'activities',
       'vendors',
+      'audit',
       'codec',
       'observability',
       'config',

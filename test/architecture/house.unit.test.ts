@@ -33,7 +33,7 @@ function diagramEdges(text: string): string[] {
 }
 
 /** The stories docs/architecture.md tells, each a numbered list of the files control reaches in order. */
-const STORIES = ['One case, in story order', 'One watch, in story order'];
+const STORIES = ['One case, in story order', 'One watch, in story order', 'One erasure, in story order'];
 
 /** The numbered list of files (`1. \`api/case-routes.ts\` …`) of one story. */
 function storyFiles(title: string): string[] {
@@ -157,7 +157,7 @@ function ownExports(file: string): (string | undefined)[] {
   return [...text.matchAll(/^export\s+(?:async\s+)?(?:function|const|let|class)\s+(\w+)/gm)].map((m) => m[1]);
 }
 
-it('gives the worker two workflow types: the bundle entry re-exports kycCase and approvedUserWatch only', () => {
+it('gives the worker three workflow types: the bundle entry re-exports the case, the watch and record keeping only', () => {
   const worker = readFileSync(path.join(REPO, 'worker/create-worker.ts'), 'utf8');
   expect(worker).toContain("export const WORKFLOWS_PATH = require.resolve('../workflows/index');");
   const entry = readFileSync(path.join(REPO, 'workflows/index.ts'), 'utf8');
@@ -165,10 +165,16 @@ it('gives the worker two workflow types: the bundle entry re-exports kycCase and
   expect(statements).toEqual([
     "export { kycCase } from './kyc-case';",
     "export { approvedUserWatch } from './approved-user-watch';",
+    "export { recordKeeping } from './record-keeping';",
   ]);
   // Each workflow's own file exports that workflow alone, so nothing else can become a workflow type.
   expect(ownExports('workflows/kyc-case.ts')).toEqual(['kycCase']);
   expect(ownExports('workflows/approved-user-watch.ts')).toEqual(['approvedUserWatch']);
-  for (const file of ['workflows/kyc-case.ts', 'workflows/approved-user-watch.ts'])
+  expect(ownExports('workflows/record-keeping.ts')).toEqual(['recordKeeping']);
+  for (const file of [
+    'workflows/kyc-case.ts',
+    'workflows/approved-user-watch.ts',
+    'workflows/record-keeping.ts',
+  ])
     expect(readFileSync(path.join(REPO, file), 'utf8')).not.toMatch(/^export\s*(\{|\*)/m);
 });

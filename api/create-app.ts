@@ -38,7 +38,10 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.notFound((c) => c.json({ error: 'not_found', message: 'no such route' }, 404));
 
   app.use('*', requestLog(logger, metrics));
-  app.use('/v1/*', bearerAuth({ secret: config.KYC_API_TOKEN, realm: 'kyc-api' }));
+  app.use(
+    '/v1/*',
+    bearerAuth({ secret: config.KYC_API_TOKEN, keys: config.KYC_API_KEYS ?? [], realm: 'kyc-api' }),
+  );
   // After the bearer check: only a valid key has a budget, so a stranger cannot use up the partner's.
   const requestsPerMinute = config.KYC_API_REQUESTS_PER_MINUTE ?? DEFAULT_REQUESTS_PER_MINUTE;
   app.use('/v1/*', callerLimit({ perMinute: requestsPerMinute, what: 'requests' }));

@@ -26,6 +26,7 @@ export type ApiAppConfig = Pick<
     Pick<
       ApiConfig,
       | 'KYC_API_BEHIND_TLS_PROXY'
+      | 'KYC_API_KEYS'
       | 'KYC_WATCH_APPROVED'
       | 'KYC_API_CASE_STARTS_PER_MINUTE'
       | 'KYC_API_REQUESTS_PER_MINUTE'

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { userIdFromWorkflowId } from '../domain';
 import { caseListQuery } from '../domain';
 import type { StartCaseOptions } from './kyc-cases';
+import type { OperatorOptions } from './kyc-cases';
 import { retryCase, startCase } from './kyc-cases';
 
 /** Upper bound of parallel calls, so a backfill cannot flood the frontend whatever the caller asks. */
@@ -49,12 +50,13 @@ export async function startCases(
 }
 
 /**
- * Sends `retry` to every case parked in `needs_attention`. The ids are collected first, because a retried
- * case leaves the phase and would otherwise shift the pages still to be read.
+ * Sends `retry` to every case parked in `needs_attention`, as the operator `by` (recorded in each case's audit
+ * trail). The ids are collected first, because a retried case leaves the phase and would otherwise shift the
+ * pages still to be read.
  */
 export async function retryParkedCases(
   client: Client,
-  options: BulkOptions = {},
+  options: BulkOptions & OperatorOptions = {},
 ): Promise<BulkRetryResult[]> {
   const userIds: string[] = [];
   const query = caseListQuery({ phase: 'needs_attention' });
@@ -65,7 +67,7 @@ export async function retryParkedCases(
   }
   return forEachBounded(userIds, options, async (userId): Promise<BulkRetryResult> => {
     try {
-      await retryCase(client, userId);
+      await retryCase(client, userId, { by: options.by });
       return { userId };
     } catch (error) {
       return { userId, error };

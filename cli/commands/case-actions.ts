@@ -48,7 +48,10 @@ export function registerCaseActions(program: Command, ctx: CliContext): void {
         await retryCase(await ctx.connect(), userId, { by });
         return ctx.out(`retry sent to the case of ${userId}`);
       }
-      const results = await retryParkedCases(await ctx.connect(), { concurrency: options.concurrency });
+      const results = await retryParkedCases(await ctx.connect(), {
+        concurrency: options.concurrency,
+        by: ctx.operator(options.operator),
+      });
       const failed = results.filter((result) => result.error !== undefined);
       for (const { userId: failedUser, error } of failed)
         ctx.err(`failed ${failedUser}: ${describeError(error)}`);

@@ -7,6 +7,9 @@
  *   sandbox simulators and real processes.
  * Jest runs a project's global setup only when that project has test files in the run, so a unit run never
  * resolves the Temporal CLI or Chromium.
+ * `npm run test:unit` runs two files at once (`--maxWorkers=2`): unit files race no real clock, so sharing the
+ * cores costs them nothing but time. `npm test` keeps Jest's default (one worker on two cores): integration
+ * tests wait on real servers, and starving them of CPU would only make them slow to answer.
  * ts-jest transpiles each file on its own (tsconfig.json sets `isolatedModules`, which ts-jest follows):
  * `npm run typecheck` type-checks the tests.
  * @type {import('jest').Config}

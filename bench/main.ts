@@ -158,7 +158,7 @@ How long each measure takes on 2 cores: the first figure with some other work on
   curve       +5 min       after throughput: 4 levels of --curve-seconds (60) each, and their drains
   scale       30-60 min    10,000 cases started and left waiting, skeleton and engine (--scale-cases)
   growth      3 h or more  throughput and scale at each of --sizes (100, 1000, 10000)
-  watch       15-20 min    10,000 approved users watched (--watch-users; 1,000: 5.5 min), then 20 watches
+  watch       30 min       10,000 approved users watched (--watch-users; 1,000: 6 min), then 20 watches
                            on a compressed schedule for 3 min (--watch-sample-users, --watch-day-seconds,
                            --watch-sample-seconds)
 

@@ -16,8 +16,13 @@ const DAY_MS = 24 * 3600 * 1000;
 export const MODEL_DAYS = 30;
 /** The sandbox scenario of every watched user: Kriptomat answers `passed` on every read, so nothing changes. */
 const SCENARIO = 'passed';
-/** After the last watch shows `watching`, its first workflow task's last events may still be on their way. */
-const SETTLE_MS = 5_000;
+/**
+ * After the last watch shows `watching`, the worker still works for a while (at 10,000 watches its CPU took
+ * about a minute to fall from a core to 1 %): the CPU is sampled after a settle that grows with the watches.
+ */
+function settleMs(users: number): number {
+  return Math.min(90_000, 5_000 + users * 8);
+}
 
 export interface WatchOptions {
   /** Watches started and left waiting. */
@@ -67,7 +72,7 @@ export async function measureWatch(stack: BenchStack, options: WatchOptions): Pr
     peakRss = peaks.stop();
   }
   const startSeconds = (ready - started) / 1000;
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await new Promise((resolve) => setTimeout(resolve, settleMs(options.users)));
   const waiting = await waitingFigures(pids, options.waitSeconds);
   const watched = new Set(users);
   const readsWhileWaiting = stack.sandbox.log.requests.filter(

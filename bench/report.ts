@@ -11,7 +11,8 @@ import type {
 } from './report-schema';
 import { BenchReportSchema } from './report-schema';
 import type { WrittenResult } from './results-files';
-import { markdownTable, writeResult } from './results-files';
+import { writeResult } from './results-files';
+import { table } from '../scripts/docs/markdown';
 
 /**
  * Writes the report to `dir`: `bench-<stamp>.json` and `.md`, and `bench-latest.md` (a cluster run:
@@ -79,7 +80,7 @@ export function renderMarkdown(report: BenchReport): string {
       .map((line) => `- ${line}`)
       .join('\n'),
     '## Machine',
-    markdownTable(
+    table(
       ['', ''],
       [
         ['started', report.startedAt],
@@ -96,7 +97,7 @@ export function renderMarkdown(report: BenchReport): string {
       ],
     ),
     '## Options',
-    markdownTable(
+    table(
       ['option', 'value'],
       Object.entries(settings).map(([name, value]) => [
         name,
@@ -109,7 +110,7 @@ export function renderMarkdown(report: BenchReport): string {
     parts.push(
       `## ${heading.replace(/:$/, '')}`,
       ...rest,
-      markdownTable(section.head, section.rows),
+      table(section.head, section.rows),
       ...section.notes.map((note) => note.trim()),
     );
   }

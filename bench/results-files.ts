@@ -1,11 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as babelPlugin from 'prettier/plugins/babel';
-import * as estreePlugin from 'prettier/plugins/estree';
-import * as markdownPlugin from 'prettier/plugins/markdown';
-import { format } from 'prettier/standalone';
-import { z } from 'zod';
+import { prettierFormat } from '../scripts/prettier-format';
 
 /**
  * The dated reports of the bench and the chaos runs: `<kind>-<UTC timestamp>.json` and `.md` side by side,
@@ -53,39 +48,4 @@ export async function writeResult(
     `below.\n\n${page}`;
   await writeFile(files.latest, await prettierFormat(latest, 'markdown'));
   return files;
-}
-
-/** The options of the repository's .prettierrc.json that matter to JSON and markdown. */
-const PrettierConfigSchema = z.object({
-  printWidth: z.number().int().positive().optional(),
-  tabWidth: z.number().int().positive().optional(),
-  useTabs: z.boolean().optional(),
-  proseWrap: z.enum(['always', 'never', 'preserve']).optional(),
-  endOfLine: z.enum(['lf', 'crlf', 'cr', 'auto']).optional(),
-});
-
-let config: z.infer<typeof PrettierConfigSchema> | undefined;
-
-/**
- * Prettier's standalone build, with the repository's own settings: the main entry loads its plugins by a
- * dynamic import, which fails under Jest (the smoke tests write reports too).
- */
-export async function prettierFormat(text: string, parser: 'json' | 'markdown'): Promise<string> {
-  config ??= PrettierConfigSchema.parse(
-    JSON.parse(readFileSync(path.join(__dirname, '..', '.prettierrc.json'), 'utf8')),
-  );
-  return format(text, { ...config, parser, plugins: [babelPlugin, estreePlugin, markdownPlugin] });
-}
-
-/** A markdown table; `|` in a cell is escaped, line breaks become spaces. */
-export function markdownTable(
-  head: readonly string[],
-  rows: readonly (readonly (string | number)[])[],
-): string {
-  const cell = (value: string | number) =>
-    String(value)
-      .replace(/\|/g, '\\|')
-      .replace(/\s*\n\s*/g, ' ');
-  const line = (cells: readonly (string | number)[]) => `| ${cells.map(cell).join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }

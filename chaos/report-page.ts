@@ -1,5 +1,6 @@
 import type { WrittenResult } from '../bench/results-files';
-import { markdownTable, writeResult } from '../bench/results-files';
+import { writeResult } from '../bench/results-files';
+import { table } from '../scripts/docs/markdown';
 import { figureTables, SCENARIO_CAPTION, SCENARIO_HEAD, verdictLine } from './figures';
 import type { ChaosReport } from './report';
 
@@ -47,13 +48,13 @@ export function renderChaosMarkdown(report: ChaosReport): string {
     headline.map((line) => `- ${line}`).join('\n'),
     '## Cases by scenario',
     `${SCENARIO_CAPTION}.`,
-    markdownTable(SCENARIO_HEAD, scenarios),
+    table(SCENARIO_HEAD, scenarios),
     '## Chaos and faults',
-    markdownTable(['', ''], summary),
+    table(['', ''], summary),
     '## Checks',
-    markdownTable(['check', 'result', 'detail'], checks),
+    table(['check', 'result', 'detail'], checks),
     '## Machine and options',
-    markdownTable(
+    table(
       ['', ''],
       [
         ['started', report.startedAt],

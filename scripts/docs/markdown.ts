@@ -1,4 +1,4 @@
-/** Small Markdown builders shared by the reference pages' generators. */
+/** Small Markdown builders shared by the reference pages' generators and the bench and chaos reports. */
 
 /** `text` as inline code; a backtick inside is fenced by a longer run of them. */
 export function code(text: string): string {
@@ -8,13 +8,15 @@ export function code(text: string): string {
 }
 
 /** A table cell: one line, pipes escaped. */
-function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+function cell(value: string | number): string {
+  return String(value)
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|');
 }
 
 /** A GitHub table; Prettier aligns it afterwards. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const line = (cells: readonly (string | number)[]) => `| ${cells.map(cell).join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 

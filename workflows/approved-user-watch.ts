@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   CancellationScope,
   condition,
   isCancellation,
@@ -9,9 +8,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ApprovedUserWatchInput, WatchSettings, WatchState } from '../domain';
-import { DEFAULT_WATCH_SETTINGS, ERROR_TYPES, isUntrustedPayload, KYC_PHASE, WATCH_PHASE } from '../domain';
+import { DEFAULT_WATCH_SETTINGS, KYC_PHASE, WATCH_PHASE } from '../domain';
 import { finalFailure, readKycStatus } from './activity-calls';
 import { auditTrail } from './patches';
+import { refuseUntrustedInput } from './untrusted-input';
 import { handleWatchMessages } from './watch-messages';
 import { ApprovedUserWatch } from './watch-state';
 
@@ -24,12 +24,7 @@ import { ApprovedUserWatch } from './watch-state';
  * by `getWatchState` and carried across continue-as-new after a bounded number of reads.
  */
 export async function approvedUserWatch(input: ApprovedUserWatchInput): Promise<WatchState> {
-  // Only the engine's own workers (with the codec) start a watch: a plaintext start is not one of ours.
-  if (isUntrustedPayload(input))
-    throw ApplicationFailure.nonRetryable(
-      'the watch input was not encrypted by the engine',
-      ERROR_TYPES.Configuration,
-    );
+  refuseUntrustedInput(input, 'watch');
   const settings = resolveWatchSettings(input.settings);
   const audited = auditTrail();
   const watch = input.resume

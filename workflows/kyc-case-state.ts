@@ -4,7 +4,6 @@ import {
   isCancellation,
   setCurrentDetails,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { Duration, SearchAttributePair } from '@temporalio/common';
@@ -34,7 +33,8 @@ import {
   renderCaseDetails,
 } from '../domain';
 import type { ShareResult } from '../activities/contract';
-import { AuditRecords, notifyPartner } from './activity-calls';
+import { AuditRecords } from './activity-calls';
+import { PartnerNotifications } from './partner-notifications';
 
 /** What messages asked of the case since it last acted on them. */
 interface Requests {
@@ -68,9 +68,9 @@ export class KycCase {
   private cancelReason: string | null = null;
   /** The newest webhook time seen before the applicant was known. */
   private earlyEventAt: string | null = null;
-  private readonly notifications: Promise<void>[] = [];
   /** What the case did, for the audit trail: collected at the transitions below, written by `flushAudit`. */
   private readonly audit: AuditRecords;
+  private readonly notifications: PartnerNotifications;
 
   /** @param audited whether this run writes the audit trail (workflows/patches.ts) */
   constructor(
@@ -79,6 +79,7 @@ export class KycCase {
     audited = false,
   ) {
     this.audit = new AuditRecords(current.userId, current.runs, audited);
+    this.notifications = new PartnerNotifications(current, this.audit);
   }
 
   /** A fresh case in `checking`. */
@@ -379,18 +380,10 @@ export class KycCase {
 
   // Partner notifications
 
-  /**
-   * Queues a partner notification without holding up the case: each is delivered by its own activity
-   * (retried until delivered) in a scope that a `cancel` cannot interrupt. Event ids come from the workflow
-   * id and a counter kept in the state, so they are stable across retries, replays and continue-as-new, and
-   * distinct for a later case of the same user.
-   */
+  /** Tells the partner `type` about the case as it is now, without holding it up (see `PartnerNotifications`). */
   notify(type: PartnerEvent['type'], action: PartnerAction | null = null): void {
     const state = this.current;
-    state.notifications += 1;
-    const { workflowId, firstExecutionRunId } = workflowInfo();
-    const event: PartnerEvent = {
-      eventId: `${workflowId}/${firstExecutionRunId}/${state.notifications}`,
+    this.notifications.send({
       type,
       userId: state.userId,
       phase: state.phase,
@@ -399,28 +392,12 @@ export class KycCase {
       kycStatus: state.kycStatus,
       eddStatus: state.eddStatus,
       occurredAt: new Date().toISOString(),
-    };
-    if (!this.audit.on) {
-      this.notifications.push(CancellationScope.nonCancellable(() => notifyPartner(event)));
-      return;
-    }
-    this.audit.add({
-      kind: 'notification.sent',
-      data: { eventType: type, deliveryId: String(state.notifications) },
     });
-    // The partner hears of nothing the trail does not hold yet.
-    const flushed = this.audit.flush();
-    this.notifications.push(
-      CancellationScope.nonCancellable(async () => {
-        await flushed;
-        await notifyPartner(event);
-      }),
-    );
   }
 
   /** Resolves once every notification queued so far was delivered. */
-  async notificationsDelivered(): Promise<void> {
-    await Promise.all(this.notifications.splice(0));
+  notificationsDelivered(): Promise<void> {
+    return this.notifications.delivered();
   }
 
   // What operators see

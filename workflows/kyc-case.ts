@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
   log,
@@ -21,10 +20,8 @@ import type {
 import {
   DEFAULT_CASE_TIMINGS,
   EDD_STATUS,
-  ERROR_TYPES,
   finalOutcomeFor,
   isOutcome,
-  isUntrustedPayload,
   KYC_PHASE,
   KYC_STATUS,
   readGap,
@@ -44,6 +41,7 @@ import { KycCase } from './kyc-case-state';
 import { handleMessages } from './messages';
 import type { approvedUserWatch } from './approved-user-watch';
 import { auditTrail, leanRoundTrips, parkedCasesEnd, reviewReadDecides, watchApprovedUsers } from './patches';
+import { refuseUntrustedInput } from './untrusted-input';
 import { watchRecheckSignal } from './watch-messages';
 
 /**
@@ -54,12 +52,7 @@ import { watchRecheckSignal } from './watch-messages';
  * across continue-as-new, and returned as the result.
  */
 export async function kycCase(input: KycCaseInput): Promise<KycCaseState> {
-  // Only the engine's own client (with the codec) may start a case: a plaintext start is not one of ours.
-  if (isUntrustedPayload(input))
-    throw ApplicationFailure.nonRetryable(
-      'the case input was not encrypted by the engine',
-      ERROR_TYPES.Configuration,
-    );
+  refuseUntrustedInput(input, 'case');
   const timings = resolveTimings(input.timings);
   const audited = auditTrail();
   const kase = input.resume

@@ -1,15 +1,9 @@
-import {
-  CancellationScope,
-  setCurrentDetails,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { SearchAttributePair } from '@temporalio/common';
 import type {
   ApprovedUserWatchInput,
   KriptomatKycSnapshot,
-  PartnerEvent,
   WatchChange,
   WatchReadReason,
   WatchRecheckReason,
@@ -27,7 +21,8 @@ import {
   renderWatchDetails,
   WATCH_PHASE,
 } from '../domain';
-import { AuditRecords, notifyPartner } from './activity-calls';
+import { AuditRecords } from './activity-calls';
+import { PartnerNotifications } from './partner-notifications';
 
 /**
  * One approved user's watch: its state (answered by `getWatchState`, carried across continue-as-new) and every
@@ -37,9 +32,9 @@ import { AuditRecords, notifyPartner } from './activity-calls';
 export class ApprovedUserWatch {
   /** The reason of the first recheck asked since the last read; null when none is pending. */
   private recheck: WatchRecheckReason | null = null;
-  private readonly notifications: Promise<void>[] = [];
   /** The status changes and notifications, for the audit trail (written before the partner is told). */
   private readonly audit: AuditRecords;
+  private readonly notifications: PartnerNotifications;
 
   /** @param audited whether this run writes the audit trail (workflows/patches.ts) */
   constructor(
@@ -48,6 +43,7 @@ export class ApprovedUserWatch {
     audited = false,
   ) {
     this.audit = new AuditRecords(current.userId, current.runs, audited);
+    this.notifications = new PartnerNotifications(current, this.audit);
   }
 
   /** A new watch, holding the statuses the case approved. */
@@ -179,19 +175,11 @@ export class ApprovedUserWatch {
 
   // Partner notifications
 
-  /**
-   * Queues `case.status_changed` for `change` without holding up the watch (retried until delivered, in a
-   * scope a cancellation cannot interrupt). The event id is the watch's workflow id, its first run and a counter
-   * kept in the state: stable across retries, replays and continue-as-new.
-   */
+  /** Tells the partner `case.status_changed` for `change`, without holding up the watch (`PartnerNotifications`). */
   notifyChange(change: WatchChange): void {
-    const state = this.current;
-    state.notifications += 1;
-    const { workflowId, firstExecutionRunId } = workflowInfo();
-    const event: PartnerEvent = {
-      eventId: `${workflowId}/${firstExecutionRunId}/${state.notifications}`,
+    this.notifications.send({
       type: 'case.status_changed',
-      userId: state.userId,
+      userId: this.current.userId,
       phase: 'approved',
       action: null,
       outcome: 'approved',
@@ -199,28 +187,12 @@ export class ApprovedUserWatch {
       eddStatus: change.to.eddStatus,
       previous: change.from,
       occurredAt: change.at,
-    };
-    if (!this.audit.on) {
-      this.notifications.push(CancellationScope.nonCancellable(() => notifyPartner(event)));
-      return;
-    }
-    this.audit.add({
-      kind: 'notification.sent',
-      data: { eventType: event.type, deliveryId: String(state.notifications) },
     });
-    // The partner hears of no change the trail does not hold yet.
-    const flushed = this.audit.flush();
-    this.notifications.push(
-      CancellationScope.nonCancellable(async () => {
-        await flushed;
-        await notifyPartner(event);
-      }),
-    );
   }
 
   /** Resolves once every notification queued so far was delivered. */
-  async notificationsDelivered(): Promise<void> {
-    await Promise.all(this.notifications.splice(0));
+  notificationsDelivered(): Promise<void> {
+    return this.notifications.delivered();
   }
 
   // What operators see

@@ -13,7 +13,8 @@ const DOC = readFileSync(path.join(REPO, 'docs/architecture.md'), 'utf8');
 const TOOL_FOLDERS = ['sandbox', 'scripts', 'stack', 'cluster', 'bench', 'chaos', 'test'];
 /** Folders the story count leaves out: pure rules, settings and telemetry that every step uses. */
 const UNCOUNTED = ['domain', 'config', 'observability'];
-const MAX_STORY_FILES = 8;
+/** The production files a reader opens to follow one story; the case and the watch each reach it. */
+const MAX_STORY_FILES = 9;
 
 function section(title: string): string {
   const start = DOC.indexOf(`\n## ${title}\n`);
@@ -46,7 +47,7 @@ it('draws the layers exactly as the production folders import each other', () =>
   expect(diagramEdges(section('The house'))).toEqual(layerEdges());
 });
 
-it.each(STORIES)('follows "%s" through at most eight production files that exist', (title) => {
+it.each(STORIES)('follows "%s" through at most nine production files that exist', (title) => {
   const story = storyFiles(title);
   expect(story.filter((file) => !existsSync(path.join(REPO, file)))).toEqual([]);
   const counted = story.filter((file) => !UNCOUNTED.includes(layerOf(file)));

@@ -23,8 +23,8 @@ COPY . .
 RUN npm run build
 
 # --- deps: production dependencies only, installed afresh from the lockfile rather than pruned, so no
-# dev-only package can linger. @temporalio/worker's own dependencies stay: webpack and @swc/core bundle
-# the workflow code when the worker starts.
+# dev-only package can linger. The workflow code is bundled at build time (dist/workflow-bundle.js), so the
+# worker starts without webpack and without the memory webpack would leave behind.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -38,10 +38,11 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends ca-certificates tini \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
-  NODE_OPTIONS=--enable-source-maps
+  NODE_OPTIONS=--enable-source-maps \
+  KYC_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 WORKDIR /app
 # Owned by root and only readable by the `node` user the processes run as: the code cannot be changed by a
-# compromised process. The worker bundles dist/workflows in memory, so nothing here needs to be writable.
+# compromised process. The worker loads the prebuilt workflow bundle, so nothing here needs to be writable.
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

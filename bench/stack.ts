@@ -8,6 +8,7 @@ import { generateCodecKey, kycDataConverter } from '../codec';
 import type { RunningSandbox } from '../sandbox/start-sandbox';
 import { startSandbox } from '../sandbox/start-sandbox';
 import { freeLoopbackPort } from '../worker/free-port';
+import { writeWorkflowBundle } from '../worker/workflow-bundle';
 import { Stack } from '../stack/stack';
 import { NodeProcess } from './child-process';
 import { InstantUsers } from './instant-users';
@@ -149,7 +150,14 @@ async function startParts(options: StackOptions, stack: Stack): Promise<BenchSta
     stack.onStop(name, () => child.stop());
     return child;
   };
-  const worker = spawnNode('worker', 'bench/engine-worker.ts', await workerEnv(ENGINE_TASK_QUEUE));
+  // The engine's worker loads its workflow code prebuilt, as the image runs it (Dockerfile), unless the run
+  // names another setting: bundling at start would leave webpack's memory in every figure of the worker.
+  const bundle = path.join(workDir, 'workflow-bundle.js');
+  await writeWorkflowBundle(bundle);
+  const worker = spawnNode('worker', 'bench/engine-worker.ts', {
+    KYC_WORKFLOW_BUNDLE: bundle,
+    ...(await workerEnv(ENGINE_TASK_QUEUE)),
+  });
   const skeletonWorker = spawnNode(
     'skeleton-worker',
     'bench/skeleton-worker.ts',

@@ -283,6 +283,12 @@ export const workerFields = {
    */
   KYC_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
   /**
+   * A workflow bundle built ahead (`npm run build` writes dist/workflow-bundle.js; the image sets it). Without
+   * it the worker bundles `workflows/` with webpack at start, which takes seconds and leaves the process
+   * holding about a hundred MiB more for as long as it runs (bench/, the watch measure).
+   */
+  KYC_WORKFLOW_BUNDLE: text.optional(),
+  /**
    * The engine's own PostgreSQL (`postgres://user:password@host:port/database`). With it, every worker
    * process shares the vendors' limits (SumSub's request rate, Kriptomat's TOTP windows); without it each
    * process keeps its own, which is right for one worker and wrong for several.
@@ -492,6 +498,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<ConfigVariable, string>> = {
   KYC_SHUTDOWN_GRACE_TIME: 'After SIGTERM, how long activities in flight may run before they are cancelled.',
   KYC_MAX_CACHED_WORKFLOWS:
     'Cases kept in memory between their tasks; the others replay their short history when they wake.',
+  KYC_WORKFLOW_BUNDLE:
+    'A prebuilt workflow bundle (`npm run build` writes `dist/workflow-bundle.js`); unset: `workflows/` is bundled at start.',
   KYC_DATABASE_URL:
     "The engine's own PostgreSQL: vendor limits shared by every worker process (per process without it).",
   KYC_WORKER_DEPLOYMENT_NAME:

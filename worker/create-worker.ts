@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Runtime, Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { AuditTrail } from '../audit';
 import { kycDataConverter } from '../codec';
+import { ConfigurationError } from '../domain';
 import type { WorkerConfig } from '../config';
 import type { HttpCallObserver } from '../observability/metrics-types';
 import { vendorClientsFrom } from '../vendors/clients';
@@ -28,10 +30,25 @@ export const TEST_WORKFLOWS_PATH_VARIABLE = 'KYC_TEST_WORKFLOWS_PATH';
 /** The log message of every worker's start, with its deployment version (or none) and its identity. */
 export const WORKER_VERSION_MESSAGE = 'worker deployment version';
 
-/** `workflows/`, unless a test names its own entry (TEST_WORKFLOWS_PATH_VARIABLE). */
-export function defaultWorkflowSource(env: NodeJS.ProcessEnv = process.env): WorkflowSource {
+/**
+ * A test's own entry (TEST_WORKFLOWS_PATH_VARIABLE) if one is named, else the prebuilt bundle
+ * (`KYC_WORKFLOW_BUNDLE`), else `workflows/`, bundled at start.
+ */
+export function defaultWorkflowSource(
+  config: Pick<WorkerConfig, 'KYC_WORKFLOW_BUNDLE'> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): WorkflowSource {
   const override = env[TEST_WORKFLOWS_PATH_VARIABLE];
-  return { workflowsPath: override ? path.resolve(override) : WORKFLOWS_PATH };
+  if (override) return { workflowsPath: path.resolve(override) };
+  const bundle = config.KYC_WORKFLOW_BUNDLE;
+  if (bundle) {
+    const codePath = path.resolve(bundle);
+    // Said here, naming the setting: the SDK's own error would name neither the variable nor the remedy.
+    if (!existsSync(codePath))
+      throw new ConfigurationError(`KYC_WORKFLOW_BUNDLE: no file at ${codePath} (npm run build writes one)`);
+    return { workflowBundle: { codePath } };
+  }
+  return { workflowsPath: WORKFLOWS_PATH };
 }
 
 /**
@@ -51,7 +68,7 @@ export interface KycWorkerOptions {
 export async function createKycWorker(
   connection: NativeConnection,
   config: WorkerConfig,
-  source: WorkflowSource = defaultWorkflowSource(),
+  source: WorkflowSource = defaultWorkflowSource(config),
   options: KycWorkerOptions = {},
 ): Promise<Worker> {
   const worker = await Worker.create({

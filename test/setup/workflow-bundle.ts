@@ -1,9 +1,7 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { FAILURE_CONVERTER_PATH } from '../../codec';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { writeWorkflowBundle } from '../../worker/workflow-bundle';
 import { TEST_ENV } from '../helpers/test-env';
 
 /**
@@ -13,15 +11,9 @@ import { TEST_ENV } from '../helpers/test-env';
 export async function bundleWorkflowForTests(): Promise<void> {
   // Both tiers' setups run in one `npm test`: the second reuses the first one's bundle.
   if (process.env[TEST_ENV.workflowBundle]) return;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    // As the worker bundles it from its data converter: failures the workflow raises are encoded too.
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
-  });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kyc-jest-'));
   const bundlePath = path.join(dir, 'workflow-bundle.js');
-  await writeFile(bundlePath, code);
+  await writeWorkflowBundle(bundlePath);
   process.env[TEST_ENV.workflowBundle] = bundlePath;
 }
 

@@ -1,15 +1,15 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
 import { listCases } from '../client/case-list';
-import { getCase, getWatch, startOrJoinCase, watchRequestFrom } from '../client/kyc-cases';
+import { caseAndWatchBody, getCaseAndWatch, startOrJoinCase, watchRequestFrom } from '../client/kyc-cases';
 import type { ApiDeps } from './deps';
 import { BEARER_SECURITY, CALLER_ERRORS, NOT_FOUND, UNAVAILABLE, json, rateLimited } from './responses';
 import {
   CaseListQuerySchema,
   CaseListSchema,
+  CaseReadSchema,
   CaseStartedSchema,
   CaseStartQuerySchema,
-  CaseViewSchema,
   UserIdParamsSchema,
 } from './schemas';
 
@@ -38,12 +38,17 @@ const readCase = createRoute({
   method: 'get',
   path: '/v1/cases/{userId}',
   summary: "The case's state, live while it runs, its result once it ended; and the user's watch, if any",
+  description:
+    "An approved user's watch outlives the case's history, which Temporal deletes once the namespace's retention has passed after the case ended: such a user is answered by the watch alone, marked `caseHistory: \"expired\"`. 404 only when the user has neither a case nor a watch.",
   security: BEARER_SECURITY,
   request: { params: UserIdParamsSchema },
   responses: rateLimited({
-    200: json(CaseViewSchema, 'The case'),
+    200: json(
+      CaseReadSchema,
+      'The case (`caseHistory: "held"`), or the watch alone once the case history has expired (`caseHistory: "expired"`)',
+    ),
     ...CALLER_ERRORS,
-    404: NOT_FOUND,
+    404: { ...NOT_FOUND, description: 'The user has neither a case nor a watch' },
     503: UNAVAILABLE,
   }),
 });
@@ -81,11 +86,7 @@ export function registerCaseRoutes(app: OpenAPIHono, { client, config, timings }
 
   app.openapi(readCase, async (c) => {
     const { userId } = c.req.valid('param');
-    const [{ workflowStatus, state }, watch] = await Promise.all([
-      getCase(client, userId),
-      getWatch(client, userId),
-    ]);
-    return c.json({ workflowStatus, ...state, ...(watch && { watch }) }, 200);
+    return c.json(caseAndWatchBody(userId, await getCaseAndWatch(client, userId)), 200);
   });
 
   app.openapi(listRoute, async (c) => {

@@ -228,11 +228,36 @@ export const WatchViewSchema = z
 
 export const CaseViewSchema = CaseStateSchema.extend({
   workflowStatus,
-  watch: WatchViewSchema.optional().openapi({
-    description:
-      'Present when the user has a watch (a case started with `?watch=true` or KYC_WATCH_APPROVED)',
+  caseHistory: z.literal('held').openapi({
+    description: "Temporal holds the case's execution: the case's state is answered in full",
   }),
-}).openapi('CaseView');
+  watch: WatchViewSchema.optional(),
+}).openapi('CaseView', {
+  description:
+    'The case; `watch` is present when the user has a watch (a case started with `?watch=true` or KYC_WATCH_APPROVED)',
+});
+
+/**
+ * A watched user whose case Temporal no longer holds: the namespace's retention deleted the closed case's
+ * execution, while the watch of the approved user runs on. Not a 404: the watch tells when the user was
+ * approved, their Kriptomat status now and the changes seen.
+ */
+export const WatchedUserViewSchema = z
+  .object({
+    userId: UserIdSchema,
+    caseHistory: z.literal('expired').openapi({
+      description:
+        "Temporal no longer holds the case's history (its retention passed after the case ended approved): only the watch is answered",
+    }),
+    watch: WatchViewSchema,
+  })
+  .openapi('WatchedUserView', {
+    description:
+      'A watched user whose case history is no longer held by Temporal: `watch.state.approvedAt` is when the case ended approved, `watch.state.kycStatus` the status now, `watch.state.changes` what moved since',
+  });
+
+/** `GET /v1/cases/{userId}`: the case (and its watch), or the watch alone once the case is no longer held. */
+export const CaseReadSchema = z.discriminatedUnion('caseHistory', [CaseViewSchema, WatchedUserViewSchema]);
 
 export const CaseStartQuerySchema = z.object({
   watch: z

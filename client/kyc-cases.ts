@@ -242,6 +242,47 @@ export async function getWatch(client: Client, userId: string): Promise<WatchVie
   }
 }
 
+/**
+ * What the engine holds about a user: the case and, beside it, the watch. An approved user's watch runs for
+ * months, while Temporal deletes a closed case's execution once the namespace's retention has passed: such a
+ * user is answered by the watch alone (`case: null`), not as unknown. Invariant: `case` and `watch` are never
+ * both null.
+ */
+export type CaseAndWatch = { case: CaseView; watch: WatchView | null } | { case: null; watch: WatchView };
+
+/**
+ * The case of `userId` and its watch, read side by side. Throws `CaseNotFoundError` only when the user has
+ * neither: a watch without its case means the case's history is no longer held, not that the user is unknown.
+ */
+export async function getCaseAndWatch(client: Client, userId: string): Promise<CaseAndWatch> {
+  const [caseView, watch] = await Promise.all([
+    getCase(client, userId).catch((error: unknown) => {
+      if (error instanceof CaseNotFoundError) return null;
+      throw error;
+    }),
+    getWatch(client, userId),
+  ]);
+  if (caseView) return { case: caseView, watch };
+  if (watch) return { case: null, watch };
+  throw new CaseNotFoundError(userId);
+}
+
+/**
+ * Whether Temporal still holds the user's case: `expired` when only the watch is left (the closed case's
+ * execution was deleted by the namespace's retention).
+ */
+export type CaseHistory = 'held' | 'expired';
+
+/**
+ * The case and its watch as the API and `kyc status --json` answer them: the case's state at the top level with
+ * `caseHistory: 'held'`; or, the case no longer held, the user id, `caseHistory: 'expired'` and the watch.
+ */
+export function caseAndWatchBody(userId: string, view: CaseAndWatch) {
+  if (view.case === null) return { userId, caseHistory: 'expired' as const, watch: view.watch };
+  const { workflowStatus, state } = view.case;
+  return { workflowStatus, ...state, caseHistory: 'held' as const, ...(view.watch && { watch: view.watch }) };
+}
+
 /** Ends the user's watch (a cancellation: the changes it has seen still reach the partner). False when none runs. */
 export async function stopWatch(client: Client, userId: string): Promise<boolean> {
   if (!isValidUserId(userId)) throw new InvalidUserIdError(userId);

@@ -1,4 +1,5 @@
-import { kycWorkflowId } from '../../domain';
+import type { ApprovedUserWatchInput } from '../../domain';
+import { kycWorkflowId, watchWorkflowId } from '../../domain';
 import { eventually } from '../helpers/temporal';
 import type { ApiEnv } from './api-harness';
 import { startApiEnv } from './api-harness';
@@ -70,7 +71,7 @@ describe('GET /v1/cases/{userId}', () => {
 
     const view = await api.until(userId, (v) => v.workflowStatus === 'COMPLETED');
 
-    expect(view).toMatchObject({ userId, phase: outcome, outcome, kycStatus: status });
+    expect(view).toMatchObject({ userId, phase: outcome, outcome, kycStatus: status, caseHistory: 'held' });
   });
 
   it('answers the live state of a running case', async () => {
@@ -84,10 +85,46 @@ describe('GET /v1/cases/{userId}', () => {
     });
   });
 
-  it('answers 404 for a user without a case', async () => {
+  it('answers 404 for a user with neither a case nor a watch', async () => {
     const { status, body } = await api.call('GET', '/v1/cases/never-onboarded-1');
     expect(status).toBe(404);
-    expect(body).toMatchObject({ error: 'not_found' });
+    expect(body).toEqual({ error: 'not_found', message: 'no KYC case for user never-onboarded-1' });
+  });
+
+  it("answers the watch, marked, once Temporal no longer holds the approved user's case", async () => {
+    const userId = userWith('passed');
+    const approvedAt = '2026-06-01T10:00:00.000Z';
+    // What the retention leaves: the watch the approved case started, and no case execution. Started directly
+    // rather than by deleting an approved case, which takes the dev server about half a minute.
+    const input: ApprovedUserWatchInput = {
+      userId,
+      approved: { kycStatus: 'passed', eddStatus: 'not_reported', at: approvedAt },
+    };
+    const watch = await api.client.workflow.start('approvedUserWatch', {
+      workflowId: watchWorkflowId(userId),
+      taskQueue: api.t.taskQueue,
+      args: [input],
+    });
+
+    const { status, body } = await api.call('GET', `/v1/cases/${userId}`);
+
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      userId,
+      caseHistory: 'expired',
+      watch: {
+        workflowStatus: 'RUNNING',
+        state: expect.objectContaining({
+          userId,
+          phase: 'watching',
+          approvedAt,
+          kycStatus: 'passed',
+          changes: [],
+          changeCount: 0,
+        }) as unknown,
+      },
+    });
+    await watch.cancel();
   });
 });
 

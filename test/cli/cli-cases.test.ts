@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { CaseSummary } from '../../client/case-list';
 import { getCaseState } from '../../client/kyc-cases';
 import { kycDataConverter } from '../../codec';
-import type { CasePhase, KycCaseState } from '../../domain';
+import { CASE_HISTORY_EXPIRED } from '../../cli/commands/status';
+import type { ApprovedUserWatchInput, CasePhase, KycCaseState } from '../../domain';
+import { watchWorkflowId } from '../../domain';
 import { codecClient, TEST_CODEC_CONFIG, TEST_CODEC_ENV } from '../helpers/codec';
 import type { FakeCaseEnv } from '../helpers/fake-case-env';
 import { startFakeCaseEnv } from '../helpers/fake-case-env';
@@ -140,6 +142,36 @@ test('status of an unknown user exits 3; --json is the parseable state', async (
   expect(readable.code).toBe(0);
   expect(readable.stdout).toMatch(/^phase\s+awaiting_kriptomat$/m);
   expect(readable.stdout).toMatch(/^next check\s+\S+ \((in \d+s|\d+s ago)\)$/m);
+});
+
+test('status of a watched user whose case Temporal no longer holds shows the watch, marked', async () => {
+  const [userId] = users('passed', 1) as [string];
+  const approvedAt = '2026-06-01T10:00:00.000Z';
+  // The watch as the approved case started it, its case execution since deleted by the retention.
+  const input: ApprovedUserWatchInput = {
+    userId,
+    approved: { kycStatus: 'passed', eddStatus: 'not_reported', at: approvedAt },
+  };
+  const watch = await client.workflow.start('approvedUserWatch', {
+    workflowId: watchWorkflowId(userId),
+    taskQueue: t.taskQueue,
+    args: [input],
+  });
+
+  const readable = await kyc('status', userId);
+  expect(readable).toMatchObject({ code: 0, stderr: '' });
+  expect(readable.stdout).toContain(CASE_HISTORY_EXPIRED);
+  expect(readable.stdout).toMatch(new RegExp(`^approved\\s+${approvedAt}$`, 'm'));
+  expect(readable.stdout).toMatch(/^ {2}kycStatus now\s+passed$/m);
+
+  const json = await kyc('status', userId, '--json');
+  expect(json.code).toBe(0);
+  expect(JSON.parse(json.stdout)).toMatchObject({
+    userId,
+    caseHistory: 'expired',
+    watch: { workflowStatus: 'RUNNING', state: { approvedAt, kycStatus: 'passed', changeCount: 0 } },
+  });
+  await watch.cancel();
 });
 
 test('watch prints the phase changes through to the outcome, then exits 0', async () => {

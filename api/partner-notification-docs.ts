@@ -1,11 +1,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import type { StandardEventType } from '../domain';
+import type { ErrorType, StandardEventType } from '../domain';
 import {
   CASE_OUTCOMES,
   CASE_PHASES,
   EDD_STATUS_PATTERN,
   KYC_STATUSES,
+  NON_RETRYABLE_ERROR_TYPES,
   STANDARD_WEBHOOK_HEADERS,
 } from '../domain';
 import { UserIdSchema, oneLine, timestamp } from './schemas';
@@ -15,6 +16,9 @@ import { UserIdSchema, oneLine, timestamp } from './schemas';
  * OpenAPI document's `webhooks` so a partner generates its receiver from the same document as its client.
  * The API serves none of them: this is the contract, kept beside the routes so the two are published together.
  */
+
+/** The error types that park a case, as `case.needs_attention` names them (domain/failure-policy.ts). */
+const PARKING_ERROR_TYPES = NON_RETRYABLE_ERROR_TYPES as readonly [ErrorType, ...ErrorType[]];
 
 /** What every notification says about the case (domain/partner-event.ts `PartnerEvent` without type and time). */
 const NotificationDataSchema = z
@@ -36,6 +40,10 @@ const NotificationDataSchema = z
       })
       .optional()
       .openapi({ description: '`case.status_changed` only: the statuses before the change' }),
+    errorType: z.enum(PARKING_ERROR_TYPES).optional().openapi({
+      description:
+        '`case.needs_attention` only: the kind of failure that parked the case (never its message)',
+    }),
   })
   .openapi('PartnerNotificationData');
 
@@ -60,6 +68,8 @@ const HEADERS = z.object({
 
 const NOTIFICATIONS: Record<StandardEventType, string> = {
   'case.action_required': 'The user must verify or resubmit at SumSub (`data.action` says which).',
+  'case.needs_attention':
+    'The case parked on a failure retrying cannot fix (a vendor refused or broke its contract, credentials or settings are wrong): an operator must act, and the case resumes on their retry or ends `unresolved` past its parked deadline. `data.errorType` names the kind of failure; `data.phase` is `needs_attention`. Sent each time the case parks, so again after a retry that parks again.',
   'case.approved': 'The case ended: Kriptomat passed the user.',
   'case.rejected': 'The case ended: Kriptomat or SumSub rejected the user for good.',
   'case.expired': 'The case ended: no decision before its deadline.',

@@ -18,10 +18,13 @@ export type PartnerAction = 'verify_at_sumsub' | 'resubmit_at_sumsub';
  * `case.status_changed` comes from the watch of an approved user (docs/partner-guide.md, "Watching approved
  * users"): `phase` and `outcome` stay the onboarding verdict (`approved`), `kycStatus` and `eddStatus` are the
  * statuses read now, and `previous` the ones read before.
+ *
+ * `case.needs_attention` says the case parked on a failure only an operator can fix; `errorType` names the kind
+ * (domain/failure-policy.ts `ERROR_TYPES`), never the failure's message, which may quote a vendor.
  */
 export interface PartnerEvent {
   eventId: string;
-  type: 'case.action_required' | 'case.completed' | 'case.status_changed';
+  type: 'case.action_required' | 'case.needs_attention' | 'case.completed' | 'case.status_changed';
   userId: string;
   phase: CasePhase;
   /** Set for `case.action_required`. */
@@ -32,6 +35,8 @@ export interface PartnerEvent {
   eddStatus: EddStatus | null;
   /** Set for `case.status_changed` only: the statuses before the change. */
   previous?: KriptomatKycSnapshot;
+  /** Set for `case.needs_attention` only: the error type that parked the case. */
+  errorType?: string;
   occurredAt: string;
 }
 
@@ -52,11 +57,12 @@ export const STANDARD_WEBHOOK_HEADERS = {
 } as const;
 
 /** Event names under Standard Webhooks: an ended case is named by its outcome, so a partner routes on `type`. */
-export type StandardEventType = 'case.action_required' | 'case.status_changed' | `case.${CaseOutcome}`;
+export type StandardEventType =
+  'case.action_required' | 'case.needs_attention' | 'case.status_changed' | `case.${CaseOutcome}`;
 
 /** The Standard Webhooks name of an event: `case.completed` becomes `case.<outcome>`; the others keep theirs. */
 export function standardEventType(event: PartnerEvent): StandardEventType {
-  if (event.type === 'case.action_required' || event.type === 'case.status_changed') return event.type;
+  if (event.type !== 'case.completed') return event.type;
   // A completed event always carries its outcome (the workflow sets it with the final phase).
   return `case.${event.outcome ?? 'unresolved'}`;
 }

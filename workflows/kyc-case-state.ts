@@ -34,6 +34,7 @@ import {
 } from '../domain';
 import type { ShareResult } from '../activities/contract';
 import { AuditRecords } from './activity-calls';
+import type { PartnerNews } from './partner-notifications';
 import { PartnerNotifications } from './partner-notifications';
 
 /** What messages asked of the case since it last acted on them. */
@@ -382,8 +383,20 @@ export class KycCase {
 
   /** Tells the partner `type` about the case as it is now, without holding it up (see `PartnerNotifications`). */
   notify(type: PartnerEvent['type'], action: PartnerAction | null = null): void {
+    this.notifications.send(this.news(type, action));
+  }
+
+  /** Tells the partner the case is parked (`case.needs_attention`) and the error type that parked it. */
+  notifyParked(): void {
+    const { lastError } = this.current;
+    if (!lastError) return;
+    this.notifications.send({ ...this.news('case.needs_attention'), errorType: lastError.type });
+  }
+
+  /** What the partner is told about the case as it is now. */
+  private news(type: PartnerEvent['type'], action: PartnerAction | null = null): PartnerNews {
     const state = this.current;
-    this.notifications.send({
+    return {
       type,
       userId: state.userId,
       phase: state.phase,
@@ -392,7 +405,7 @@ export class KycCase {
       kycStatus: state.kycStatus,
       eddStatus: state.eddStatus,
       occurredAt: new Date().toISOString(),
-    });
+    };
   }
 
   /** Resolves once every notification queued so far was delivered. */

@@ -40,7 +40,14 @@ import {
 import { KycCase } from './kyc-case-state';
 import { handleMessages } from './messages';
 import type { approvedUserWatch } from './approved-user-watch';
-import { auditTrail, leanRoundTrips, parkedCasesEnd, reviewReadDecides, watchApprovedUsers } from './patches';
+import {
+  auditTrail,
+  leanRoundTrips,
+  notifyNeedsAttention,
+  parkedCasesEnd,
+  reviewReadDecides,
+  watchApprovedUsers,
+} from './patches';
 import { refuseUntrustedInput } from './untrusted-input';
 import { watchRecheckSignal } from './watch-messages';
 
@@ -90,6 +97,8 @@ async function runUntilDone(kase: KycCase, input: KycCaseInput): Promise<void> {
       const failure = finalFailure(error);
       if (!failure) throw error;
       kase.park(phase, failure);
+      // Once per parking: a retry that parks again tells the partner again.
+      if (notifyNeedsAttention()) kase.notifyParked();
     }
     if (phase === 'awaiting_user' || phase === 'awaiting_kriptomat') waits += 1;
     if (

@@ -66,3 +66,14 @@ const AUDIT_TRAIL = 'audit-trail-1';
 export function auditTrail(): boolean {
   return patched(AUDIT_TRAIL);
 }
+
+/**
+ * A case that parks in `needs_attention` tells the partner `case.needs_attention` (with the error type that
+ * parked it), once per parking. Called only when a case parks: a run that parked before this change sent
+ * nothing there.
+ */
+const NOTIFY_NEEDS_ATTENTION = 'notify-needs-attention-1';
+
+export function notifyNeedsAttention(): boolean {
+  return patched(NOTIFY_NEEDS_ATTENTION);
+}

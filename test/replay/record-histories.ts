@@ -136,6 +136,24 @@ const STORIES: Record<string, Story> = {
     partners.user(userId, 'declined');
     return handle;
   },
+  // Each parking tells the partner `case.needs_attention`: a retry while the share still fails parks it again.
+  'parked-twice-then-approved': async ({ partners, userId, start, until }) => {
+    partners
+      .user(userId, 'not_started')
+      .review(userId, GREEN)
+      .fail('shareApplicantWithKriptomat', userId, 'contract');
+    const handle = await start();
+    const parkings = (state: KycCaseState) =>
+      state.phases.filter((p) => p.phase === 'needs_attention').length;
+    await until(handle, (state) => parkings(state) === 1);
+    await handle.signal(retrySignal);
+    await until(handle, (state) => parkings(state) === 2);
+    partners.heal('shareApplicantWithKriptomat', userId);
+    await handle.signal(retrySignal);
+    await until(handle, (state) => state.phase === 'awaiting_kriptomat');
+    partners.user(userId, 'passed');
+    return handle;
+  },
   'expired-waiting-for-user': async ({ partners, userId, start }) => {
     partners.user(userId, 'not_started');
     return start({ userDeadline: '2s' });

@@ -38,11 +38,32 @@ describe('the event a partner receives', () => {
     outcome: null,
   };
 
-  it('names an ended case by its outcome, and keeps action_required', () => {
+  const needsAttention: PartnerEvent = {
+    ...completedEvent('u9'),
+    type: 'case.needs_attention',
+    phase: 'needs_attention',
+    outcome: null,
+    errorType: 'ContractViolation',
+  };
+
+  it('names an ended case by its outcome, and keeps action_required and needs_attention', () => {
     for (const outcome of ['approved', 'rejected', 'expired', 'cancelled', 'unresolved'] as const) {
       expect(standardEventType({ ...completedEvent(), phase: outcome, outcome })).toBe(`case.${outcome}`);
     }
     expect(standardEventType(actionRequired)).toBe('case.action_required');
+    expect(standardEventType(needsAttention)).toBe('case.needs_attention');
+  });
+
+  it('tells a parked case by the error type that parked it, under both formats', () => {
+    expect(partnerEventBody(needsAttention, 'standard')).toMatchObject({
+      type: 'case.needs_attention',
+      timestamp: needsAttention.occurredAt,
+      data: { phase: 'needs_attention', errorType: 'ContractViolation' },
+    });
+    expect(partnerEventBody(needsAttention, 'legacy')).toMatchObject({
+      type: 'case.needs_attention',
+      errorType: 'ContractViolation',
+    });
   });
 
   it('is { type, timestamp, data } under Standard Webhooks, and the flat event under legacy', () => {

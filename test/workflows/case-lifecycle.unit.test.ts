@@ -1,10 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import type { AuditActivities } from '../../activities/audit';
+import { startOrJoinCase } from '../../client/kyc-cases';
 import type { KycCaseState } from '../../domain';
 import { KYC_PHASE, KYC_STATUS, kycWorkflowId } from '../../domain';
 import { cancelSignal, getStateQuery, retrySignal, sumsubEventSignal } from '../../workflows/messages';
 import type { CaseEnv } from '../helpers/case-env';
 import { phasesOf } from '../helpers/cases';
+import { runInBackground, testWorkflowSource, uniqueTaskQueue } from '../helpers/test-worker';
 import { REVIEWED, startTimeSkippingCaseEnv, sumsubEvent } from '../helpers/time-skipping-case-env';
 
 /**
@@ -157,6 +161,61 @@ describe('needs_attention', () => {
 
     expect((await handle.result()).outcome).toBe('approved');
     expect(t.partners.imports.get(userId)).toBe(1);
+  });
+
+  it('tells the partner each time the case parks, by error type only, and records each in the audit trail', async () => {
+    // A worker of its own, whose audit activity keeps what the case writes.
+    const written: Parameters<AuditActivities['recordAudit']>[0][] = [];
+    const taskQueue = uniqueTaskQueue('case-lifecycle-audited');
+    const worker = await Worker.create({
+      connection: t.env.nativeConnection,
+      taskQueue,
+      activities: {
+        ...t.partners.activities(),
+        recordAudit: (input: Parameters<AuditActivities['recordAudit']>[0]) => {
+          written.push(input);
+          return Promise.resolve();
+        },
+      },
+      ...testWorkflowSource(),
+    });
+    const stopWorker = runInBackground(worker);
+    try {
+      const userId = t.userOf('parked-twice');
+      t.partners.user(userId, 'not_started').review(userId, REVIEWED.green);
+      t.partners.fail('shareApplicantWithKriptomat', userId, 'contract');
+      const handle = await startOrJoinCase(t.env.client, userId, { taskQueue });
+      const parkings = (state: KycCaseState) => phasesOf(state).filter((p) => p === 'needs_attention').length;
+
+      await t.until(handle, (state) => parkings(state) === 1);
+      await handle.signal(retrySignal); // the share still fails: the case parks again
+      await t.until(handle, (state) => parkings(state) === 2);
+      t.partners.heal('shareApplicantWithKriptomat', userId);
+      await handle.signal(retrySignal);
+      await t.until(handle, (state) => state.phase === 'awaiting_kriptomat');
+      t.partners.user(userId, 'passed');
+      expect((await handle.result()).outcome).toBe('approved');
+
+      const told = t.partners.notifications.filter((event) => event.userId === userId);
+      expect(told.map(({ type, phase, errorType }) => ({ type, phase, errorType }))).toEqual([
+        { type: 'case.needs_attention', phase: 'needs_attention', errorType: 'ContractViolation' },
+        { type: 'case.needs_attention', phase: 'needs_attention', errorType: 'ContractViolation' },
+        { type: 'case.completed', phase: 'approved', errorType: undefined },
+      ]);
+      // The partner learns the kind of failure, never its message (which may quote the vendor's answer).
+      expect(JSON.stringify(told)).not.toContain('data.kyc_status');
+      const sent = written
+        .filter((flush) => flush.userId === userId)
+        .flatMap((flush) => flush.entries.map((entry) => entry.record))
+        .filter((record) => record.kind === 'notification.sent');
+      expect(sent).toEqual([
+        { kind: 'notification.sent', data: { eventType: 'case.needs_attention', deliveryId: '1' } },
+        { kind: 'notification.sent', data: { eventType: 'case.needs_attention', deliveryId: '2' } },
+        { kind: 'notification.sent', data: { eventType: 'case.completed', deliveryId: '3' } },
+      ]);
+    } finally {
+      await stopWorker();
+    }
   });
 });
 

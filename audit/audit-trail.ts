@@ -38,9 +38,21 @@ export interface AuditTrail {
    * case ended), else records the request and when it will happen; says which.
    */
   erase(userId: string, options: { now: Date; holdUntil?: Date }): Promise<ErasureResult>;
-  /** Performs the erasures whose hold has ended by `now`; returns their pseudonyms. */
+  /**
+   * Destroys one subject's key if its erasure's hold has ended by `now` (its record keeping, workflows/
+   * record-keeping.ts, asks for its own pseudonym only); says what it found. Repeating it is harmless.
+   */
+  destroyIfDue(pseudonym: string, now: Date): Promise<KeyDestruction>;
+  /** Performs every erasure whose hold has ended by `now`; returns the pseudonyms it destroyed. */
   destroyDue(now: Date): Promise<string[]>;
 }
+
+/**
+ * What `destroyIfDue` found: it destroyed the key (`destroyed`), the key was gone already (`erased_before`:
+ * an earlier run, or an erasure at once after the hold), the hold has not ended (`not_due`), no erasure
+ * was asked (`not_requested`), or no subject has this pseudonym (`unknown`).
+ */
+export type KeyDestruction = 'destroyed' | 'erased_before' | 'not_due' | 'not_requested' | 'unknown';
 
 export function createAuditTrail(options: {
   db: AuditDatabase;
@@ -50,6 +62,18 @@ export function createAuditTrail(options: {
   const { db, keys } = options;
   const hold = options.hold ?? DEFAULT_HOLD;
   const lookup = (userId: string) => lookupOf(keys.lookupKey, userId);
+  const destroyIfDue = (pseudonym: string, now: Date): Promise<KeyDestruction> =>
+    db.transaction(async (tx) => {
+      // Locked and read here, not trusted from an earlier read: another process may have destroyed the key,
+      // or a new request moved the hold, meanwhile.
+      const subject = await lockSubjectByPseudonym(tx, pseudonym);
+      if (!subject) return 'unknown';
+      if (subject.subject_key === null) return 'erased_before';
+      if (subject.erase_after_ms === null) return 'not_requested';
+      if (subject.erase_after_ms > now.getTime()) return 'not_due';
+      await destroySubjectKey(tx, keys, subject, now);
+      return 'destroyed';
+    });
   return {
     append: (userId, record, { idempotencyKey, at = new Date() }) =>
       db.transaction(async (tx) => {
@@ -74,6 +98,7 @@ export function createAuditTrail(options: {
         if (!subject) return { outcome: 'unknown' } as const;
         return eraseLocked(tx, keys, subject, { now, hold, ...(holdUntil && { holdUntil }) });
       }),
+    destroyIfDue,
     destroyDue: async (now) => {
       const { rows } = await db.query(
         `SELECT pseudonym FROM audit_subjects
@@ -84,14 +109,7 @@ export function createAuditTrail(options: {
       const destroyed: string[] = [];
       for (const raw of rows) {
         const { pseudonym } = pseudonymRowSchema.parse(raw);
-        const done = await db.transaction(async (tx) => {
-          // Locked and read again: another process may have destroyed it meanwhile.
-          const subject = await lockSubjectByPseudonym(tx, pseudonym);
-          if (!subject || subject.subject_key === null) return false;
-          await destroySubjectKey(tx, keys, subject, now);
-          return true;
-        });
-        if (done) destroyed.push(pseudonym);
+        if ((await destroyIfDue(pseudonym, now)) === 'destroyed') destroyed.push(pseudonym);
       }
       return destroyed;
     },

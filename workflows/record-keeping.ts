@@ -12,13 +12,14 @@ const { destroyDueErasures } = proxyActivities<RecordKeepingActivities>({
   startToCloseTimeout: '1m',
   // A database outage is waited out: the destruction is owed, and repeating it is harmless.
   retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '1h' },
-  summary: 'destroy the keys of erasures whose hold has ended',
+  summary: 'destroy the audit key of this pseudonym once its hold has ended',
 });
 
 /**
  * The record keeping of one erased user, identified by the pseudonym only (`kyc-records:{pseudonym}`): started
  * when an erasure must wait for an AML hold, it sleeps until the hold ends and then has the trail destroy the
- * user's key. A durable timer: the destruction happens by itself, years later, whatever restarted meanwhile.
+ * user's key, and that key only (another subject's is its own run's to destroy). A durable timer: the
+ * destruction happens by itself, years later, whatever restarted meanwhile.
  * A new request with another date replaces the run (the client starts it with `TERMINATE_EXISTING`).
  */
 export async function recordKeeping(input: RecordKeepingInput): Promise<{ destroyed: boolean }> {
@@ -27,6 +28,7 @@ export async function recordKeeping(input: RecordKeepingInput): Promise<{ destro
   // `Date.now()` in a workflow is the task's deterministic time; a hold already over needs no timer.
   const remaining = due - Date.now();
   if (remaining > 0) await sleep(remaining);
-  const destroyed = await destroyDueErasures();
+  // The pseudonym is the activity's input, not a command attribute: runs recorded without it replay alike.
+  const destroyed = await destroyDueErasures(input.pseudonym);
   return { destroyed: destroyed.includes(input.pseudonym) };
 }

@@ -2,18 +2,25 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { AuditRecord, AuditTrail } from '../audit';
+import type { RunRef } from '../audit/records';
 import { SubjectErasedError } from '../audit';
 import { ERROR_TYPES } from '../domain';
 
 export type { AuditRecord, AuditRecordKind } from '../audit';
+export type { RunRef, RunWorkflow } from '../audit/records';
 
-/** One record as a workflow hands it over: what, under which idempotency key, and when (workflow time). */
+/**
+ * One record as a workflow hands it over: what, under which idempotency key, when (workflow time), and which
+ * run wrote it.
+ */
 export interface AuditEntry {
   record: AuditRecord;
-  /** Deterministic per record (workflow id, first run id, a counter): a retry appends nothing twice. */
+  /** Deterministic per record (workflow id, run, a counter): a retry appends nothing twice. */
   idempotencyKey: string;
   /** ISO time the workflow took the record at, so a retry or a late flush keeps the moment it happened. */
   at: string;
+  /** The run that took the record (absent in entries from workers before it): stored in the chained body. */
+  run?: RunRef;
 }
 
 /** The trail's activity: a workflow flushes the records it collected in one call. */
@@ -33,9 +40,10 @@ export function createAuditActivities(trail: Pick<AuditTrail, 'append'> | null):
   return {
     recordAudit: async ({ userId, entries }) => {
       if (!trail) return;
-      for (const { record, idempotencyKey, at } of entries) {
+      for (const { record, idempotencyKey, at, run } of entries) {
         try {
-          await trail.append(userId, record, { idempotencyKey, at: new Date(at) });
+          const stored: AuditRecord = run ? { ...record, run } : record;
+          await trail.append(userId, stored, { idempotencyKey, at: new Date(at) });
         } catch (error) {
           if (error instanceof SubjectErasedError) {
             log.warn('the user is erased: the audit record was not written', { kind: record.kind });

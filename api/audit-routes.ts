@@ -1,8 +1,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
-import type { AuditTrail } from '../audit';
+import type { AuditTrail, ChainReport } from '../audit';
+import { RUN_WORKFLOWS } from '../audit/records';
+import type { RunFlag } from '../audit/run-flags';
+import { endedFlags, RUN_FLAGS, unclosedFlag } from '../audit/run-flags';
+import type { ClosedExecution } from '../client/audit-executions';
+import { executionsClosedOutside, runsUnknownToTemporal } from '../client/audit-executions';
 import { DEFAULT_API_KEY_NAME } from '../config/fields';
 import { operatorName } from '../domain';
 import { ErasurePendingError, eraseExecutions, scheduleKeyDestruction } from '../client/erasure';
@@ -13,9 +19,10 @@ import {
   AuditExportLineSchema,
   AuditExportQuerySchema,
   AuditTrailSchema,
-  AuditVerificationSchema,
+  AuditVerificationSchema as ChainsOnlySchema,
   ErasureSchema,
   ErrorSchema,
+  MAX_CHAINS,
   UserIdParamsSchema,
 } from './schemas';
 
@@ -23,7 +30,53 @@ const NO_TRAIL = json(
   ErrorSchema,
   'No audit trail is configured (KYC_AUDIT_LOOKUP_KEY, KYC_AUDIT_SIGNING_KEY), or Temporal cannot be reached',
 );
-const ERRORS = { ...CALLER_ERRORS, 503: NO_TRAIL };
+
+/** A Temporal run id. */
+const runId = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/);
+
+const RunFlagSchema = z
+  .object({
+    runId,
+    flag: z.enum(RUN_FLAGS).openapi({
+      description:
+        '`reset`: the run was made by a Temporal reset; `terminated`, `cancelled`, `timed-out`: Temporal closed the run so and the chain holds no closing record of it; `unclosed`: the latest case run has no closing record and Temporal no longer knows it (ended outside the engine, how unknown)',
+    }),
+    workflow: z
+      .enum(RUN_WORKFLOWS)
+      .optional()
+      .openapi({ description: 'Which of the engine workflows ran it' }),
+  })
+  .openapi('AuditRunFlag');
+
+const chainsOnly = ChainsOnlySchema.shape;
+
+/**
+ * A chain's report with the runs ended or reset outside the engine (not tampering: `ok` ignores them). Built
+ * from the fields of api/schemas.ts's report, not extended from it: an extension would name itself.
+ */
+const ChainReportSchema = z
+  .object({
+    ...chainsOnly.chains.element.shape,
+    flags: z.array(RunFlagSchema).max(10_000).openapi({
+      description: 'Executions that wrote the chain and were ended or reset outside the engine: warnings',
+    }),
+  })
+  .openapi('AuditChainReport');
+
+const AuditVerificationSchema = z
+  .object({ ok: chainsOnly.ok, chains: z.array(ChainReportSchema).max(MAX_CHAINS) })
+  .openapi('AuditVerification');
+
+/**
+ * The answers of an audit route: `responses`, then the caller errors and the 503 of a missing trail that every
+ * audit route gives (a route's own 503 replaces it), all with the rate-limit headers.
+ */
+function auditResponses<T extends Record<number, { description: string }>>(responses: T) {
+  return rateLimited({ ...CALLER_ERRORS, 503: NO_TRAIL, ...responses });
+}
 
 const readTrail = createRoute({
   method: 'get',
@@ -32,9 +85,8 @@ const readTrail = createRoute({
     "The user's audit trail: every decision, vendor answer, operator action and notification, in order",
   security: BEARER_SECURITY,
   request: { params: UserIdParamsSchema },
-  responses: rateLimited({
+  responses: auditResponses({
     200: json(AuditTrailSchema, 'The trail, free text opened while the user is not erased'),
-    ...ERRORS,
     404: json(ErrorSchema, 'The trail holds nothing of the user (never recorded, or erased)'),
   }),
 });
@@ -42,9 +94,12 @@ const readTrail = createRoute({
 const verify = createRoute({
   method: 'get',
   path: '/v1/audit/verify',
-  summary: 'Check every chain of the trail: its hashes and signed heads, row after row',
+  summary:
+    'Check every chain of the trail (its hashes and signed heads, row after row), and flag the executions that wrote it and were ended or reset outside the engine',
   security: BEARER_SECURITY,
-  responses: rateLimited({ 200: json(AuditVerificationSchema, 'One report per chain'), ...ERRORS }),
+  responses: auditResponses({
+    200: json(AuditVerificationSchema, 'One report per chain; `ok` is false only for a bad row'),
+  }),
 });
 
 const exportSince = createRoute({
@@ -53,12 +108,11 @@ const exportSince = createRoute({
   summary: 'Every record since a date, as JSON lines for a regulator (by pseudonym, never a user id)',
   security: BEARER_SECURITY,
   request: { query: AuditExportQuerySchema },
-  responses: rateLimited({
+  responses: auditResponses({
     200: {
       description: 'JSON lines, oldest first',
       content: { 'application/x-ndjson': { schema: AuditExportLineSchema } },
     },
-    ...ERRORS,
   }),
 });
 
@@ -69,9 +123,8 @@ const erase = createRoute({
     'Erase the user: cancel a running case and watch, delete their Temporal executions, destroy their audit key now or when the AML hold ends',
   security: BEARER_SECURITY,
   request: { params: UserIdParamsSchema },
-  responses: rateLimited({
+  responses: auditResponses({
     200: json(ErasureSchema, 'What was erased, and when the rest will be'),
-    ...ERRORS,
     409: json(
       ErrorSchema,
       'The case or watch was told to end and has not ended yet: nothing was deleted; ask again',
@@ -92,6 +145,36 @@ function noTrail(c: Context) {
   );
 }
 
+/**
+ * The flags only Temporal can tell, by chain: the engine's executions Temporal terminated, cancelled or
+ * timed out (one visibility list per status), each on its user's chain (found by the trail's lookup) unless
+ * the chain holds the run's closing record; and the chains whose open case run Temporal no longer knows.
+ */
+async function temporalFlags(
+  trail: AuditTrail,
+  client: Client,
+  reports: readonly ChainReport[],
+): Promise<Map<string, RunFlag[]>> {
+  const flags = new Map<string, RunFlag[]>();
+  const add = (pseudonym: string, more: RunFlag[]) => {
+    if (more.length > 0) flags.set(pseudonym, [...(flags.get(pseudonym) ?? []), ...more]);
+  };
+  const byUser = new Map<string, ClosedExecution[]>();
+  for (const execution of await executionsClosedOutside(client))
+    byUser.set(execution.userId, [...(byUser.get(execution.userId) ?? []), execution]);
+  for (const [userId, executions] of byUser) {
+    const found = await trail.trail(userId);
+    if (found) add(found.pseudonym, endedFlags(found.entries, executions));
+  }
+  const open = reports.flatMap(({ pseudonym, openRun }) => (openRun ? [{ pseudonym, openRun }] : []));
+  const unknown = await runsUnknownToTemporal(
+    client,
+    open.map(({ openRun }) => openRun),
+  );
+  for (const { pseudonym, openRun } of open) add(pseudonym, unclosedFlag(openRun, unknown));
+  return flags;
+}
+
 /** `GET /v1/cases/{userId}/audit`, `GET /v1/audit/verify`, `GET /v1/audit/export`, `DELETE /v1/cases/{userId}/personal-data`. */
 export function registerAuditRoutes(app: OpenAPIHono, { audit, client, config }: ApiDeps): void {
   const trail: AuditTrail | null = audit ?? null;
@@ -107,7 +190,14 @@ export function registerAuditRoutes(app: OpenAPIHono, { audit, client, config }:
 
   app.openapi(verify, async (c) => {
     if (!trail) return noTrail(c);
-    const chains = await trail.verify();
+    const reports = await trail.verify();
+    const flagged = await temporalFlags(trail, client, reports);
+    const chains = reports.map(({ pseudonym, rows, firstBad, flags }) => ({
+      pseudonym,
+      rows,
+      ...(firstBad && { firstBad }),
+      flags: [...flags, ...(flagged.get(pseudonym) ?? [])],
+    }));
     return c.json({ ok: chains.every((chain) => chain.firstBad === undefined), chains }, 200);
   });
 

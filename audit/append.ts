@@ -34,7 +34,8 @@ export const sealContext = (pseudonym: string, seq: number): string => `${pseudo
 /**
  * Appends `record` to the chain of `subject`, which the caller has locked in this transaction (so no other
  * writer reads the same head). A record already written under `idempotencyKey` is returned as it is. The
- * body names its chain, position and time; the row stores the new head and its signature.
+ * body names its chain, position and time, and the run that wrote it when the record says; the row stores
+ * the new head and its signature.
  */
 export async function appendLocked(
   tx: Queryable,
@@ -68,6 +69,7 @@ export async function appendLocked(
     at: input.at.toISOString(),
     kind: record.kind,
     data: record.data,
+    ...(record.run && { run: record.run }),
     ...(text && {
       sealed: seal(subjectKey, JSON.stringify(text), sealContext(pseudonym, seq)).toString('base64'),
     }),

@@ -1,6 +1,7 @@
 import { sealContext } from './append';
 import { decodeBody } from './body';
 import type { Queryable } from './database';
+import type { RunRef } from './records';
 import { RECORD_COLUMNS, recordRowSchema } from './rows';
 import { unseal } from './seal';
 
@@ -10,6 +11,8 @@ export interface TrailEntry {
   at: string;
   kind: string;
   data: Record<string, unknown>;
+  /** The run that wrote it, when the record names one (records written before runs were named do not). */
+  run?: RunRef;
   /** The free text: present while the subject's key exists; `sealed` once it is destroyed. */
   text?: Record<string, string> | 'sealed';
 }
@@ -30,7 +33,13 @@ export async function readTrail(db: Queryable, pseudonym: string, subjectKey: Bu
     const row = recordRowSchema.parse(raw);
     const body = decodeBody(row.body);
     if (typeof body === 'string') throw new Error(`row ${row.seq} of ${pseudonym}: ${body} (run verify)`);
-    const entry: TrailEntry = { seq: row.seq, at: body.at, kind: body.kind, data: body.data };
+    const entry: TrailEntry = {
+      seq: row.seq,
+      at: body.at,
+      kind: body.kind,
+      data: body.data,
+      ...(body.run && { run: body.run }),
+    };
     if (body.sealed === undefined) return entry;
     if (subjectKey === null) return { ...entry, text: 'sealed' };
     const opened = unseal(subjectKey, Buffer.from(body.sealed, 'base64'), sealContext(pseudonym, row.seq));

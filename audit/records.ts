@@ -19,13 +19,37 @@ const operator = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'must be an operato
 /** Free text: operator reasons, error messages. Never stored in clear. */
 const freeText = z.string().min(1).max(4000);
 
+/** The engine's workflows that write the trail, by a short label (never the workflow id: it holds the user id). */
+export const RUN_WORKFLOWS = ['case', 'watch', 'records'] as const;
+export type RunWorkflow = (typeof RUN_WORKFLOWS)[number];
+/** A Temporal run id (a UUID). */
+const runId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a run id');
+
+/**
+ * Which execution wrote a record: its run id, and the run it was reset from (`original`, only when a reset
+ * made this run: Temporal's original execution run id differs from the run id). Stored in the chained body, so
+ * it is as tamper-evident as the record; records written before it existed have none.
+ */
+export const runRefSchema = z
+  .object({ id: runId, original: runId.optional(), workflow: z.enum(RUN_WORKFLOWS) })
+  .strict();
+export type RunRef = z.infer<typeof runRefSchema>;
+
+/** The envelope every kind may carry beside its own fields. */
+const envelope = { run: runRefSchema.optional() };
+
 const kinds = [
   z
-    .object({ kind: z.literal('case.started'), data: z.object({ by: operator.optional() }).strict() })
+    .object({
+      kind: z.literal('case.started'),
+      ...envelope,
+      data: z.object({ by: operator.optional() }).strict(),
+    })
     .strict(),
   z
     .object({
       kind: z.literal('kriptomat.status_read'),
+      ...envelope,
       data: z
         .object({ status: z.enum(KYC_STATUSES), eddStatus: z.string().regex(EDD_STATUS_PATTERN).optional() })
         .strict(),
@@ -34,6 +58,7 @@ const kinds = [
   z
     .object({
       kind: z.literal('sumsub.review_read'),
+      ...envelope,
       data: z
         .object({
           reviewAnswer: z.enum(REVIEW_ANSWERS).optional(),
@@ -46,30 +71,35 @@ const kinds = [
   z
     .object({
       kind: z.literal('kriptomat.import'),
+      ...envelope,
       data: z.object({ result: label }).strict(),
     })
     .strict(),
   z
     .object({
       kind: z.literal('case.phase_changed'),
+      ...envelope,
       data: z.object({ from: z.enum(CASE_PHASES), to: z.enum(CASE_PHASES) }).strict(),
     })
     .strict(),
   z
     .object({
       kind: z.literal('case.decided'),
+      ...envelope,
       data: z.object({ outcome: z.enum(CASE_OUTCOMES) }).strict(),
     })
     .strict(),
   z
     .object({
       kind: z.literal('case.ended'),
+      ...envelope,
       data: z.object({ outcome: z.enum(CASE_OUTCOMES) }).strict(),
     })
     .strict(),
   z
     .object({
       kind: z.literal('case.failed'),
+      ...envelope,
       data: z.object({ errorType: label }).strict(),
       text: z.object({ message: freeText }).strict().optional(),
     })
@@ -77,6 +107,7 @@ const kinds = [
   z
     .object({
       kind: z.literal('operator.action'),
+      ...envelope,
       data: z.object({ operator, action: z.enum(['retry', 'cancel', 'recheck', 'erase']) }).strict(),
       text: z.object({ reason: freeText }).strict().optional(),
     })
@@ -84,16 +115,18 @@ const kinds = [
   z
     .object({
       kind: z.literal('notification.sent'),
+      ...envelope,
       data: z.object({ eventType: label, deliveryId: label.optional() }).strict(),
     })
     .strict(),
   z
     .object({
       kind: z.literal('erasure.requested'),
+      ...envelope,
       data: z.object({ eraseAfter: z.iso.datetime() }).strict(),
     })
     .strict(),
-  z.object({ kind: z.literal('erasure.done'), data: z.object({}).strict() }).strict(),
+  z.object({ kind: z.literal('erasure.done'), ...envelope, data: z.object({}).strict() }).strict(),
 ] as const;
 
 export const auditRecordSchema = z.discriminatedUnion('kind', kinds);

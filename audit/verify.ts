@@ -4,6 +4,8 @@ import type { Queryable } from './database';
 import type { AuditKeys } from './keys';
 import type { RecordRow } from './rows';
 import { pseudonymRowSchema, RECORD_COLUMNS, recordRowSchema } from './rows';
+import type { RunFlag } from './run-flags';
+import { RunScan } from './run-flags';
 
 /** Why a row fails verification. */
 export type BadRowReason =
@@ -13,11 +15,19 @@ export type BadRowReason =
   | 'unknown-key' // signed by a key this verifier does not accept
   | 'signature'; // the head is not signed by the key it names: edited, and the hashes after it recomputed
 
-/** One chain's result: how many rows it has, and the first bad one (the rows after it are not trusted). */
+/**
+ * One chain's result: how many rows it has, the first bad one (the rows after it are not trusted), and the
+ * runs that wrote it which were ended or reset outside the engine (audit/run-flags.ts). The trail alone knows
+ * `reset` runs and the open run; a caller with a Temporal client adds the flags only Temporal can tell.
+ */
 export interface ChainReport {
   pseudonym: string;
   rows: number;
   firstBad?: { seq: number; reason: BadRowReason; detail: string };
+  /** Not tampering: the rows verify; each flag names a run whose trail may stop short. */
+  flags: RunFlag[];
+  /** The latest case run of the chain without a closing record (running, or ended outside the engine). */
+  openRun?: string;
 }
 
 /** What is wrong with `row` when it follows a row whose head was `previous`, or undefined. */
@@ -52,14 +62,28 @@ export async function verifyChain(db: Queryable, keys: AuditKeys, pseudonym: str
   );
   let previous: Buffer = GENESIS;
   let expected = 1;
+  // Only rows that verified say which runs wrote the chain.
+  const runs = new RunScan();
+  const report = (firstBad?: ChainReport['firstBad']): ChainReport => {
+    const { openRun } = runs;
+    return {
+      pseudonym,
+      rows: rows.length,
+      ...(firstBad && { firstBad }),
+      flags: runs.flags,
+      ...(openRun !== undefined && { openRun }),
+    };
+  };
   for (const raw of rows) {
     const row = recordRowSchema.parse(raw);
     const firstBad = checkRow(keys, row, expected, previous);
-    if (firstBad) return { pseudonym, rows: rows.length, firstBad };
+    if (firstBad) return report(firstBad);
+    const body = decodeBody(row.body);
+    if (typeof body !== 'string') runs.take(body);
     previous = row.chain_hash;
     expected += 1;
   }
-  return { pseudonym, rows: rows.length };
+  return report();
 }
 
 /** Every chain (each subject's, erased ones included), one report each, in pseudonym order. */

@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
-import type { AuditActivities, AuditEntry, AuditRecord } from '../activities/audit';
+import type { AuditActivities, AuditEntry, AuditRecord, RunRef, RunWorkflow } from '../activities/audit';
 import type { KycActivities } from '../activities/contract';
 import type { KriptomatKycSnapshot } from '../domain';
 import { NON_RETRYABLE_ERROR_TYPES, parksCase } from '../domain';
@@ -160,12 +160,22 @@ class AuditRefusedError extends Error {
   }
 }
 
+/** The label of each workflow type in the trail: never the workflow id, which holds the user id. */
+const RUN_WORKFLOW_OF: Readonly<Record<string, RunWorkflow>> = {
+  kycCase: 'case',
+  approvedUserWatch: 'watch',
+  recordKeeping: 'records',
+};
+
 /**
  * The audit records a workflow run collects at its transitions and writes in batches: `flush` before an
- * action that depends on them, so nothing is acted on before its record is written. Each record's
- * idempotency key is the workflow id, its first run id, the run's number and the record's number in the
- * run: stable across retries and replays, distinct across continue-as-new. A run without the trail (a
- * history recorded before it, workflows/patches.ts) collects nothing.
+ * action that depends on them, so nothing is acted on before its record is written. Each record names the run
+ * that took it (run id, the run it was reset from, which workflow), kept in its chained body. Its idempotency
+ * key is the workflow id, its first run id, the run's number and the record's number in the run: stable across
+ * retries and replays, distinct across continue-as-new; a reset run adds its own run id, since it keeps the
+ * first run id and counts again from where it was reset, and its records must not be taken for the ones the
+ * reset run replaced. A run without the trail (a history recorded before it, workflows/patches.ts) collects
+ * nothing. Only activity inputs depend on this: no command changes.
  */
 export class AuditRecords {
   private readonly pending: AuditEntry[] = [];
@@ -181,9 +191,16 @@ export class AuditRecords {
   add(record: AuditRecord): void {
     if (!this.on) return;
     this.count += 1;
-    const { workflowId, firstExecutionRunId } = workflowInfo();
-    const idempotencyKey = `${workflowId}/${firstExecutionRunId}/${this.run}.${this.count}`;
-    this.pending.push({ record, idempotencyKey, at: new Date().toISOString() });
+    const { workflowId, firstExecutionRunId, runId, originalExecutionRunId, workflowType } = workflowInfo();
+    const reset = originalExecutionRunId !== runId;
+    const key = `${workflowId}/${firstExecutionRunId}/${this.run}.${this.count}`;
+    const idempotencyKey = reset ? `${key}@${runId}` : key;
+    const run: RunRef = {
+      id: runId,
+      ...(reset && { original: originalExecutionRunId }),
+      workflow: RUN_WORKFLOW_OF[workflowType] ?? 'case',
+    };
+    this.pending.push({ record, idempotencyKey, at: new Date().toISOString(), run });
   }
 
   /**

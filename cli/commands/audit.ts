@@ -31,6 +31,10 @@ const verificationSchema = z.object({
       pseudonym: z.string(),
       rows: z.number(),
       firstBad: z.object({ seq: z.number(), reason: z.string(), detail: z.string() }).optional(),
+      // Absent from an API older than the flags.
+      flags: z
+        .array(z.object({ runId: z.string(), flag: z.string(), workflow: z.string().optional() }))
+        .default([]),
     }),
   ),
 });
@@ -74,6 +78,11 @@ export function registerAudit(program: Command, ctx: CliContext): void {
 Goes through the API (KYC_API_URL, KYC_API_TOKEN): the trail lives in its database. Exits 3 when the trail
 holds nothing of the user. The trail outlives Temporal: a case whose history is gone is still printed.
 
+\`verify\` also warns (on stderr) of each run that wrote a chain and was ended or reset outside the engine:
+reset (a Temporal reset made the run), terminated, cancelled or timed-out (Temporal closed it without the
+engine's closing record), unclosed (the latest case run has no closing record and Temporal no longer knows
+it). A flag is not tampering: it does not change the exit code.
+
 Examples:
   $ kyc audit 123456
   $ kyc audit verify
@@ -90,7 +99,9 @@ Examples:
 
   audit
     .command('verify')
-    .description("check every chain's hashes and signed heads; exits 1 naming each bad chain and row")
+    .description(
+      "check every chain's hashes and signed heads; exits 1 naming each bad chain and row, and warns of runs ended or reset outside the engine",
+    )
     .option('--json', 'print the reports as the API answers them')
     .action(async (options: { json?: boolean }) => {
       const answer = verificationSchema.parse(await api().json('GET', '/v1/audit/verify'));
@@ -105,7 +116,14 @@ Examples:
       }
       for (const chain of bad)
         ctx.err(`chain ${chain.pseudonym} fails at row ${chain.firstBad?.seq}: ${chain.firstBad?.reason}`);
-      if (!options.json) ctx.out(`${answer.chains.length} chains, ${bad.length} bad`);
+      // A flag is a warning, not tampering: the exit code stays 0 when every row verifies.
+      const flags = answer.chains.flatMap((chain) => chain.flags.map((flag) => ({ chain, flag })));
+      for (const { chain, flag } of flags) {
+        const workflow = flag.workflow ? ` (${flag.workflow})` : '';
+        ctx.err(`warning: chain ${chain.pseudonym} run ${flag.runId}${workflow}: ${flag.flag}`);
+      }
+      if (!options.json)
+        ctx.out(`${answer.chains.length} chains, ${bad.length} bad, ${flags.length} runs flagged`);
       if (bad.length > 0) ctx.exitCode = EXIT.failed;
     });
 

@@ -34,7 +34,7 @@ it('keeps the trail across a close and a reopen of its directory', async () => {
   db = await embeddedDatabase(dir);
   expect(await migrate(db)).toEqual([]);
   const audit = createAuditTrail({ db, keys });
-  expect(await audit.verify()).toEqual([{ pseudonym: written.pseudonym, rows: 1 }]);
+  expect(await audit.verify()).toEqual([{ pseudonym: written.pseudonym, rows: 1, flags: [] }]);
   expect((await audit.trail('731048100'))?.entries[0]).toMatchObject({
     kind: 'case.decided',
     data: { outcome: 'rejected' },

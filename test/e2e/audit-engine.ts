@@ -2,19 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { Client as PgClient, Pool } from 'pg';
 import type { AuditDatabase, AuditStore } from '../../audit';
 import { openAuditStore, pgDatabase } from '../../audit';
 import { clusterPaths } from '../../cluster/paths';
 import type { RunningDatabase } from '../../cluster/postgres';
 import { engineDatabaseUrl, startLocalDatabase } from '../../cluster/postgres';
+import { loadWorkerConfig } from '../../config';
 import { kycWorkflowId } from '../../domain';
+import { createKycWorker } from '../../worker/create-worker';
 import { ed25519Spec } from '../audit/audit-keys';
 import type { ApiEngine } from '../helpers/api-engine';
 import { startApiEngine } from '../helpers/api-engine';
 import { TEST_CODEC_ENV } from '../helpers/codec';
-import { eventually } from '../helpers/temporal';
+import { eventually, runInBackground, testWorkflowSource, uniqueTaskQueue } from '../helpers/temporal';
 import type { CliRun } from '../cli/cli-process';
 import { kyc } from '../cli/cli-process';
 
@@ -121,4 +124,43 @@ export async function untilGone(engine: ApiEngine, workflowId: string): Promise<
       throw error;
     }
   }, 90_000);
+}
+
+/** A worker that writes the trail, on a task queue of its own. */
+export interface AuditedWorker {
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a worker with the trail beside `t`'s engine (whose shared worker runs without it), on its own task
+ * queue: cases started there write their records to `t.store`.
+ */
+export async function startAuditedWorker(t: AuditEngine, name: string): Promise<AuditedWorker> {
+  const apiConnection = t.engine.client.connection;
+  if (!(apiConnection instanceof Connection)) throw new Error('the API client has no plain connection');
+  const { address } = apiConnection.options;
+  const taskQueue = uniqueTaskQueue(name);
+  const connection = await NativeConnection.connect({ address });
+  try {
+    const config = loadWorkerConfig({
+      ...t.engine.sandbox.workerEnv,
+      ...TEST_CODEC_ENV,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: t.engine.client.options.namespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+    });
+    const worker = await createKycWorker(connection, config, testWorkflowSource(), { audit: t.store.trail });
+    const stopWorker = runInBackground(worker);
+    return {
+      taskQueue,
+      stop: async () => {
+        await stopWorker();
+        await connection.close();
+      },
+    };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
 }

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { startOrJoinCase } from '../../client/kyc-cases';
-import { loadWorkerConfig } from '../../config';
-import { createKycWorker } from '../../worker/create-worker';
-import { TEST_CODEC_ENV } from '../helpers/codec';
-import { runInBackground, testWorkflowSource, uniqueTaskQueue } from '../helpers/temporal';
 import { untilState } from '../helpers/cases';
-import type { AuditEngine } from './audit-engine';
-import { startAuditEngine } from './audit-engine';
+import type { AuditEngine, AuditedWorker } from './audit-engine';
+import { startAuditEngine, startAuditedWorker } from './audit-engine';
 
 /**
  * The trail a case writes, end to end: the real worker writing to a real PostgreSQL, the sandbox's vendors, the
@@ -18,29 +12,14 @@ import { startAuditEngine } from './audit-engine';
  */
 const OPS_TOKEN = `ops-${randomBytes(24).toString('base64url')}`;
 let t: AuditEngine;
-let stopWorker: (() => Promise<void>) | undefined;
-let connection: NativeConnection | undefined;
-const taskQueue = uniqueTaskQueue('audit-trail-e2e');
+let worker: AuditedWorker;
 
 beforeAll(async () => {
   t = await startAuditEngine('audit_trail', { KYC_API_KEYS: `ops-desk:${OPS_TOKEN}` });
-  const apiConnection = t.engine.client.connection;
-  if (!(apiConnection instanceof Connection)) throw new Error('the API client has no plain connection');
-  const { address } = apiConnection.options;
-  connection = await NativeConnection.connect({ address });
-  const config = loadWorkerConfig({
-    ...t.engine.sandbox.workerEnv,
-    ...TEST_CODEC_ENV,
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: t.engine.client.options.namespace,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-  });
-  const worker = await createKycWorker(connection, config, testWorkflowSource(), { audit: t.store.trail });
-  stopWorker = runInBackground(worker);
+  worker = await startAuditedWorker(t, 'audit-trail-e2e');
 }, 180_000);
 afterAll(async () => {
-  await stopWorker?.();
-  await connection?.close();
+  await worker?.stop();
   await t?.stop();
 }, 60_000);
 
@@ -51,7 +30,7 @@ interface TrailAnswer {
 it("keeps the case's records and names the API key behind an operator's cancel", async () => {
   const userId = `pending_forever-${Date.now()}`;
   const handle = await startOrJoinCase(t.engine.client, userId, {
-    taskQueue,
+    taskQueue: worker.taskQueue,
     timings: { pollSchedule: ['1h'] },
   });
   await untilState(handle, (state) => state.phase === 'awaiting_kriptomat');

@@ -1,21 +1,30 @@
 import type { AuditRecord } from '../../audit';
 import { chainHash } from '../../audit/chain';
+import { startOrJoinCase } from '../../client/kyc-cases';
 import { kycWorkflowId } from '../../domain';
 import { rowsOfChain, setColumn } from '../audit/tamper';
-import type { AuditEngine } from './audit-engine';
-import { startAuditEngine, untilGone } from './audit-engine';
+import { eventually } from '../helpers/temporal';
+import type { AuditEngine, AuditedWorker } from './audit-engine';
+import { startAuditEngine, startAuditedWorker, untilGone } from './audit-engine';
 
 /**
  * The audit trail as an operator checks it, end to end: records appended by the library, the API serving
  * them, the real `kyc` CLI reading and verifying them. An edit of one stored row is named at its chain and
  * row, also when every hash after it was recomputed; a case whose Temporal history is gone still has its
- * trail printed. Real PostgreSQL, real dev server, loopback only.
+ * trail printed; a case Temporal terminated or reset outside the engine is flagged, as a warning. Real
+ * PostgreSQL, real dev server, loopback only. The flag tests run before the edits: `verify` exits 1 once a
+ * chain of this engine is edited.
  */
 let t: AuditEngine;
+let worker: AuditedWorker;
 beforeAll(async () => {
   t = await startAuditEngine('audit_verify');
+  worker = await startAuditedWorker(t, 'audit-verify-e2e');
 }, 180_000);
-afterAll(async () => t?.stop(), 60_000);
+afterAll(async () => {
+  await worker?.stop();
+  await t?.stop();
+}, 60_000);
 
 let count = 0;
 const approvedUser = () => `passed-audit-${Date.now()}-${++count}`;
@@ -46,6 +55,101 @@ async function decidedRow(pseudonym: string): Promise<number> {
   if (!row) throw new Error('no case.decided row');
   return row.seq;
 }
+
+/** A case on the worker with the trail, waiting in `awaiting_kriptomat`, once its first records are written. */
+async function waitingCase(): Promise<{ userId: string; pseudonym: string; runId: string }> {
+  const userId = `pending_forever-audit-${Date.now()}-${++count}`;
+  await startOrJoinCase(t.engine.client, userId, {
+    taskQueue: worker.taskQueue,
+    timings: { pollSchedule: ['1h'] },
+  });
+  const pseudonym = await eventually(async () => {
+    const trail = await t.store.trail.trail(userId);
+    return trail?.entries.some((entry) => entry.data.to === 'awaiting_kriptomat')
+      ? trail.pseudonym
+      : undefined;
+  }, 60_000);
+  const { runId } = await t.engine.client.workflow.getHandle(kycWorkflowId(userId)).describe();
+  return { userId, pseudonym, runId };
+}
+
+/** `kyc audit verify`'s warnings about `pseudonym`, once Temporal's visibility shows what was done. */
+async function warningsAbout(pseudonym: string, expected: number): Promise<string[]> {
+  return eventually(async () => {
+    const { code, stderr } = await t.kyc('audit', 'verify');
+    expect(code).toBe(0);
+    const lines = stderr.split('\n').filter((line) => line.includes(pseudonym));
+    return lines.length >= expected ? lines : undefined;
+  }, 60_000);
+}
+
+it('flags a case Temporal terminated, by chain and run, and exits 0: no row is bad', async () => {
+  const { userId, pseudonym, runId } = await waitingCase();
+  await t.engine.client.workflow.getHandle(kycWorkflowId(userId)).terminate('terminated by hand');
+
+  expect(await warningsAbout(pseudonym, 1)).toEqual([
+    `warning: chain ${pseudonym} run ${runId} (case): terminated`,
+  ]);
+  const { body: answer } = await t.engine.api<{
+    ok: boolean;
+    chains: { pseudonym: string; flags: unknown[] }[];
+  }>('GET', '/v1/audit/verify');
+  expect(answer.ok).toBe(true);
+  expect(answer.chains.find((chain) => chain.pseudonym === pseudonym)?.flags).toEqual([
+    { runId, flag: 'terminated', workflow: 'case' },
+  ]);
+
+  // Once Temporal forgets the run (retention, here a deletion), the chain still shows it never closed.
+  await t.engine.client.connection.workflowService.deleteWorkflowExecution({
+    namespace: t.engine.client.options.namespace,
+    workflowExecution: { workflowId: kycWorkflowId(userId), runId },
+  });
+  await untilGone(t.engine, kycWorkflowId(userId));
+  expect(
+    await eventually(async () => {
+      const lines = await warningsAbout(pseudonym, 1);
+      return lines.some((line) => line.endsWith(': unclosed')) ? lines : undefined;
+    }, 90_000),
+  ).toEqual([`warning: chain ${pseudonym} run ${runId} (case): unclosed`]);
+}, 300_000);
+
+it('writes the records of a reset run, and flags it reset (and the run it replaced terminated)', async () => {
+  const { userId, pseudonym, runId } = await waitingCase();
+  const before = (await t.store.trail.trail(userId))?.entries.length ?? 0;
+  const { history } = await t.engine.client.connection.workflowService.getWorkflowExecutionHistory({
+    namespace: t.engine.client.options.namespace,
+    execution: { workflowId: kycWorkflowId(userId), runId },
+  });
+  const firstTask = history?.events?.find((event) => event.workflowTaskCompletedEventAttributes);
+  const { runId: resetRunId } = await t.engine.client.connection.workflowService.resetWorkflowExecution({
+    namespace: t.engine.client.options.namespace,
+    workflowExecution: { workflowId: kycWorkflowId(userId), runId },
+    reason: 'reset by hand',
+    workflowTaskFinishEventId: firstTask?.eventId,
+    requestId: `reset-${userId}`,
+  });
+
+  // The reset run starts the case again: its records are written, not taken for the replaced run's.
+  const after = await eventually(async () => {
+    const entries = (await t.store.trail.trail(userId))?.entries ?? [];
+    return entries.some((entry) => entry.run?.id === resetRunId && entry.data.to === 'awaiting_kriptomat')
+      ? entries
+      : undefined;
+  }, 60_000);
+  expect(after.length).toBeGreaterThan(before);
+  expect(after.filter((entry) => entry.run?.id === resetRunId)[0]?.run).toEqual({
+    id: resetRunId,
+    original: runId,
+    workflow: 'case',
+  });
+  expect((await warningsAbout(pseudonym, 2)).sort()).toEqual(
+    [
+      `warning: chain ${pseudonym} run ${resetRunId} (case): reset`,
+      `warning: chain ${pseudonym} run ${runId} (case): terminated`,
+    ].sort(),
+  );
+  await t.engine.client.workflow.getHandle(kycWorkflowId(userId)).terminate('end of test');
+}, 300_000);
 
 const rejected = (body: Buffer) =>
   Buffer.from(body.toString('utf8').replace('"approved"', '"rejected"'), 'utf8');

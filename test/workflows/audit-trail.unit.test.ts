@@ -83,9 +83,14 @@ async function onboard(userId: string): Promise<KycCaseHandle> {
 describe('an onboarded case', () => {
   it('lists what it learned, decided and told, in order, and nothing that leads to the user', async () => {
     const userId = userOf('onboarded');
-    await onboard(userId);
+    const handle = await onboard(userId);
 
     const written = await trail.trail(userId);
+    // Each record names the run that wrote it and the workflow, never the workflow id.
+    const { runId } = await handle.describe();
+    expect(new Set(written?.entries.map((entry) => JSON.stringify(entry.run)))).toEqual(
+      new Set([JSON.stringify({ id: runId, workflow: 'case' })]),
+    );
     expect(written?.entries.map(({ kind, data }) => ({ kind, data }))).toEqual([
       { kind: 'case.started', data: {} },
       { kind: 'kriptomat.status_read', data: { status: 'not_started', eddStatus: 'not_reported' } },
@@ -172,6 +177,10 @@ describe('an operator cancel through the update', () => {
         text: undefined,
       },
     ]);
+    // Cancelled through the engine: the run completed with its closing record, so verify flags nothing.
+    const [report] = await trail.verify((await trail.trail(userId))?.pseudonym);
+    expect(report).toMatchObject({ flags: [] });
+    expect(report?.openRun).toBeUndefined();
   });
 });
 
@@ -179,4 +188,5 @@ it('leaves every chain verifying', async () => {
   const reports = await trail.verify();
   expect(reports.length).toBeGreaterThanOrEqual(3);
   expect(reports.filter((report) => report.firstBad !== undefined)).toEqual([]);
+  expect(reports.flatMap((report) => report.flags)).toEqual([]);
 });

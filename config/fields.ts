@@ -499,7 +499,7 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<ConfigVariable, string>> = {
   KYC_MAX_CACHED_WORKFLOWS:
     'Cases kept in memory between their tasks; the others replay their short history when they wake.',
   KYC_WORKFLOW_BUNDLE:
-    'A prebuilt workflow bundle (`npm run build` writes `dist/workflow-bundle.js`); unset: `workflows/` is bundled at start.',
+    'A workflow bundle built ahead (`npm run build` writes one into dist, the image sets it); unset: `workflows/` is bundled at start.',
   KYC_DATABASE_URL:
     "The engine's own PostgreSQL: vendor limits shared by every worker process (per process without it).",
   KYC_WORKER_DEPLOYMENT_NAME:

@@ -1,16 +1,10 @@
-import { Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import type { AuditRecord } from '../../audit';
 import { eraseExecutions, recordKeepingWorkflowId, scheduleKeyDestruction } from '../../client/erasure';
 import { startOrJoinCase } from '../../client/kyc-cases';
-import { loadWorkerConfig } from '../../config';
-import { createKycWorker } from '../../worker/create-worker';
 import type { recordKeeping } from '../../workflows/record-keeping';
 import { textFoundIn } from '../audit/tamper';
-import { TEST_CODEC_ENV } from '../helpers/codec';
-import { runInBackground, testWorkflowSource, uniqueTaskQueue } from '../helpers/temporal';
-import type { AuditEngine } from './audit-engine';
-import { startAuditEngine } from './audit-engine';
+import type { AuditedWorker, AuditEngine } from './audit-engine';
+import { startAuditedWorker, startAuditEngine } from './audit-engine';
 
 /**
  * An erasure under an AML hold, end to end: real cases run to their verdict on the real worker, which writes
@@ -20,32 +14,20 @@ import { startAuditEngine } from './audit-engine';
  * is checked under it; the short holds are named as the trail takes them (`holdUntil`, which the API does
  * not offer), composed from the client calls the API route makes. The cases and the record keeping run on a
  * worker of this test's own that has the trail (the engine's shared worker is started without it), on its
- * own task queue, as in audit-trail.test.ts. Loopback only.
+ * own task queue (`startAuditedWorker`). Loopback only.
  */
 let t: AuditEngine;
-let stopWorker: (() => Promise<void>) | undefined;
-let connection: NativeConnection | undefined;
-const taskQueue = uniqueTaskQueue('erase-scheduled-e2e');
+let worker: AuditedWorker | undefined;
+/** The audited worker's queue: the cases and the record keeping of this file run there. */
+let taskQueue: string;
 
 beforeAll(async () => {
   t = await startAuditEngine('audit_erase_scheduled', { KYC_AUDIT_HOLD: '1d' });
-  const apiConnection = t.engine.client.connection;
-  if (!(apiConnection instanceof Connection)) throw new Error('the API client has no plain connection');
-  const { address } = apiConnection.options;
-  connection = await NativeConnection.connect({ address });
-  const config = loadWorkerConfig({
-    ...t.engine.sandbox.workerEnv,
-    ...TEST_CODEC_ENV,
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_NAMESPACE: t.engine.client.options.namespace,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-  });
-  const worker = await createKycWorker(connection, config, testWorkflowSource(), { audit: t.store.trail });
-  stopWorker = runInBackground(worker);
+  worker = await startAuditedWorker(t, 'erase-scheduled-e2e');
+  taskQueue = worker.taskQueue;
 }, 180_000);
 afterAll(async () => {
-  await stopWorker?.();
-  await connection?.close();
+  await worker?.stop();
   await t?.stop();
 }, 60_000);
 

@@ -1,12 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
-import type { AuditTrail, ChainReport } from '../audit';
-import { RUN_WORKFLOWS } from '../audit/records';
-import type { RunFlag } from '../audit/run-flags';
-import { endedFlags, RUN_FLAGS, unclosedFlag } from '../audit/run-flags';
+import type { AuditTrail, ChainReport, RunFlag } from '../audit';
+import { endedFlags, unclosedFlag } from '../audit';
 import type { ClosedExecution } from '../client/audit-executions';
 import { executionsClosedOutside, runsUnknownToTemporal } from '../client/audit-executions';
 import { DEFAULT_API_KEY_NAME } from '../config/fields';
@@ -19,10 +17,9 @@ import {
   AuditExportLineSchema,
   AuditExportQuerySchema,
   AuditTrailSchema,
-  AuditVerificationSchema as ChainsOnlySchema,
+  AuditVerificationSchema,
   ErasureSchema,
   ErrorSchema,
-  MAX_CHAINS,
   UserIdParamsSchema,
 } from './schemas';
 
@@ -30,45 +27,6 @@ const NO_TRAIL = json(
   ErrorSchema,
   'No audit trail is configured (KYC_AUDIT_LOOKUP_KEY, KYC_AUDIT_SIGNING_KEY), or Temporal cannot be reached',
 );
-
-/** A Temporal run id. */
-const runId = z
-  .string()
-  .max(64)
-  .regex(/^[A-Za-z0-9-]+$/);
-
-const RunFlagSchema = z
-  .object({
-    runId,
-    flag: z.enum(RUN_FLAGS).openapi({
-      description:
-        '`reset`: the run was made by a Temporal reset; `terminated`, `cancelled`, `timed-out`: Temporal closed the run so and the chain holds no closing record of it; `unclosed`: the latest case run has no closing record and Temporal no longer knows it (ended outside the engine, how unknown)',
-    }),
-    workflow: z
-      .enum(RUN_WORKFLOWS)
-      .optional()
-      .openapi({ description: 'Which of the engine workflows ran it' }),
-  })
-  .openapi('AuditRunFlag');
-
-const chainsOnly = ChainsOnlySchema.shape;
-
-/**
- * A chain's report with the runs ended or reset outside the engine (not tampering: `ok` ignores them). Built
- * from the fields of api/schemas.ts's report, not extended from it: an extension would name itself.
- */
-const ChainReportSchema = z
-  .object({
-    ...chainsOnly.chains.element.shape,
-    flags: z.array(RunFlagSchema).max(10_000).openapi({
-      description: 'Executions that wrote the chain and were ended or reset outside the engine: warnings',
-    }),
-  })
-  .openapi('AuditChainReport');
-
-const AuditVerificationSchema = z
-  .object({ ok: chainsOnly.ok, chains: z.array(ChainReportSchema).max(MAX_CHAINS) })
-  .openapi('AuditVerification');
 
 /**
  * The answers of an audit route: `responses`, then the caller errors and the 503 of a missing trail that every

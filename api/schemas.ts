@@ -16,6 +16,7 @@ import {
   WATCH_RECHECK_REASONS,
 } from '../domain';
 import { CANCEL_REASON_MAX_LENGTH, CANCEL_REASON_PATTERN, CANCEL_REASON_RULE } from '../client/cancel-reason';
+import { RUN_FLAGS, RUN_WORKFLOWS } from '../audit';
 
 /**
  * The HTTP API's schemas: they validate requests and generate `/openapi.json`, so the document cannot drift
@@ -373,6 +374,29 @@ export const MAX_TRAIL_ENTRIES = 100_000;
 /** The most chains one verification lists. */
 export const MAX_CHAINS = 10_000_000;
 
+/** A Temporal run id (audit/records.ts `runRefSchema`). */
+const runId = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/);
+
+/** Which of the engine's workflows ran an execution: a label, never the workflow id (it holds the user id). */
+const runWorkflow = z.enum(RUN_WORKFLOWS).openapi({ description: 'Which of the engine workflows ran it' });
+
+/** The execution that wrote a record (audit/records.ts `RunRef`), stored in the chained body. */
+const AuditRunSchema = z
+  .object({
+    id: runId.openapi({ description: 'The Temporal run id' }),
+    original: runId.optional().openapi({
+      description: 'The run this one was reset from: only on a run a Temporal reset made',
+    }),
+    workflow: runWorkflow,
+  })
+  .openapi('AuditRun', {
+    description:
+      'The execution that wrote the record, in its chained body; records written before runs were named have none',
+  });
+
 const AuditEntrySchema = z
   .object({
     seq: int32(1),
@@ -393,6 +417,7 @@ const AuditEntrySchema = z
         description:
           "Free text (an operator's reason, an error message): `sealed` once the user's key is destroyed",
       }),
+    run: AuditRunSchema.optional(),
   })
   .openapi('AuditEntry');
 
@@ -404,6 +429,22 @@ export const AuditTrailSchema = z
   })
   .openapi('AuditTrail');
 
+/** An execution that wrote a chain and was ended or reset outside the engine (audit/run-flags.ts `RunFlag`). */
+const RunFlagSchema = z
+  .object({
+    runId,
+    flag: z.enum(RUN_FLAGS).openapi({
+      description:
+        '`reset`: the run was made by a Temporal reset; `terminated`, `cancelled`, `timed-out`: Temporal closed the run so and the chain holds no closing record of it; `unclosed`: the latest case run has no closing record and Temporal no longer knows it (ended outside the engine, how unknown)',
+    }),
+    workflow: runWorkflow.optional(),
+  })
+  .openapi('AuditRunFlag');
+
+/** The most flags one chain's report lists. */
+const MAX_RUN_FLAGS = 10_000;
+
+/** A chain's report, with the runs ended or reset outside the engine (not tampering: `ok` ignores them). */
 const ChainReportSchema = z
   .object({
     pseudonym,
@@ -416,6 +457,9 @@ const ChainReportSchema = z
       })
       .optional()
       .openapi({ description: 'The first row that fails, and why; the rows after it are not trusted' }),
+    flags: z.array(RunFlagSchema).max(MAX_RUN_FLAGS).openapi({
+      description: 'Executions that wrote the chain and were ended or reset outside the engine: warnings',
+    }),
   })
   .openapi('AuditChainReport');
 

@@ -21,9 +21,12 @@ const trailSchema = z.object({
       kind: z.string(),
       data: z.record(z.string(), z.unknown()),
       text: z.union([z.record(z.string(), z.string()), z.literal('sealed')]).optional(),
+      // Absent from records written before runs were named, and from an API older than the field.
+      run: z.object({ id: z.string(), original: z.string().optional(), workflow: z.string() }).optional(),
     }),
   ),
 });
+type TrailEntry = z.infer<typeof trailSchema>['entries'][number];
 const verificationSchema = z.object({
   ok: z.boolean(),
   chains: z.array(
@@ -55,12 +58,23 @@ function shown(value: unknown): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
-/** One record as one line: seq, time, kind, its fields, and its free text when it still opens. */
-function recordLine(entry: z.infer<typeof trailSchema>['entries'][number]): string {
+/** How many characters of a run id name it on a line: enough to tell a user's few runs apart. */
+const RUN_ID_SHOWN = 8;
+
+/** The run that wrote a record, briefly: `run=1a2b3c4d (case)`, `run=1a2b3c4d (case, reset from 9f8e7d6c)`. */
+function runField(run: NonNullable<TrailEntry['run']>): string {
+  const short = (id: string) => shown(id.slice(0, RUN_ID_SHOWN));
+  const reset = run.original === undefined ? '' : `, reset from ${short(run.original)}`;
+  return `run=${short(run.id)} (${shown(run.workflow)}${reset})`;
+}
+
+/** One record as one line: seq, time, kind, its fields, its free text when it still opens, and its run. */
+function recordLine(entry: TrailEntry): string {
   const fields = Object.entries(entry.data).map(([key, value]) => `${key}=${shown(value)}`);
   if (entry.text === 'sealed') fields.push('text=(sealed)');
   else if (entry.text)
     fields.push(...Object.entries(entry.text).map(([key, value]) => `${key}="${shown(value)}"`));
+  if (entry.run) fields.push(runField(entry.run));
   return [String(entry.seq).padStart(4), entry.at, entry.kind, ...fields].join('  ');
 }
 
@@ -77,6 +91,8 @@ export function registerAudit(program: Command, ctx: CliContext): void {
       `
 Goes through the API (KYC_API_URL, KYC_API_TOKEN): the trail lives in its database. Exits 3 when the trail
 holds nothing of the user. The trail outlives Temporal: a case whose history is gone is still printed.
+Each record ends with the run that wrote it, by the first 8 characters of its run id and its workflow (case,
+watch or records), and the run it was reset from when a Temporal reset made it; older records name none.
 
 \`verify\` also warns (on stderr) of each run that wrote a chain and was ended or reset outside the engine:
 reset (a Temporal reset made the run), terminated, cancelled or timed-out (Temporal closed it without the

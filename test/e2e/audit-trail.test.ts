@@ -24,10 +24,15 @@ afterAll(async () => {
 }, 60_000);
 
 interface TrailAnswer {
-  entries: { kind: string; data: Record<string, unknown>; text?: Record<string, string> | 'sealed' }[];
+  entries: {
+    kind: string;
+    data: Record<string, unknown>;
+    text?: Record<string, string> | 'sealed';
+    run?: { id: string; original?: string; workflow: string };
+  }[];
 }
 
-it("keeps the case's records and names the API key behind an operator's cancel", async () => {
+it("keeps the case's records, each naming its run, and the API key behind an operator's cancel", async () => {
   const userId = `pending_forever-${Date.now()}`;
   const handle = await startOrJoinCase(t.engine.client, userId, {
     taskQueue: worker.taskQueue,
@@ -54,4 +59,14 @@ it("keeps the case's records and names the API key behind an operator's cancel",
     text: { reason: 'duplicate signup' },
   });
   expect(JSON.stringify(answer.body)).not.toContain(userId);
+
+  // Every record names the one run that wrote it: the case's own, not made by a reset.
+  const run = { id: handle.firstExecutionRunId, workflow: 'case' };
+  expect(answer.body.entries.map((entry) => entry.run)).toEqual(answer.body.entries.map(() => run));
+  const { code, stdout } = await t.kyc('audit', userId);
+  expect(code).toBe(0);
+  const records = stdout.split('\n').filter((line) => /^\s*\d+\s/.test(line));
+  expect(records).toHaveLength(answer.body.entries.length);
+  const shortRun = handle.firstExecutionRunId.slice(0, 8);
+  for (const line of records) expect(line).toMatch(new RegExp(`  run=${shortRun} \\(case\\)$`));
 });

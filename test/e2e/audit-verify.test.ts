@@ -142,6 +142,18 @@ it('writes the records of a reset run, and flags it reset (and the run it replac
     original: runId,
     workflow: 'case',
   });
+  // `kyc audit` names each record's run briefly, and the run a reset one replaced; `--json` has them whole.
+  const printed = await t.kyc('audit', userId);
+  expect(printed.code).toBe(0);
+  expect(printed.stdout).toContain(`  run=${runId.slice(0, 8)} (case)`);
+  expect(printed.stdout).toContain(`  run=${resetRunId.slice(0, 8)} (case, reset from ${runId.slice(0, 8)})`);
+  const whole = await t.kyc('audit', userId, '--json');
+  expect(whole.code).toBe(0);
+  const runs = (JSON.parse(whole.stdout) as { entries: { run?: unknown }[] }).entries.map(
+    (entry) => entry.run,
+  );
+  expect(runs).toContainEqual({ id: runId, workflow: 'case' });
+  expect(runs).toContainEqual({ id: resetRunId, original: runId, workflow: 'case' });
   expect((await warningsAbout(pseudonym, 2)).sort()).toEqual(
     [
       `warning: chain ${pseudonym} run ${resetRunId} (case): reset`,
@@ -170,6 +182,8 @@ it("prints a case's trail after Temporal has deleted its history", async () => {
   expect(stdout).toMatch(/case\.decided\s+outcome=approved/);
   expect(stdout).toContain('action=recheck');
   expect(stdout).toContain('reason="asked by compliance"');
+  // Records appended without a run (as before runs were named) name none.
+  expect(stdout).not.toContain('run=');
 }, 180_000);
 
 it('names the chain and the row of an edited body; and again when every hash after it was recomputed', async () => {

@@ -1,13 +1,11 @@
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import type { AuditRecord, AuditTrail } from '../audit';
-import type { RunRef } from '../audit/records';
+import type { AuditRecord, AuditTrail, RunRef } from '../audit';
 import { SubjectErasedError } from '../audit';
 import { ERROR_TYPES } from '../domain';
 
-export type { AuditRecord, AuditRecordKind } from '../audit';
-export type { RunRef, RunWorkflow } from '../audit/records';
+export type { AuditRecord, AuditRecordKind, RunRef, RunWorkflow } from '../audit';
 
 /**
  * One record as a workflow hands it over: what, under which idempotency key, when (workflow time), and which

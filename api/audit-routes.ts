@@ -150,9 +150,10 @@ export function registerAuditRoutes(app: OpenAPIHono, { audit, client, config }:
     if (!trail) return noTrail(c);
     const reports = await trail.verify();
     const flagged = await temporalFlags(trail, client, reports);
-    const chains = reports.map(({ pseudonym, rows, firstBad, flags }) => ({
+    const chains = reports.map(({ pseudonym, rows, head, firstBad, flags }) => ({
       pseudonym,
       rows,
+      ...(head !== undefined && { head }),
       ...(firstBad && { firstBad }),
       flags: [...flags, ...(flagged.get(pseudonym) ?? [])],
     }));

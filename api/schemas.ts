@@ -449,6 +449,15 @@ const ChainReportSchema = z
   .object({
     pseudonym,
     rows: int32(0),
+    head: z
+      .string()
+      .length(64)
+      .regex(/^[0-9a-f]{64}$/)
+      .optional()
+      .openapi({
+        description:
+          "Hex of the last row's stored chain hash, on a chain with rows: what a checkpoint kept outside the database anchors (`kyc audit verify --checkpoint-out`); trusted only without `firstBad`",
+      }),
     firstBad: z
       .object({
         seq: int32(0),

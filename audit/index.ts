@@ -8,6 +8,8 @@ export type { Appended } from './append';
 export { SubjectErasedError } from './append';
 export type { AuditTrail } from './audit-trail';
 export { createAuditTrail } from './audit-trail';
+export type { CheckpointChain, CheckpointFinding, CheckpointMismatch } from './checkpoint';
+export { CHECKPOINT_FINDINGS, compareChain, compareWithCheckpoint } from './checkpoint';
 export type { AuditDatabase, Queryable } from './database';
 export type { ErasureResult } from './erase';
 export type { HoldDuration } from './hold';

@@ -23,6 +23,11 @@ export type BadRowReason =
 export interface ChainReport {
   pseudonym: string;
   rows: number;
+  /**
+   * Hex of the stored chain hash of the last row, on chains with rows: what a checkpoint kept outside the
+   * database anchors (audit/checkpoint.ts). Trusted only when `firstBad` is absent.
+   */
+  head?: string;
   firstBad?: { seq: number; reason: BadRowReason; detail: string };
   /** Not tampering: the rows verify; each flag names a run whose trail may stop short. */
   flags: RunFlag[];
@@ -64,11 +69,14 @@ export async function verifyChain(db: Queryable, keys: AuditKeys, pseudonym: str
   let expected = 1;
   // Only rows that verified say which runs wrote the chain.
   const runs = new RunScan();
+  const last = rows.at(-1);
+  const head = last === undefined ? undefined : recordRowSchema.parse(last).chain_hash.toString('hex');
   const report = (firstBad?: ChainReport['firstBad']): ChainReport => {
     const { openRun } = runs;
     return {
       pseudonym,
       rows: rows.length,
+      ...(head !== undefined && { head }),
       ...(firstBad && { firstBad }),
       flags: runs.flags,
       ...(openRun !== undefined && { openRun }),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -33,6 +34,8 @@ const verificationSchema = z.object({
     z.object({
       pseudonym: z.string(),
       rows: z.number(),
+      // Absent from a chain without rows, and from an API older than the field.
+      head: z.string().optional(),
       firstBad: z.object({ seq: z.number(), reason: z.string(), detail: z.string() }).optional(),
       // Absent from an API older than the flags.
       flags: z
@@ -41,6 +44,35 @@ const verificationSchema = z.object({
     }),
   ),
 });
+
+type Verification = z.infer<typeof verificationSchema>;
+
+/**
+ * A checkpoint as `--checkpoint-out` writes it: when, and each chain with rows by pseudonym, row count and
+ * head. Kept outside the database, it is what finds rows deleted from a chain's end (audit/checkpoint.ts).
+ */
+interface Checkpoint {
+  version: 1;
+  takenAt: string;
+  chains: { pseudonym: string; rows: number; head: string }[];
+}
+
+/**
+ * Writes the checkpoint of a verification to `path` (created, refused if it exists). Only of a trail that
+ * verifies: a checkpoint of a bad chain would anchor the tampering as the truth.
+ */
+async function writeCheckpoint(ctx: CliContext, path: string, answer: Verification): Promise<void> {
+  if (!answer.ok) {
+    ctx.err(`checkpoint not written to ${path}: the trail does not verify`);
+    return;
+  }
+  const chains = answer.chains.flatMap(({ pseudonym, rows, head }) =>
+    head === undefined ? [] : [{ pseudonym, rows, head }],
+  );
+  const checkpoint: Checkpoint = { version: 1, takenAt: new Date().toISOString(), chains };
+  await writeFile(path, `${JSON.stringify(checkpoint, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
+  ctx.err(`wrote ${path} (${chains.length} chains)`);
+}
 
 /** `since` as the API takes it: a date (`2026-01-31`) or an ISO date-time. */
 function sinceArgument(value: string): string {
@@ -99,9 +131,14 @@ reset (a Temporal reset made the run), terminated, cancelled or timed-out (Tempo
 engine's closing record), unclosed (the latest case run has no closing record and Temporal no longer knows
 it). A flag is not tampering: it does not change the exit code.
 
+\`verify --checkpoint-out FILE\` also writes a checkpoint (the time, and each chain's pseudonym, row count and
+head) when every chain verifies. Keep it outside the database: it is what shows rows deleted from a chain's
+end, or a whole chain deleted, which leave a prefix that verifies.
+
 Examples:
   $ kyc audit 123456
   $ kyc audit verify
+  $ kyc audit verify --checkpoint-out checkpoint-2026-01-31.json
   $ kyc audit export --since 2026-01-01 --out audit.jsonl`,
     )
     .action(async (userId: string | undefined, options: { json?: boolean }) => {
@@ -119,7 +156,13 @@ Examples:
       "check every chain's hashes and signed heads; exits 1 naming each bad chain and row, and warns of runs ended or reset outside the engine",
     )
     .option('--json', 'print the reports as the API answers them')
-    .action(async (options: { json?: boolean }) => {
+    .option(
+      '--checkpoint-out <file>',
+      "when every chain verifies, write each chain's row count and head to this file (created; refused if it exists), to keep outside the database",
+    )
+    .action(async (_options: unknown, command: Command) => {
+      // `--json` is also an option of `kyc audit`, which takes it wherever it stands: read both levels.
+      const options = command.optsWithGlobals<{ json?: boolean; checkpointOut?: string }>();
       const answer = verificationSchema.parse(await api().json('GET', '/v1/audit/verify'));
       if (options.json) ctx.json(answer);
       const bad = answer.chains.filter((chain) => chain.firstBad);
@@ -140,6 +183,7 @@ Examples:
       }
       if (!options.json)
         ctx.out(`${answer.chains.length} chains, ${bad.length} bad, ${flags.length} runs flagged`);
+      if (options.checkpointOut) await writeCheckpoint(ctx, options.checkpointOut, answer);
       if (bad.length > 0) ctx.exitCode = EXIT.failed;
     });
 

@@ -3,7 +3,7 @@ import { createAuditTrail, migrate, MIGRATIONS } from '../../audit';
 import { chainHash, GENESIS } from '../../audit/chain';
 import { exportLines } from '../../audit/read';
 import { newAuditKeys } from './audit-keys';
-import { rowsOfChain, setColumn, textFoundIn } from './tamper';
+import { headOf, rowsOfChain, setColumn, textFoundIn } from './tamper';
 
 /**
  * The checks every database of the trail must pass, PGlite in the unit tier and PostgreSQL in the
@@ -71,7 +71,9 @@ export function auditCoreChecks(open: () => Promise<AuditDatabase>): void {
 
   it('chains and signs every row, and reads the trail back with its free text', async () => {
     const pseudonym = await aCase('731048001', '2026-03-03T09:00:00.000Z');
-    expect(await audit.verify(pseudonym)).toEqual([{ pseudonym, rows: 6, flags: [] }]);
+    expect(await audit.verify(pseudonym)).toEqual([
+      { pseudonym, rows: 6, head: await headOf(db, pseudonym), flags: [] },
+    ]);
     const trail = await audit.trail('731048001');
     expect(trail?.pseudonym).toBe(pseudonym);
     expect(trail?.entries.map((entry) => entry.kind)).toEqual([
@@ -175,7 +177,12 @@ export function auditCoreChecks(open: () => Promise<AuditDatabase>): void {
       { idempotencyKey: 'ended', at: at('2026-03-12T09:01:00.000Z') },
     );
     expect(await withOld.verify(signedBefore.pseudonym)).toEqual([
-      { pseudonym: signedBefore.pseudonym, rows: 2, flags: [] },
+      {
+        pseudonym: signedBefore.pseudonym,
+        rows: 2,
+        head: await headOf(db, signedBefore.pseudonym),
+        flags: [],
+      },
     ]);
     const withoutOld = createAuditTrail({ db, keys: { ...rotated, lookupKey: keys.lookupKey } });
     expect(await withoutOld.verify(signedBefore.pseudonym)).toMatchObject([
@@ -216,7 +223,12 @@ export function auditCoreChecks(open: () => Promise<AuditDatabase>): void {
     expect([...created].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(new Set(results.map((result) => result.pseudonym)).size).toBe(1);
     expect(await audit.verify(results[0]?.pseudonym)).toEqual([
-      { pseudonym: results[0]?.pseudonym, rows: 24, flags: [] },
+      {
+        pseudonym: results[0]?.pseudonym,
+        rows: 24,
+        head: await headOf(db, results[0]?.pseudonym ?? ''),
+        flags: [],
+      },
     ]);
   });
 
@@ -230,7 +242,9 @@ export function auditCoreChecks(open: () => Promise<AuditDatabase>): void {
     expect(kept?.entries.map((entry) => entry.kind)).toContain('case.decided');
     expect(kept?.entries.find((entry) => entry.kind === 'operator.action')?.text).toBe('sealed');
     expect(kept?.entries.at(-1)?.kind).toBe('erasure.done');
-    expect(await audit.verify(pseudonym)).toEqual([{ pseudonym, rows: 7, flags: [] }]);
+    expect(await audit.verify(pseudonym)).toEqual([
+      { pseudonym, rows: 7, head: await headOf(db, pseudonym), flags: [] },
+    ]);
     expect(await textFoundIn(db, '731048006')).toEqual([]);
     // A second request finds nobody: nothing leads from the user id to the records any more.
     expect(await audit.erase('731048006', { now: at('2026-03-08T10:00:00.000Z') })).toEqual({
@@ -254,7 +268,9 @@ export function auditCoreChecks(open: () => Promise<AuditDatabase>): void {
     expect((await audit.trail('731048007'))?.erased).toBe(false);
     expect(await audit.destroyDue(eraseAfter)).toContain(pseudonym);
     expect(await audit.trail('731048007')).toBeUndefined();
-    expect(await audit.verify(pseudonym)).toEqual([{ pseudonym, rows: 8, flags: [] }]);
+    expect(await audit.verify(pseudonym)).toEqual([
+      { pseudonym, rows: 8, head: await headOf(db, pseudonym), flags: [] },
+    ]);
     expect(await textFoundIn(db, '731048007')).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import type { AuditDatabase } from '../../audit';
 import { createAuditTrail, migrate } from '../../audit';
 import { newAuditKeys } from './audit-keys';
 import { embeddedDatabase } from './embedded-postgres';
+import { headOf } from './tamper';
 
 /**
  * PGlite in a data directory, as `npm start` keeps the trail: what one process wrote, the next one opening
@@ -29,12 +30,13 @@ it('keeps the trail across a close and a reopen of its directory', async () => {
     { kind: 'case.decided', data: { outcome: 'rejected' } },
     { idempotencyKey: 'decided', at: new Date('2026-03-03T09:00:00Z') },
   );
+  const head = await headOf(db, written.pseudonym);
   await db.close();
 
   db = await embeddedDatabase(dir);
   expect(await migrate(db)).toEqual([]);
   const audit = createAuditTrail({ db, keys });
-  expect(await audit.verify()).toEqual([{ pseudonym: written.pseudonym, rows: 1, flags: [] }]);
+  expect(await audit.verify()).toEqual([{ pseudonym: written.pseudonym, rows: 1, head, flags: [] }]);
   expect((await audit.trail('731048100'))?.entries[0]).toMatchObject({
     kind: 'case.decided',
     data: { outcome: 'rejected' },

@@ -4,7 +4,7 @@ import type { RunRef } from '../../audit/records';
 import { endedFlags, unclosedFlag } from '../../audit/run-flags';
 import { newAuditKeys } from './audit-keys';
 import { embeddedDatabase } from './embedded-postgres';
-import { rowsOfChain, setColumn } from './tamper';
+import { headOf, rowsOfChain, setColumn } from './tamper';
 
 /**
  * Which runs wrote a chain, and which of them were ended or reset outside the engine: what `verify` tells
@@ -66,7 +66,12 @@ it('verifies a chain whose older rows name no run, and flags nothing on them', a
   const pseudonym = await write('820001002', started);
   await write('820001002', pending);
   await write('820001002', ended, caseRun(FIRST));
-  expect(await reportOf(pseudonym)).toEqual({ pseudonym, rows: 3, flags: [] });
+  expect(await reportOf(pseudonym)).toEqual({
+    pseudonym,
+    rows: 3,
+    head: await headOf(db, pseudonym),
+    flags: [],
+  });
 });
 
 it('flags a reset run from the trail alone, once, and writes its records beside the replaced run', async () => {
@@ -77,6 +82,7 @@ it('flags a reset run from the trail alone, once, and writes its records beside 
   expect(await reportOf(pseudonym)).toEqual({
     pseudonym,
     rows: 4,
+    head: await headOf(db, pseudonym),
     flags: [{ runId: RESET, flag: 'reset', workflow: 'case' }],
   });
 });

@@ -4,12 +4,17 @@ import type { Queryable } from '../../audit';
 const bytes = z
   .custom<Uint8Array>((value) => value instanceof Uint8Array)
   .transform((value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-const chainRow = z.object({ seq: z.coerce.number().int(), body: bytes, chain_hash: bytes });
+const chainRow = z.object({
+  seq: z.coerce.number().int(),
+  body: bytes,
+  chain_hash: bytes,
+  signature: bytes,
+});
 
 /** A chain's rows as an attacker with database access reads them. */
 export async function rowsOfChain(db: Queryable, pseudonym: string): Promise<z.infer<typeof chainRow>[]> {
   const { rows } = await db.query(
-    'SELECT seq, body, chain_hash FROM audit_records WHERE pseudonym = $1 ORDER BY seq',
+    'SELECT seq, body, chain_hash, signature FROM audit_records WHERE pseudonym = $1 ORDER BY seq',
     [pseudonym],
   );
   return rows.map((row) => chainRow.parse(row));
@@ -20,7 +25,7 @@ export async function setColumn(
   db: Queryable,
   pseudonym: string,
   seq: number,
-  column: 'body' | 'chain_hash',
+  column: 'body' | 'chain_hash' | 'signature',
   change: (value: Buffer) => Buffer,
 ): Promise<void> {
   const [row] = (await rowsOfChain(db, pseudonym)).filter((candidate) => candidate.seq === seq);
@@ -55,4 +60,9 @@ export async function textFoundIn(db: Queryable, text: string): Promise<string[]
     if (countRow.parse(result.rows[0]).n > 0) found.push(table);
   }
   return found;
+}
+
+/** Hex of the chain hash of a chain's last row: the `head` its verification report names. */
+export async function headOf(db: Queryable, pseudonym: string): Promise<string | undefined> {
+  return (await rowsOfChain(db, pseudonym)).at(-1)?.chain_hash.toString('hex');
 }

@@ -1,3 +1,7 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
 import type { AuditRecord } from '../../audit';
 import { chainHash } from '../../audit/chain';
 import { startOrJoinCase } from '../../client/kyc-cases';
@@ -12,18 +16,22 @@ import { startAuditEngine, startAuditedWorker, untilGone } from './audit-engine'
  * them, the real `kyc` CLI reading and verifying them. An edit of one stored row is named at its chain and
  * row, also when every hash after it was recomputed; a case whose Temporal history is gone still has its
  * trail printed; a case Temporal terminated or reset outside the engine is flagged, as a warning. Real
- * PostgreSQL, real dev server, loopback only. The flag tests run before the edits: `verify` exits 1 once a
- * chain of this engine is edited.
+ * PostgreSQL, real dev server, loopback only. The flag and checkpoint tests run before the edits: `verify`
+ * exits 1 once a chain of this engine is edited.
  */
 let t: AuditEngine;
 let worker: AuditedWorker;
+/** Where the operator keeps checkpoints: outside the database. */
+let outside: string;
 beforeAll(async () => {
+  outside = await mkdtemp(path.join(tmpdir(), 'kyc-audit-checkpoints-'));
   t = await startAuditEngine('audit_verify');
   worker = await startAuditedWorker(t, 'audit-verify-e2e');
 }, 180_000);
 afterAll(async () => {
   await worker?.stop();
   await t?.stop();
+  if (outside) await rm(outside, { recursive: true, force: true });
 }, 60_000);
 
 let count = 0;
@@ -186,6 +194,42 @@ it("prints a case's trail after Temporal has deleted its history", async () => {
   expect(stdout).not.toContain('run=');
 }, 180_000);
 
+const checkpointSchema = z.object({
+  takenAt: z.iso.datetime(),
+  chains: z.array(z.object({ pseudonym: z.string(), rows: z.number(), head: z.string() })),
+});
+
+it("writes a checkpoint of each chain's row count and head, which a prefix left by a deletion no longer matches", async () => {
+  const pseudonym = await recordCase(approvedUser());
+  const file = path.join(outside, 'checkpoint.json');
+
+  const { code, stderr } = await t.kyc('audit', 'verify', '--checkpoint-out', file);
+  expect(code).toBe(0);
+  expect(stderr).toMatch(/^wrote .+ \(\d+ chains\)$/m);
+  expect(stderr).toContain(`wrote ${file} (`);
+  // Only its owner reads it: the pseudonyms and heads of the whole trail.
+  expect((await stat(file)).mode & 0o777).toBe(0o600);
+  const checkpoint = checkpointSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  const rows = await rowsOfChain(t.db, pseudonym);
+  expect(checkpoint.chains.find((chain) => chain.pseudonym === pseudonym)).toEqual({
+    pseudonym,
+    rows: 4,
+    head: rows[3]?.chain_hash.toString('hex'),
+  });
+  // An existing checkpoint is never overwritten.
+  expect((await t.kyc('audit', 'verify', '--checkpoint-out', file)).code).not.toBe(0);
+  expect(checkpointSchema.parse(JSON.parse(await readFile(file, 'utf8')))).toEqual(checkpoint);
+
+  // The newest row deleted: what is left verifies, and its head is no longer the checkpoint's.
+  await t.db.query('DELETE FROM audit_records WHERE pseudonym = $1 AND seq = 4', [pseudonym]);
+  const after = await t.kyc('audit', 'verify', '--json');
+  expect(after.code).toBe(0);
+  const report = (
+    JSON.parse(after.stdout) as { chains: { pseudonym: string; rows: number; head?: string }[] }
+  ).chains.find((chain) => chain.pseudonym === pseudonym);
+  expect(report).toEqual(expect.objectContaining({ rows: 3, head: rows[2]?.chain_hash.toString('hex') }));
+}, 180_000);
+
 it('names the chain and the row of an edited body; and again when every hash after it was recomputed', async () => {
   const edited = await recordCase(approvedUser());
   const rehashed = await recordCase(approvedUser());
@@ -212,6 +256,13 @@ it('names the chain and the row of an edited body; and again when every hash aft
   expect(stdout).toMatch(new RegExp(`ok   ${clean}  \\d+ rows`));
   expect(stderr).toContain(`chain ${edited} fails at row ${editedRow}`);
   expect(stderr).toContain(`chain ${rehashed} fails at row ${rehashedRow}`);
+
+  // No checkpoint of a trail that does not verify: it would anchor the edits as the truth.
+  const file = path.join(outside, 'of-a-bad-trail.json');
+  const refused = await t.kyc('audit', 'verify', '--checkpoint-out', file);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(`checkpoint not written to ${file}: the trail does not verify`);
+  await expect(stat(file)).rejects.toThrow('ENOENT');
 }, 180_000);
 
 it('exports the records since a date as JSON lines, by pseudonym', async () => {

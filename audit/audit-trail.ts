@@ -1,5 +1,7 @@
 import type { Appended } from './append';
 import { appendLocked } from './append';
+import type { CheckpointChain, CheckpointMismatch } from './checkpoint';
+import { compareWithCheckpoint } from './checkpoint';
 import type { AuditDatabase } from './database';
 import type { ErasureResult } from './erase';
 import { destroySubjectKey, eraseLocked } from './erase';
@@ -31,6 +33,11 @@ export interface AuditTrail {
   trailOf(pseudonym: string): Promise<Trail | undefined>;
   /** Every chain, or one by pseudonym: each with its first bad row, if any, and why. */
   verify(pseudonym?: string): Promise<ChainReport[]>;
+  /**
+   * What differs from a checkpoint kept outside the database, chain by chain (only the mismatches, in its
+   * order): rows deleted from a chain's end, or a whole chain, leave a prefix that `verify` passes.
+   */
+  compareCheckpoint(chains: readonly CheckpointChain[]): Promise<CheckpointMismatch[]>;
   /** JSON lines of every record since `since`, by pseudonym, for a regulator. */
   exportSince(since: Date): AsyncGenerator<string>;
   /**
@@ -91,6 +98,7 @@ export function createAuditTrail(options: {
         return subject && readTrail(tx, subject.pseudonym, subject.subject_key);
       }),
     verify: async (pseudonym) => (pseudonym ? [await verifyChain(db, keys, pseudonym)] : verifyAll(db, keys)),
+    compareCheckpoint: (chains) => compareWithCheckpoint(db, chains),
     exportSince: (since) => exportLines(db, since),
     erase: (userId, { now, holdUntil }) =>
       db.transaction(async (tx) => {

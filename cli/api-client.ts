@@ -39,12 +39,21 @@ export class ApiClient {
     return new ApiClient(base, config.KYC_API_TOKEN);
   }
 
-  /** A request with the bearer token; a 2xx response, else the API's error as an exception. */
-  async request(method: string, path: string, userId?: string): Promise<Response> {
+  /**
+   * A request with the bearer token, and `body` sent as JSON when given; a 2xx response, else the API's error
+   * as an exception. `userId` turns a 404 into `NothingRecordedError`.
+   */
+  async request(method: string, path: string, userId?: string, body?: unknown): Promise<Response> {
     const url = new URL(path, this.base);
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(url, { method, headers: { authorization: `Bearer ${this.token}` } });
+      response = await fetch(url, {
+        method,
+        headers,
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
     } catch (error) {
       const why =
         error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
@@ -58,9 +67,9 @@ export class ApiClient {
     throw new ApiRequestError(`the API answered ${response.status}: ${message}`);
   }
 
-  /** A JSON answer. */
-  async json(method: string, path: string, userId?: string): Promise<unknown> {
-    return (await this.request(method, path, userId)).json();
+  /** A JSON answer (to `body`, sent as JSON, when given). */
+  async json(method: string, path: string, userId?: string, body?: unknown): Promise<unknown> {
+    return (await this.request(method, path, userId, body)).json();
   }
 }
 

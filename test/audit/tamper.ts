@@ -66,3 +66,11 @@ export async function textFoundIn(db: Queryable, text: string): Promise<string[]
 export async function headOf(db: Queryable, pseudonym: string): Promise<string | undefined> {
   return (await rowsOfChain(db, pseudonym)).at(-1)?.chain_hash.toString('hex');
 }
+
+/** Deletes a chain's newest row, as an attacker with database access would: what is left still verifies. */
+export async function deleteNewestRow(db: Queryable, pseudonym: string): Promise<number> {
+  const newest = (await rowsOfChain(db, pseudonym)).at(-1);
+  if (!newest) throw new Error(`no row in ${pseudonym}`);
+  await db.query('DELETE FROM audit_records WHERE pseudonym = $1 AND seq = $2', [pseudonym, newest.seq]);
+  return newest.seq;
+}

@@ -14,6 +14,8 @@ import type { ApiDeps } from './deps';
 import { validationHook } from './errors';
 import { BEARER_SECURITY, CALLER_ERRORS, UNAVAILABLE, json, rateLimited } from './responses';
 import {
+  AuditCheckpointComparisonSchema,
+  AuditCheckpointSchema,
   AuditExportLineSchema,
   AuditExportQuerySchema,
   AuditTrailSchema,
@@ -57,6 +59,23 @@ const verify = createRoute({
   security: BEARER_SECURITY,
   responses: auditResponses({
     200: json(AuditVerificationSchema, 'One report per chain; `ok` is false only for a bad row'),
+  }),
+});
+
+const compare = createRoute({
+  method: 'post',
+  path: '/v1/audit/verify',
+  summary:
+    "Compare chains with a checkpoint kept outside the database: finds rows deleted from a chain's end, or a whole chain deleted, which leave a prefix the GET verifies",
+  security: BEARER_SECURITY,
+  request: {
+    body: { required: true, content: { 'application/json': { schema: AuditCheckpointSchema } } },
+  },
+  responses: auditResponses({
+    200: json(
+      AuditCheckpointComparisonSchema,
+      'The chains that no longer match the checkpoint; `ok` is true when none',
+    ),
   }),
 });
 
@@ -133,7 +152,10 @@ async function temporalFlags(
   return flags;
 }
 
-/** `GET /v1/cases/{userId}/audit`, `GET /v1/audit/verify`, `GET /v1/audit/export`, `DELETE /v1/cases/{userId}/personal-data`. */
+/**
+ * `GET /v1/cases/{userId}/audit`, `GET` and `POST /v1/audit/verify`, `GET /v1/audit/export`,
+ * `DELETE /v1/cases/{userId}/personal-data`.
+ */
 export function registerAuditRoutes(app: OpenAPIHono, { audit, client, config }: ApiDeps): void {
   const trail: AuditTrail | null = audit ?? null;
 
@@ -158,6 +180,13 @@ export function registerAuditRoutes(app: OpenAPIHono, { audit, client, config }:
       flags: [...flags, ...(flagged.get(pseudonym) ?? [])],
     }));
     return c.json({ ok: chains.every((chain) => chain.firstBad === undefined), chains }, 200);
+  });
+
+  app.openapi(compare, async (c) => {
+    if (!trail) return noTrail(c);
+    const { chains } = c.req.valid('json');
+    const mismatches = await trail.compareCheckpoint(chains);
+    return c.json({ ok: mismatches.length === 0, checked: chains.length, mismatches }, 200);
   });
 
   // Streamed JSON lines: documented from the route, served by a plain handler (the typed handler of

@@ -16,7 +16,7 @@ import {
   WATCH_RECHECK_REASONS,
 } from '../domain';
 import { CANCEL_REASON_MAX_LENGTH, CANCEL_REASON_PATTERN, CANCEL_REASON_RULE } from '../client/cancel-reason';
-import { RUN_FLAGS, RUN_WORKFLOWS } from '../audit';
+import { CHECKPOINT_FINDINGS, RUN_FLAGS, RUN_WORKFLOWS } from '../audit';
 
 /**
  * The HTTP API's schemas: they validate requests and generate `/openapi.json`, so the document cannot drift
@@ -444,20 +444,21 @@ const RunFlagSchema = z
 /** The most flags one chain's report lists. */
 const MAX_RUN_FLAGS = 10_000;
 
+/** Hex of a row's chain hash (SHA-256), as verification reports it and a checkpoint keeps it. */
+const chainHead = z
+  .string()
+  .length(64, 'must be 64 lowercase hex digits')
+  .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+
 /** A chain's report, with the runs ended or reset outside the engine (not tampering: `ok` ignores them). */
 const ChainReportSchema = z
   .object({
     pseudonym,
     rows: int32(0),
-    head: z
-      .string()
-      .length(64)
-      .regex(/^[0-9a-f]{64}$/)
-      .optional()
-      .openapi({
-        description:
-          "Hex of the last row's stored chain hash, on a chain with rows: what a checkpoint kept outside the database anchors (`kyc audit verify --checkpoint-out`); trusted only without `firstBad`",
-      }),
+    head: chainHead.optional().openapi({
+      description:
+        "Hex of the last row's stored chain hash, on a chain with rows: what a checkpoint kept outside the database anchors (`kyc audit verify --checkpoint-out`); trusted only without `firstBad`",
+    }),
     firstBad: z
       .object({
         seq: int32(0),
@@ -478,6 +479,59 @@ export const AuditVerificationSchema = z
     chains: z.array(ChainReportSchema).max(MAX_CHAINS),
   })
   .openapi('AuditVerification');
+
+/**
+ * The most chains one comparison with a checkpoint takes: its database reads are two per chain, and a
+ * checkpoint of the whole trail is sent in batches of this many (`kyc audit verify --against`).
+ */
+export const MAX_CHECKPOINT_CHAINS = 1000;
+
+/** One chain of a checkpoint (audit/checkpoint.ts `CheckpointChain`). */
+const CheckpointChainSchema = z
+  .object({
+    pseudonym,
+    rows: int32(1).openapi({ description: "The chain's row count at the checkpoint: at least 1" }),
+    head: chainHead.openapi({ description: 'Hex of the chain hash of its row `rows` at the checkpoint' }),
+  })
+  .openapi('AuditCheckpointChain');
+
+export const AuditCheckpointSchema = z
+  .object({
+    chains: z
+      .array(CheckpointChainSchema)
+      .max(
+        MAX_CHECKPOINT_CHAINS,
+        `at most ${MAX_CHECKPOINT_CHAINS} chains per request: send a checkpoint in batches`,
+      )
+      .openapi({ description: `At most ${MAX_CHECKPOINT_CHAINS}: a larger checkpoint is sent in batches` }),
+  })
+  .openapi('AuditCheckpoint', {
+    description:
+      'Chains of a checkpoint kept outside the database (`kyc audit verify --checkpoint-out`), as many as one request takes',
+  });
+
+/** A chain that no longer matches its checkpoint (audit/checkpoint.ts `CheckpointMismatch`). */
+const CheckpointMismatchSchema = z
+  .object({
+    pseudonym,
+    finding: z.enum(CHECKPOINT_FINDINGS).openapi({
+      description:
+        "`missing`: no row of the chain is left; `shortened`: rows were deleted from its end; `rewritten`: its row at the checkpoint's count has another head, or is gone while later rows exist",
+    }),
+    detail: oneLine(MAX_ERROR_MESSAGE).openapi({ description: 'What was found, in row counts' }),
+  })
+  .openapi('AuditCheckpointMismatch');
+
+export const AuditCheckpointComparisonSchema = z
+  .object({
+    ok: z.boolean().openapi({ description: 'True when every chain sent still matches its checkpoint' }),
+    checked: int32(0, MAX_CHECKPOINT_CHAINS).openapi({ description: 'How many chains were compared' }),
+    mismatches: z
+      .array(CheckpointMismatchSchema)
+      .max(MAX_CHECKPOINT_CHAINS)
+      .openapi({ description: "The chains sent that no longer match, in the request's order" }),
+  })
+  .openapi('AuditCheckpointComparison');
 
 export const AuditExportQuerySchema = z.object({
   since: z.iso

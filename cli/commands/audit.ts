@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -48,14 +48,35 @@ const verificationSchema = z.object({
 type Verification = z.infer<typeof verificationSchema>;
 
 /**
- * A checkpoint as `--checkpoint-out` writes it: when, and each chain with rows by pseudonym, row count and
- * head. Kept outside the database, it is what finds rows deleted from a chain's end (audit/checkpoint.ts).
+ * A checkpoint's file, as `--checkpoint-out` writes it and `--against` reads it back: when it was taken, and
+ * each chain with rows by pseudonym, row count and head (audit/checkpoint.ts `CheckpointChain`). Kept outside
+ * the database, it is what finds rows deleted from a chain's end. Checked as the API checks it (api/schemas.ts
+ * `AuditCheckpoint`), so a file edited by hand or cut short is refused with the file named.
  */
-interface Checkpoint {
-  version: 1;
-  takenAt: string;
-  chains: { pseudonym: string; rows: number; head: string }[];
-}
+const checkpointFileSchema = z.object({
+  version: z.literal(1),
+  takenAt: z.iso.datetime(),
+  chains: z.array(
+    z.object({
+      pseudonym: z
+        .string()
+        .max(64)
+        .regex(/^p_[A-Za-z0-9_-]+$/, 'must be a pseudonym: p_ and base64url characters'),
+      rows: z.number().int().min(1),
+      head: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+    }),
+  ),
+});
+type CheckpointFile = z.infer<typeof checkpointFileSchema>;
+
+/** The API's answer to a checkpoint (api/schemas.ts `AuditCheckpointComparison`), as far as the CLI reads it. */
+const comparisonSchema = z.object({
+  checked: z.number(),
+  mismatches: z.array(z.object({ pseudonym: z.string(), finding: z.string(), detail: z.string() })),
+});
+
+/** The most chains one `POST /v1/audit/verify` takes (api/schemas.ts `MAX_CHECKPOINT_CHAINS`). */
+const CHAINS_PER_REQUEST = 1000;
 
 /**
  * Writes the checkpoint of a verification to `path` (created, refused if it exists). Only of a trail that
@@ -69,9 +90,59 @@ async function writeCheckpoint(ctx: CliContext, path: string, answer: Verificati
   const chains = answer.chains.flatMap(({ pseudonym, rows, head }) =>
     head === undefined ? [] : [{ pseudonym, rows, head }],
   );
-  const checkpoint: Checkpoint = { version: 1, takenAt: new Date().toISOString(), chains };
+  const checkpoint: CheckpointFile = { version: 1, takenAt: new Date().toISOString(), chains };
   await writeFile(path, `${JSON.stringify(checkpoint, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
   ctx.err(`wrote ${path} (${chains.length} chains)`);
+}
+
+/**
+ * The checkpoint in `path`, validated: what is wrong with it named with the file, before the trail is read
+ * (exit 2). A checkpoint is JSON as `--checkpoint-out` writes it (audit/checkpoint.ts `checkpointFileSchema`).
+ */
+async function readCheckpoint(path: string): Promise<CheckpointFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = checkpointFileSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+  throw new UsageError(
+    `${path} is not a checkpoint (kyc audit verify --checkpoint-out): ${issues.join('; ')}`,
+  );
+}
+
+/**
+ * Compares the trail with a checkpoint through the API, `CHAINS_PER_REQUEST` chains at a time; prints a BAD
+ * line per chain that no longer matches (its chain, finding and detail). Says whether every chain matched.
+ */
+async function compareWith(
+  print: (line: string) => void,
+  api: ApiClient,
+  { path, checkpoint }: { path: string; checkpoint: CheckpointFile },
+): Promise<boolean> {
+  let mismatches = 0;
+  for (let start = 0; start < checkpoint.chains.length; start += CHAINS_PER_REQUEST) {
+    const chains = checkpoint.chains.slice(start, start + CHAINS_PER_REQUEST);
+    const answer = comparisonSchema.parse(await api.json('POST', '/v1/audit/verify', undefined, { chains }));
+    for (const { pseudonym, finding, detail } of answer.mismatches)
+      print(`BAD  ${shown(pseudonym)}  ${shown(finding)}: ${shown(detail)}`);
+    mismatches += answer.mismatches.length;
+  }
+  print(
+    `against ${path} (taken ${checkpoint.takenAt}): ${checkpoint.chains.length} chains, ${mismatches} bad`,
+  );
+  return mismatches === 0;
 }
 
 /** `since` as the API takes it: a date (`2026-01-31`) or an ISO date-time. */
@@ -135,10 +206,15 @@ it). A flag is not tampering: it does not change the exit code.
 head) when every chain verifies. Keep it outside the database: it is what shows rows deleted from a chain's
 end, or a whole chain deleted, which leave a prefix that verifies.
 
+\`verify --against FILE\` also compares the trail with such a checkpoint: one BAD line per chain of it that is
+missing (deleted), shortened (rows deleted from its end) or rewritten (its row at the checkpoint's count has
+another head), and exit 1 if any. A chain that only grew since is fine. Exit 2 if the file is not a checkpoint.
+
 Examples:
   $ kyc audit 123456
   $ kyc audit verify
   $ kyc audit verify --checkpoint-out checkpoint-2026-01-31.json
+  $ kyc audit verify --against checkpoint-2026-01-31.json
   $ kyc audit export --since 2026-01-01 --out audit.jsonl`,
     )
     .action(async (userId: string | undefined, options: { json?: boolean }) => {
@@ -160,10 +236,24 @@ Examples:
       '--checkpoint-out <file>',
       "when every chain verifies, write each chain's row count and head to this file (created; refused if it exists), to keep outside the database",
     )
+    .option(
+      '--against <file>',
+      'also compare the trail with a checkpoint written by --checkpoint-out: names each chain deleted, shortened or rewritten since',
+    )
     .action(async (_options: unknown, command: Command) => {
       // `--json` is also an option of `kyc audit`, which takes it wherever it stands: read both levels.
-      const options = command.optsWithGlobals<{ json?: boolean; checkpointOut?: string }>();
-      const answer = verificationSchema.parse(await api().json('GET', '/v1/audit/verify'));
+      const options = command.optsWithGlobals<{
+        json?: boolean;
+        checkpointOut?: string;
+        against?: string;
+      }>();
+      // Read first: a file that is no checkpoint is refused before the whole trail is verified.
+      const against = options.against && {
+        path: options.against,
+        checkpoint: await readCheckpoint(options.against),
+      };
+      const client = api();
+      const answer = verificationSchema.parse(await client.json('GET', '/v1/audit/verify'));
       if (options.json) ctx.json(answer);
       const bad = answer.chains.filter((chain) => chain.firstBad);
       for (const chain of answer.chains) {
@@ -184,7 +274,10 @@ Examples:
       if (!options.json)
         ctx.out(`${answer.chains.length} chains, ${bad.length} bad, ${flags.length} runs flagged`);
       if (options.checkpointOut) await writeCheckpoint(ctx, options.checkpointOut, answer);
-      if (bad.length > 0) ctx.exitCode = EXIT.failed;
+      // With --json, stdout holds the reports only: the comparison's lines go to stderr.
+      const print = options.json ? ctx.err.bind(ctx) : ctx.out.bind(ctx);
+      const matched = against ? await compareWith(print, client, against) : true;
+      if (bad.length > 0 || !matched) ctx.exitCode = EXIT.failed;
     });
 
   audit

@@ -1,7 +1,8 @@
 import Module from 'node:module';
 import type * as PgliteModule from '@electric-sql/pglite';
-import type { AuditDatabase } from '../../audit';
-import { pgliteDatabase } from '../../audit';
+import type { AuditDatabase, AuditTrail } from '../../audit';
+import { createAuditTrail, migrate, pgliteDatabase } from '../../audit';
+import { newAuditKeys } from './audit-keys';
 
 /**
  * PGlite in this process, for the unit tier. Its CommonJS build starts with dynamic `import()`s of Node
@@ -25,4 +26,11 @@ export async function embeddedDatabase(dataDir?: string): Promise<AuditDatabase>
   const db = new PGlite(dataDir);
   await db.waitReady;
   return pgliteDatabase(db);
+}
+
+/** A migrated embedded database in memory and a trail over it with fresh keys; close `db` when done. */
+export async function embeddedTrail(): Promise<{ db: AuditDatabase; audit: AuditTrail }> {
+  const db = await embeddedDatabase();
+  await migrate(db);
+  return { db, audit: createAuditTrail({ db, keys: newAuditKeys() }) };
 }

@@ -1,9 +1,7 @@
 import type { AuditDatabase, AuditRecord, AuditTrail } from '../../audit';
-import { createAuditTrail, migrate } from '../../audit';
 import type { RunRef } from '../../audit/records';
 import { endedFlags, unclosedFlag } from '../../audit/run-flags';
-import { newAuditKeys } from './audit-keys';
-import { embeddedDatabase } from './embedded-postgres';
+import { embeddedTrail } from './embedded-postgres';
 import { headOf, rowsOfChain, setColumn } from './tamper';
 
 /**
@@ -14,9 +12,7 @@ import { headOf, rowsOfChain, setColumn } from './tamper';
 let db: AuditDatabase;
 let audit: AuditTrail;
 beforeAll(async () => {
-  db = await embeddedDatabase();
-  await migrate(db);
-  audit = createAuditTrail({ db, keys: newAuditKeys() });
+  ({ db, audit } = await embeddedTrail());
 }, 120_000);
 afterAll(() => db?.close());
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -6,7 +6,7 @@ import type { AuditRecord } from '../../audit';
 import { chainHash } from '../../audit/chain';
 import { startOrJoinCase } from '../../client/kyc-cases';
 import { kycWorkflowId } from '../../domain';
-import { rowsOfChain, setColumn } from '../audit/tamper';
+import { deleteNewestRow, rowsOfChain, setColumn } from '../audit/tamper';
 import { eventually } from '../helpers/temporal';
 import type { AuditEngine, AuditedWorker } from './audit-engine';
 import { startAuditEngine, startAuditedWorker, untilGone } from './audit-engine';
@@ -220,15 +220,98 @@ it("writes a checkpoint of each chain's row count and head, which a prefix left 
   expect((await t.kyc('audit', 'verify', '--checkpoint-out', file)).code).not.toBe(0);
   expect(checkpointSchema.parse(JSON.parse(await readFile(file, 'utf8')))).toEqual(checkpoint);
 
+  // Against the untouched trail (chains may only have grown since): every chain matches.
+  const untouched = await t.kyc('audit', 'verify', '--against', file);
+  expect(untouched.code).toBe(0);
+  expect(untouched.stdout).toContain(
+    `against ${file} (taken ${checkpoint.takenAt}): ${checkpoint.chains.length} chains, 0 bad`,
+  );
+  expect(untouched.stdout).not.toMatch(/^BAD/m);
+
   // The newest row deleted: what is left verifies, and its head is no longer the checkpoint's.
-  await t.db.query('DELETE FROM audit_records WHERE pseudonym = $1 AND seq = 4', [pseudonym]);
+  expect(await deleteNewestRow(t.db, pseudonym)).toBe(4);
   const after = await t.kyc('audit', 'verify', '--json');
   expect(after.code).toBe(0);
   const report = (
     JSON.parse(after.stdout) as { chains: { pseudonym: string; rows: number; head?: string }[] }
   ).chains.find((chain) => chain.pseudonym === pseudonym);
   expect(report).toEqual(expect.objectContaining({ rows: 3, head: rows[2]?.chain_hash.toString('hex') }));
+
+  // Only the checkpoint shows it: `--against` names the chain shortened, and exits 1.
+  const against = await t.kyc('audit', 'verify', '--against', file);
+  expect(against.code).toBe(1);
+  expect(against.stdout).toContain(`BAD  ${pseudonym}  shortened: 3 rows now, 4 at the checkpoint`);
+  expect(against.stdout).toContain(`${checkpoint.chains.length} chains, 1 bad`);
 }, 180_000);
+
+it('refuses a file that is not a checkpoint, naming the file and what is wrong', async () => {
+  const file = path.join(outside, 'edited-by-hand.json');
+  const chain = { pseudonym: 'p_Zq8xWm0bR1v4T9yLk2sNaA', rows: 4, head: 'F'.repeat(64) };
+  await writeFile(file, JSON.stringify({ version: 1, takenAt: new Date().toISOString(), chains: [chain] }));
+  const { code, stderr } = await t.kyc('audit', 'verify', '--against', file);
+  expect(code).toBe(2);
+  expect(stderr).toContain(`${file} is not a checkpoint`);
+  expect(stderr).toContain('chains.0.head: must be 64 lowercase hex digits');
+
+  const notJson = path.join(outside, 'not-json.json');
+  await writeFile(notJson, '{"version": 1,');
+  const cut = await t.kyc('audit', 'verify', '--against', notJson);
+  expect(cut.code).toBe(2);
+  expect(cut.stderr).toContain(`${notJson} is not JSON`);
+}, 60_000);
+
+describe('POST /v1/audit/verify', () => {
+  const head = 'a'.repeat(64);
+  const chainOf = (index: number) => ({
+    pseudonym: `p_unknown${String(index).padStart(13, '0')}`,
+    rows: 1,
+    head,
+  });
+  type Refusal = { error: string; issues: { path: string; message: string }[] };
+
+  it('names a chain it has no row of missing', async () => {
+    const { status, body } = await t.engine.api('POST', '/v1/audit/verify', { chains: [chainOf(1)] });
+    expect({ status, body }).toEqual({
+      status: 200,
+      body: {
+        ok: false,
+        checked: 1,
+        mismatches: [
+          {
+            pseudonym: chainOf(1).pseudonym,
+            finding: 'missing',
+            detail: 'no row is left of the 1 checkpointed',
+          },
+        ],
+      },
+    });
+  });
+
+  it('refuses more than 1,000 chains in one request, naming the limit', async () => {
+    const chains = Array.from({ length: 1001 }, (_, index) => chainOf(index));
+    const { status, body } = await t.engine.api<Refusal>('POST', '/v1/audit/verify', { chains });
+    expect(status).toBe(400);
+    expect(body.issues).toContainEqual({
+      path: 'body.chains',
+      message: 'at most 1000 chains per request: send a checkpoint in batches',
+    });
+  });
+
+  it('refuses a head that is not 64 lowercase hex digits, and rows below 1', async () => {
+    for (const bad of ['A'.repeat(64), 'a'.repeat(63), `${'a'.repeat(63)}g`]) {
+      const { status, body } = await t.engine.api<Refusal>('POST', '/v1/audit/verify', {
+        chains: [{ ...chainOf(1), head: bad }],
+      });
+      expect({ bad, status }).toEqual({ bad, status: 400 });
+      expect(new Set(body.issues.map((issue) => issue.path))).toEqual(new Set(['body.chains.0.head']));
+    }
+    const { status, body } = await t.engine.api<Refusal>('POST', '/v1/audit/verify', {
+      chains: [{ ...chainOf(1), rows: 0 }],
+    });
+    expect(status).toBe(400);
+    expect(body.issues.map((issue) => issue.path)).toEqual(['body.chains.0.rows']);
+  });
+});
 
 it('names the chain and the row of an edited body; and again when every hash after it was recomputed', async () => {
   const edited = await recordCase(approvedUser());

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { isValidUserId, userIdFromWorkflowId } from '../domain';
+import { userIdFromWatchWorkflowId, userIdFromWorkflowId } from '../domain';
 
 /**
  * What Temporal knows of the engine's executions that the audit trail cannot: which runs Temporal closed
@@ -21,7 +21,6 @@ export interface ClosedExecution {
 
 const CASE_TYPE = 'kycCase';
 const WATCH_TYPE = 'approvedUserWatch';
-const WATCH_ID_PREFIX = 'kyc-watch:';
 
 /**
  * The visibility status of each flag, and the workflow types it is asked for. A watch ends only by a
@@ -39,9 +38,7 @@ const CLOSINGS: readonly { how: ClosedOutside; status: string; types: readonly s
 /** The user of a case or watch workflow id, or null for any other id. */
 function userOf(workflowId: string, type: string): string | null {
   if (type === CASE_TYPE) return userIdFromWorkflowId(workflowId);
-  if (type !== WATCH_TYPE || !workflowId.startsWith(WATCH_ID_PREFIX)) return null;
-  const userId = workflowId.slice(WATCH_ID_PREFIX.length);
-  return isValidUserId(userId) ? userId : null;
+  return type === WATCH_TYPE ? userIdFromWatchWorkflowId(workflowId) : null;
 }
 
 const quoted = (value: string) => `"${value.replace(/["\\]/g, '')}"`;

@@ -28,9 +28,19 @@ export function watchWorkflowId(userId: string): string {
   return WATCH_WORKFLOW_ID_PREFIX + kycWorkflowId(userId).slice(WORKFLOW_ID_PREFIX.length);
 }
 
+/** The user id after `prefix` in `workflowId`, or null when the id has another prefix or no valid user id. */
+function userIdAfter(prefix: string, workflowId: string): string | null {
+  if (!workflowId.startsWith(prefix)) return null;
+  const userId = workflowId.slice(prefix.length);
+  return isValidUserId(userId) ? userId : null;
+}
+
 /** The user id a case workflow id was made from, or null when the id is not a case id. */
 export function userIdFromWorkflowId(workflowId: string): string | null {
-  if (!workflowId.startsWith(WORKFLOW_ID_PREFIX)) return null;
-  const userId = workflowId.slice(WORKFLOW_ID_PREFIX.length);
-  return isValidUserId(userId) ? userId : null;
+  return userIdAfter(WORKFLOW_ID_PREFIX, workflowId);
+}
+
+/** The user id a watch workflow id was made from (`watchWorkflowId`), or null when the id is not a watch id. */
+export function userIdFromWatchWorkflowId(workflowId: string): string | null {
+  return userIdAfter(WATCH_WORKFLOW_ID_PREFIX, workflowId);
 }
